@@ -1,0 +1,3 @@
+/** vanban public API. */
+export * from './types.js';
+export { VanbanError, isVanbanError, type VanbanErrorCode } from './errors.js';

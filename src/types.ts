@@ -1,0 +1,146 @@
+/**
+ * The plain data that passes between pipeline stages:
+ * PdfSource → PageImage[] → PreparedImage → OcrPage → RestoredPage → VanBanDocument.
+ *
+ * Every stage takes and returns these; none holds a handle to another stage's
+ * resources, so any stage can be run, tested or replaced alone.
+ * Add fields additively: the JSON output is built from these shapes.
+ */
+
+/** Axis-aligned box in pixels: left, top, right, bottom (right/bottom exclusive). */
+export type BBox = [x0: number, y0: number, x1: number, y1: number];
+
+/** 2-D affine transform [a, b, c, d, e, f]: x' = a·x + c·y + e, y' = b·x + d·y + f. */
+export type Affine = [a: number, b: number, c: number, d: number, e: number, f: number];
+
+/** An input file, opened but not yet split into pages. */
+export interface PdfSource {
+  /** Path as given by the caller. */
+  path: string;
+  kind: 'pdf' | 'image';
+  /** Number of pages (PDF pages, or frames of a multi-page TIFF). */
+  pageCount: number;
+}
+
+/** How a page image was obtained. */
+export type PageOrigin =
+  /** The page's single embedded image, taken as it is (no re-rendering). */
+  | 'embedded-image'
+  /** The page was rasterized by a PDF renderer (vector text, several images, CCITT, JBIG2, …). */
+  | 'rendered'
+  /** A PNG/JPEG/TIFF input file. */
+  | 'image-file';
+
+/**
+ * One page as an upright image: the PDF's /Rotate and the image's placement are
+ * already applied, so "up" in the pixels is "up" on the printed page.
+ */
+export interface PageImage {
+  /** 1-based page number within the source. */
+  pageNumber: number;
+  /** Encoded image (PNG, JPEG or TIFF bytes) that sharp can open. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** Resolution in dots per inch (from the PDF page size, the file's metadata, or 300 if unknown). */
+  dpi: number;
+  origin: PageOrigin;
+  /** The /Rotate of the PDF page (clockwise degrees) that was applied to make the image upright. */
+  pdfRotate: 0 | 90 | 180 | 270;
+  /** Upright page size in PDF points, for PDF inputs. */
+  pageSizePt?: { width: number; height: number };
+}
+
+/** A page image after preprocessing, ready for OCR. */
+export interface PreparedImage {
+  pageNumber: number;
+  /** Grayscale (or bilevel) PNG for the OCR engine. */
+  png: Uint8Array;
+  width: number;
+  height: number;
+  dpi: number;
+  /** Measured skew in degrees (positive = text lines rise to the right), before correction. */
+  skew: number;
+  /** Clockwise rotation (degrees) applied to make the text upright, beyond the PDF's /Rotate. */
+  rotation: 0 | 90 | 180 | 270;
+  /** Names of the preprocessing steps applied, in order (e.g. "grayscale", "flatten", "deskew"). */
+  steps: string[];
+  /** Maps a point in this prepared image to the PageImage's pixel coordinates. */
+  toPage: Affine;
+  /** Size of the PageImage these coordinates map back to. */
+  pageWidth: number;
+  pageHeight: number;
+}
+
+/** One recognised word. Boxes are in PageImage pixel coordinates. */
+export interface OcrWord {
+  text: string;
+  /** Engine confidence, 0–100 (Tesseract's scale). */
+  conf: number;
+  bbox: BBox;
+}
+
+export interface OcrLine {
+  text: string;
+  conf: number;
+  bbox: BBox;
+  /** Baseline as two points [x0, y0, x1, y1], where the engine gives it. */
+  baseline?: [number, number, number, number];
+  words: OcrWord[];
+}
+
+/** A region read as one unit; blocks are kept in reading order. */
+export interface OcrBlock {
+  bbox: BBox;
+  /**
+   * Layout role found by reading-order analysis: a column of a side-by-side region
+   * ("left"/"right") or a full-width region ("full").
+   */
+  column: 'full' | 'left' | 'right';
+  lines: OcrLine[];
+}
+
+/** OCR result of one page, in reading order. */
+export interface OcrPage {
+  pageNumber: number;
+  /** PageImage size in pixels; all boxes are in this frame. */
+  width: number;
+  height: number;
+  dpi: number;
+  skew: number;
+  rotation: 0 | 90 | 180 | 270;
+  steps: string[];
+  /** Text in reading order: lines joined by "\n", blocks separated by a blank line. */
+  text: string;
+  /** Mean word confidence, 0–100. */
+  confidence: number;
+  blocks: OcrBlock[];
+}
+
+/** One output token of the restorer, tied back to the input it came from. */
+export interface RestoredToken {
+  /** The token as it was in the input (several inputs joined by a space when the restorer rejoined them). */
+  original: string;
+  /** The chosen form. */
+  text: string;
+  /** Indices of the input words (restoreTokens) or tokens (restore) this token covers. */
+  source: number[];
+  /** Other forms the decoder considered, best first (may be empty). */
+  alternatives: string[];
+  /** Confidence in the choice, 0–1. */
+  confidence: number;
+  /** True when text !== original. */
+  changed: boolean;
+}
+
+/** OCR page plus restored text. */
+export interface RestoredPage {
+  ocr: OcrPage;
+  /** Restored text, line structure as in ocr.text. */
+  text: string;
+  /**
+   * Restored words with boxes, in reading order, one per output token
+   * (a rejoined token has the union box of its parts).
+   */
+  words: Array<OcrWord & { original: string; changed: boolean; restoreConfidence: number; line: number }>;
+}
