@@ -1,0 +1,83 @@
+/**
+ * Tesseract.js result → engine lines in PageImage coordinates.
+ * Kept apart from the worker code so the mapping is testable on plain data.
+ */
+import type { Affine, BBox, OcrWord } from '../types.js';
+import type { LayoutLine } from './layout.js';
+
+/** The part of tesseract.js's `Page` we read (`recognize(img, {}, { blocks: true })`). */
+export interface EngineBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+export interface EngineWord {
+  text: string;
+  confidence: number;
+  bbox: EngineBox;
+}
+export interface EngineLine {
+  text: string;
+  confidence: number;
+  bbox: EngineBox;
+  baseline?: EngineBox | null;
+  words: EngineWord[];
+}
+export interface EngineBlock {
+  paragraphs: Array<{ lines: EngineLine[] }>;
+}
+
+function apply(m: Affine, x: number, y: number): [number, number] {
+  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+}
+
+/** Maps a box through an affine transform: the axis-aligned bounds of its four mapped corners, clamped to the page. */
+export function mapBox(box: EngineBox, m: Affine, pageWidth: number, pageHeight: number): BBox {
+  const corners = [apply(m, box.x0, box.y0), apply(m, box.x1, box.y0), apply(m, box.x0, box.y1), apply(m, box.x1, box.y1)];
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  const clampX = (v: number): number => Math.min(pageWidth, Math.max(0, Math.round(v)));
+  const clampY = (v: number): number => Math.min(pageHeight, Math.max(0, Math.round(v)));
+  return [clampX(Math.min(...xs)), clampY(Math.min(...ys)), clampX(Math.max(...xs)), clampY(Math.max(...ys))];
+}
+
+/**
+ * Flattens blocks → paragraphs → lines, drops empty words, maps every box and
+ * baseline to page coordinates. `group` numbers the engine's paragraphs.
+ */
+export function extractLines(
+  blocks: readonly EngineBlock[] | null | undefined,
+  toPage: Affine,
+  pageWidth: number,
+  pageHeight: number,
+): LayoutLine[] {
+  const out: LayoutLine[] = [];
+  let group = 0;
+  for (const block of blocks ?? []) {
+    for (const paragraph of block.paragraphs) {
+      for (const line of paragraph.lines) {
+        const words: OcrWord[] = line.words
+          .filter((w) => w.text.trim() !== '')
+          .map((w) => ({ text: w.text.trim(), conf: w.confidence, bbox: mapBox(w.bbox, toPage, pageWidth, pageHeight) }));
+        if (words.length === 0) continue;
+        const mapped: LayoutLine = {
+          text: words.map((w) => w.text).join(' '),
+          conf: line.confidence,
+          bbox: mapBox(line.bbox, toPage, pageWidth, pageHeight),
+          words,
+          group,
+        };
+        const b = line.baseline;
+        if (b && Number.isFinite(b.x0) && Number.isFinite(b.y0) && Number.isFinite(b.x1) && Number.isFinite(b.y1)) {
+          const [x0, y0] = apply(toPage, b.x0, b.y0);
+          const [x1, y1] = apply(toPage, b.x1, b.y1);
+          mapped.baseline = [Math.round(x0), Math.round(y0), Math.round(x1), Math.round(y1)];
+        }
+        out.push(mapped);
+      }
+      group++;
+    }
+  }
+  return out;
+}
