@@ -1,0 +1,247 @@
+/**
+ * The fast, lossless path: a page that is just one scanned image gives that
+ * image back at its own resolution — JPEG bytes untouched when no turn is
+ * needed — instead of rasterizing it again.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { PDFArray, PDFBool, PDFDict, PDFName, PDFNumber, type PDFPage, type PDFRawStream } from 'pdf-lib';
+import { VanbanError } from '../errors.js';
+import type { PageImage } from '../types.js';
+import { contentBytes, scanContent } from './content.js';
+import { isIdentity, orientPixels, placeImage, uprightSize, type PageFrame, type Placement } from './placement.js';
+import { colorModel, cmykToRgb, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
+import { StreamError, decodeStream, dictNumber } from './streams.js';
+
+/** Minimum share of the page a lone image must cover to count as "the scan". */
+export const MIN_COVERAGE = 0.85;
+/** Above this many pixels per page we refuse (TOO_LARGE). */
+export const MAX_PIXELS = 200_000_000;
+/** PNG compression: these images are transient, so favour speed. */
+const PNG_OPTIONS = { compressionLevel: 2, adaptiveFiltering: false } as const;
+
+function readBox(arr: PDFArray | undefined): [number, number, number, number] | undefined {
+  if (!arr || arr.size() < 4) return undefined;
+  const v = [0, 1, 2, 3].map((i) => {
+    const n = arr.lookup(i);
+    return n instanceof PDFNumber ? n.asNumber() : NaN;
+  });
+  if (v.some((x) => !Number.isFinite(x))) return undefined;
+  const [a, b, c, d] = v as [number, number, number, number];
+  const box: [number, number, number, number] = [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)];
+  return box[2] - box[0] > 0 && box[3] - box[1] > 0 ? box : undefined;
+}
+
+/** Crop box (clipped to the media box) and normalised /Rotate, inherited attributes included. */
+export function pageFrame(page: PDFPage): PageFrame {
+  let media: [number, number, number, number] | undefined;
+  try {
+    media = readBox(page.node.MediaBox());
+  } catch {
+    media = undefined;
+  }
+  // A missing MediaBox is an error in the file; viewers assume US Letter.
+  media ??= [0, 0, 612, 792];
+  const crop = readBox(page.node.CropBox());
+  let box = media;
+  if (crop) {
+    const clipped: [number, number, number, number] = [
+      Math.max(crop[0], media[0]),
+      Math.max(crop[1], media[1]),
+      Math.min(crop[2], media[2]),
+      Math.min(crop[3], media[3]),
+    ];
+    if (clipped[2] > clipped[0] && clipped[3] > clipped[1]) box = clipped;
+  }
+  const r = page.node.Rotate()?.asNumber() ?? 0;
+  const norm = ((((Math.round(r / 90) * 90) % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+  return { box, rotate: norm };
+}
+
+export function uprightPageSize(frame: PageFrame): { width: number; height: number } {
+  return uprightSize(frame);
+}
+
+/** Why a page was not taken directly (for diagnostics and tests). */
+export type RenderReason = string;
+
+interface Candidate {
+  stream: PDFRawStream;
+  placement: Placement;
+}
+
+/** Finds the page's single full-page image, or says why the page must be rendered. */
+export function findPageImage(page: PDFPage, frame: PageFrame): Candidate | RenderReason {
+  const context = page.doc.context;
+  const bytes = contentBytes(context, page.node.Contents());
+  const events = scanContent(context, bytes, page.node.Resources());
+  const imageIndexes = events.flatMap((e, i) => (e.type === 'image' || e.type === 'inline-image' ? [i] : []));
+  if (imageIndexes.length === 0) return 'no image';
+  if (imageIndexes.length > 1) return 'several images';
+  const at = imageIndexes[0]!;
+  const event = events[at]!;
+  if (event.type !== 'image') return 'inline image';
+  if (events.some((e) => e.type === 'text')) return 'visible text';
+  if (events.some((e, i) => e.type === 'paint' && i > at)) return 'vector drawing over the image';
+  const placement = placeImage(event.ctm, frame);
+  if (!placement) return 'image drawn at a non-right angle';
+  if (placement.coverage < MIN_COVERAGE) return `image covers ${(placement.coverage * 100).toFixed(0)}% of the page`;
+  if (events.some((e, i) => e.type === 'paint' && i < at) && placement.coverage < 0.98) return 'vector drawing around the image';
+  const dict = event.stream.dict;
+  if (dict.lookup(PDFName.of('ImageMask')) === PDFBool.True) return 'stencil mask';
+  if (dict.has(PDFName.of('SMask')) || dict.has(PDFName.of('Mask'))) return 'masked image';
+  return { stream: event.stream, placement };
+}
+
+function hasAdobeMarker(jpeg: Uint8Array): boolean {
+  let i = 2;
+  while (i + 4 < jpeg.length && jpeg[i] === 0xff) {
+    const marker = jpeg[i + 1]!;
+    if (marker === 0xda) break; // start of scan: no more headers
+    const len = (jpeg[i + 2]! << 8) | jpeg[i + 3]!;
+    if (marker === 0xee && Buffer.from(jpeg.subarray(i + 4, i + 9)).toString('latin1') === 'Adobe') return true;
+    i += 2 + len;
+  }
+  return false;
+}
+
+function dpiOf(pixels: number, points: number): number {
+  return points > 0 ? (pixels * 72) / points : 300;
+}
+
+async function pngOf(data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Uint8Array> {
+  const buf = await sharp(data, { raw: { width, height, channels } }).png(PNG_OPTIONS).toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+}
+
+interface Extracted {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(jpeg).metadata();
+  } catch (error) {
+    throw new StreamError(`JPEG image does not decode (${(error as Error).message})`, 'corrupt');
+  }
+  if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new StreamError('DCTDecode stream is not a JPEG', 'corrupt');
+  if (meta.width * meta.height > MAX_PIXELS) throw new StreamError(`JPEG header claims ${meta.width}×${meta.height} pixels`, 'corrupt');
+  const channels = meta.channels ?? 3;
+  if (model.kind === 'indexed' || model.components !== channels) {
+    throw new StreamError(`JPEG with ${channels} channels in a ${model.kind} colour space`, 'unsupported');
+  }
+  const decode = decodeRanges(dict, model, 8);
+  const o = placement.orientation;
+  const input = sharp(jpeg, { failOn: 'truncated' });
+  if (!decode && isIdentity(o) && (channels === 1 || channels === 3)) {
+    // Decode (at 1/8 scale: every entropy-coded byte is still read) to catch truncation, keep the bytes.
+    try {
+      await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+    } catch (error) {
+      throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+    }
+    return { data: jpeg, width: meta.width, height: meta.height };
+  }
+  let raw: Buffer;
+  let info: OutputInfo;
+  try {
+    const pipeline = channels === 4 ? input.pipelineColourspace('cmyk').toColourspace('cmyk') : input;
+    ({ data: raw, info } = await pipeline.raw().toBuffer({ resolveWithObject: true }));
+  } catch (error) {
+    throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+  }
+  let pixels = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  let outChannels: 1 | 3 = info.channels === 1 ? 1 : 3;
+  if (info.channels === 4) {
+    // PDF semantics: the Adobe marker does not invert CMYK (libjpeg/libvips does), /Decode does.
+    const undoAdobe = hasAdobeMarker(jpeg);
+    const inv = decode ? decode.map(([lo, hi]) => lo > hi) : [false, false, false, false];
+    const rgb = new Uint8Array(info.width * info.height * 3);
+    for (let p = 0, q = 0; p < pixels.length; p += 4, q += 3) {
+      const v = [0, 1, 2, 3].map((c) => {
+        let x = pixels[p + c]!;
+        if (undoAdobe) x = 255 - x;
+        if (inv[c]) x = 255 - x;
+        return x;
+      }) as [number, number, number, number];
+      const [r, g, b] = cmykToRgb(...v);
+      rgb[q] = r;
+      rgb[q + 1] = g;
+      rgb[q + 2] = b;
+    }
+    pixels = rgb;
+    outChannels = 3;
+  } else if (info.channels === 1 || info.channels === 3) {
+    if (decode) {
+      const samples = pixels;
+      const out = samplesToPixels(samples, info.width, info.height, 8, model, decode);
+      pixels = out.data;
+    }
+  } else {
+    throw new StreamError(`JPEG with ${info.channels} channels`, 'unsupported');
+  }
+  const turned = orientPixels(pixels, info.width, info.height, outChannels, o);
+  return { data: await pngOf(turned.data, turned.width, turned.height, outChannels), width: turned.width, height: turned.height };
+}
+
+async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
+  const width = dictNumber(dict, 'Width', 0);
+  const height = dictNumber(dict, 'Height', 0);
+  const bpc = dictNumber(dict, 'BitsPerComponent', 8);
+  const px = samplesToPixels(samples, width, height, bpc, model, decodeRanges(dict, model, bpc));
+  const turned = orientPixels(px.data, px.width, px.height, px.channels, placement.orientation);
+  return { data: await pngOf(turned.data, turned.width, turned.height, px.channels), width: turned.width, height: turned.height };
+}
+
+/**
+ * The page's scan as an upright PageImage, or a reason string when the page
+ * has to go through the renderer. Throws VanbanError CORRUPT/TOO_LARGE when the
+ * image is there but broken or absurd.
+ */
+export async function extractPageImage(page: PDFPage, pageNumber: number, file: string): Promise<PageImage | RenderReason> {
+  const frame = pageFrame(page);
+  let found: Candidate | RenderReason;
+  try {
+    found = findPageImage(page, frame);
+  } catch (error) {
+    if (error instanceof StreamError && error.kind === 'unsupported') return error.message;
+    throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${(error as Error).message})`, { file, cause: error });
+  }
+  if (typeof found === 'string') return found;
+  const { stream, placement } = found;
+  const dict = stream.dict;
+  const w = dictNumber(dict, 'Width', 0);
+  const h = dictNumber(dict, 'Height', 0);
+  if (!(w > 0 && h > 0)) throw new VanbanError('CORRUPT', `page ${pageNumber}: image has no valid /Width and /Height`, { file });
+  if (w * h > MAX_PIXELS) {
+    throw new VanbanError('TOO_LARGE', `page ${pageNumber}: image is ${w}×${h} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit`, { file });
+  }
+  try {
+    const model = colorModel(dict.lookup(PDFName.of('ColorSpace')) ?? dict.lookup(PDFName.of('CS')));
+    const decoded = decodeStream(stream);
+    let out: Extracted;
+    if (decoded.codec === 'DCTDecode') out = await fromJpeg(decoded.data, dict, model, placement);
+    else if (decoded.codec) return `${decoded.codec} image`;
+    else out = await fromSamples(decoded.data, dict, model, placement);
+    const dpiX = dpiOf(out.width, placement.widthPt);
+    const dpiY = dpiOf(out.height, placement.heightPt);
+    return {
+      pageNumber,
+      data: out.data,
+      width: out.width,
+      height: out.height,
+      dpi: Math.round((dpiX + dpiY) / 2),
+      origin: 'embedded-image',
+      pdfRotate: frame.rotate,
+      pageSizePt: { width: placement.pageWidthPt, height: placement.pageHeightPt },
+    };
+  } catch (error) {
+    if (error instanceof StreamError) {
+      if (error.kind === 'unsupported') return error.message;
+      throw new VanbanError('CORRUPT', `page ${pageNumber}: ${error.message}; the file is damaged — re-scan or re-export it`, { file, cause: error });
+    }
+    throw error;
+  }
+}

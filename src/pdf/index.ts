@@ -1,0 +1,84 @@
+/**
+ * Input stage: a PDF or image file → PdfSource + upright PageImages, one page
+ * at a time. Scanned pages give back their embedded image untouched; other
+ * pages are rendered with pdfjs-dist.
+ */
+import { VanbanError } from '../errors.js';
+import type { PageImage, PdfSource } from '../types.js';
+import { extractPageImage } from './extract.js';
+import { imagePageCount, readImagePage } from './image-file.js';
+import { openPdf, readFileBytes } from './pdf-file.js';
+import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
+import { sniffFile } from './sniff.js';
+
+export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
+export { DEFAULT_RENDER_DPI } from './render.js';
+
+export interface ReadPagesOptions {
+  /** 1-based page numbers to read, in the order given (default: all). */
+  pages?: number[];
+  /** Resolution for pages that must be rendered (default 300). Embedded scans keep their own. */
+  dpi?: number;
+  /**
+   * Always rasterize, even pages that are a single scanned image
+   * (for comparing against the direct path).
+   */
+  forceRender?: boolean;
+}
+
+/** Opens a file and counts its pages; throws a VanbanError for anything unusable. */
+export async function openSource(path: string): Promise<PdfSource> {
+  const { kind } = await sniffFile(path);
+  if (kind === 'pdf') {
+    const { pageCount } = await openPdf(path);
+    return { path, kind: 'pdf', pageCount };
+  }
+  const bytes = await readFileBytes(path);
+  return { path, kind: 'image', pageCount: await imagePageCount(bytes, kind, path) };
+}
+
+function pageList(requested: number[] | undefined, pageCount: number, file: string): number[] {
+  if (!requested) return Array.from({ length: pageCount }, (_, i) => i + 1);
+  for (const n of requested) {
+    if (!Number.isInteger(n) || n < 1 || n > pageCount) {
+      throw new VanbanError('USAGE', `page ${n} does not exist; the file has ${pageCount} page${pageCount === 1 ? '' : 's'}`, { file });
+    }
+  }
+  return requested;
+}
+
+/**
+ * Yields the pages as upright images, lazily: only the page being yielded is
+ * decoded and held in memory. A damaged page throws VanbanError (CORRUPT or
+ * TOO_LARGE) naming the page; read the rest with `pages` to skip it.
+ */
+export async function* readPages(path: string, options: ReadPagesOptions = {}): AsyncGenerator<PageImage> {
+  const dpi = options.dpi ?? DEFAULT_RENDER_DPI;
+  if (!(dpi >= 10 && dpi <= 2400)) throw new VanbanError('USAGE', `dpi ${dpi} is out of range (10–2400)`, { file: path });
+  const { kind } = await sniffFile(path);
+  if (kind !== 'pdf') {
+    const bytes = await readFileBytes(path);
+    const count = await imagePageCount(bytes, kind, path);
+    for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path);
+    return;
+  }
+  const { bytes, doc, pageCount } = await openPdf(path);
+  const renderer = new PageRenderer(bytes, path);
+  try {
+    const pages = doc.getPages();
+    for (const n of pageList(options.pages, pageCount, path)) {
+      const direct = options.forceRender ? 'forced' : await extractPageImage(pages[n - 1]!, n, path);
+      yield typeof direct === 'string' ? await renderer.render(n, dpi) : direct;
+    }
+  } finally {
+    await renderer.close();
+  }
+}
+
+/** Why a PDF page would be rendered rather than taken directly (undefined when taken directly). For diagnostics. */
+export async function renderReason(path: string, pageNumber: number): Promise<string | undefined> {
+  const { doc, pageCount } = await openPdf(path);
+  const [n] = pageList([pageNumber], pageCount, path);
+  const direct = await extractPageImage(doc.getPage(n! - 1), n!, path);
+  return typeof direct === 'string' ? direct : undefined;
+}

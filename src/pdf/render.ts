@@ -1,0 +1,141 @@
+/**
+ * Rasterizes PDF pages with pdfjs-dist (Apache-2.0) into @napi-rs/canvas,
+ * fully offline: fonts, CMaps, ICC and wasm decoders come from the pdfjs-dist
+ * package folder, and the "worker" runs in-process.
+ *
+ * Why the canvas comes from pdfjs itself: pdfjs-dist 5 depends on its own
+ * @napi-rs/canvas (0.1.x, nested in its node_modules) and polyfills Path2D /
+ * DOMMatrix / ImageData from it. A canvas created from the project's top-level
+ * @napi-rs/canvas (1.x, a different native addon) receives those foreign
+ * Path2D objects in fill()/clip() — that fails or crashes the process. Using
+ * `doc.canvasFactory` keeps every native object from one addon.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { VanbanError } from '../errors.js';
+import type { PageImage } from '../types.js';
+import { MAX_PIXELS } from './extract.js';
+
+type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfjsDocument = Awaited<ReturnType<Pdfjs['getDocument']>['promise']>;
+
+interface CanvasAndContext {
+  canvas: { width: number; height: number };
+  context: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+interface CanvasFactory {
+  create(width: number, height: number): CanvasAndContext;
+  destroy(c: CanvasAndContext): void;
+}
+
+const require = createRequire(import.meta.url);
+let pdfjsModule: Promise<Pdfjs> | undefined;
+
+function pdfjsRoot(): string {
+  return path.dirname(require.resolve('pdfjs-dist/package.json'));
+}
+
+async function loadPdfjs(): Promise<Pdfjs> {
+  pdfjsModule ??= (async () => {
+    const mod = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    mod.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(pdfjsRoot(), 'legacy/build/pdf.worker.mjs')).href;
+    return mod;
+  })();
+  return pdfjsModule;
+}
+
+export const DEFAULT_RENDER_DPI = 300;
+
+/** One open document in pdfjs; render pages one at a time, then close(). */
+export class PageRenderer {
+  private doc: Promise<PdfjsDocument> | undefined;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly file: string,
+  ) {}
+
+  private open(): Promise<PdfjsDocument> {
+    this.doc ??= (async () => {
+      const pdfjs = await loadPdfjs();
+      const root = pdfjsRoot() + path.sep;
+      const task = pdfjs.getDocument({
+        // pdfjs takes ownership of (detaches) the buffer it is given.
+        data: this.bytes.slice(),
+        standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
+        cMapUrl: path.join(root, 'cmaps') + path.sep,
+        cMapPacked: true,
+        wasmUrl: path.join(root, 'wasm') + path.sep,
+        iccUrl: path.join(root, 'iccs') + path.sep,
+        isEvalSupported: false,
+        useSystemFonts: false,
+        disableFontFace: true,
+        verbosity: 0,
+      });
+      try {
+        return await task.promise;
+      } catch (error) {
+        throw new VanbanError('CORRUPT', `the PDF renderer cannot open the file (${(error as Error).message})`, { file: this.file, cause: error });
+      }
+    })();
+    return this.doc;
+  }
+
+  async render(pageNumber: number, dpi = DEFAULT_RENDER_DPI): Promise<PageImage> {
+    const doc = await this.open();
+    let page: Awaited<ReturnType<PdfjsDocument['getPage']>>;
+    try {
+      page = await doc.getPage(pageNumber);
+    } catch (error) {
+      throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be read (${(error as Error).message})`, { file: this.file, cause: error });
+    }
+    const scale = dpi / 72;
+    const viewport = page.getViewport({ scale });
+    const width = Math.max(1, Math.round(viewport.width));
+    const height = Math.max(1, Math.round(viewport.height));
+    if (width * height > MAX_PIXELS) {
+      page.cleanup();
+      throw new VanbanError('TOO_LARGE', `page ${pageNumber} at ${dpi} dpi would be ${width}×${height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit; use a lower dpi`, { file: this.file });
+    }
+    const factory = doc.canvasFactory as CanvasFactory;
+    const target = factory.create(width, height);
+    try {
+      await page.render({ canvas: target.canvas as never, viewport }).promise;
+      const rgba = target.context.getImageData(0, 0, width, height).data;
+      // Opaque white background is painted by pdfjs; drop alpha to keep a plain RGB page.
+      const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length), { raw: { width, height, channels: 4 } })
+        .removeAlpha()
+        .png({ compressionLevel: 2, adaptiveFiltering: false })
+        .toBuffer();
+      const rotate = (((page.rotate % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+      const w = Math.abs(x1 - x0);
+      const h = Math.abs(y1 - y0);
+      return {
+        pageNumber,
+        data: new Uint8Array(png.buffer, png.byteOffset, png.length),
+        width,
+        height,
+        dpi,
+        origin: 'rendered',
+        pdfRotate: rotate,
+        pageSizePt: rotate === 90 || rotate === 270 ? { width: h, height: w } : { width: w, height: h },
+      };
+    } catch (error) {
+      if (error instanceof VanbanError) throw error;
+      throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be rendered (${(error as Error).message})`, { file: this.file, cause: error });
+    } finally {
+      factory.destroy(target);
+      page.cleanup();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.doc) return;
+    const doc = await this.doc.catch(() => undefined);
+    this.doc = undefined;
+    await doc?.destroy();
+  }
+}
