@@ -1,0 +1,138 @@
+/**
+ * Illumination / background flattening: estimate the paper's brightness with a
+ * grey-level closing at low resolution (max-pool, max filter, min filter, blur),
+ * then divide. Removes shading, yellowed paper, show-through gradients and
+ * scanner-lid shadows, which otherwise fool global thresholds.
+ */
+import type { GrayImage } from './gray.js';
+
+export interface FlattenOptions {
+  /** Image resolution; sets the window sizes. Default 300. */
+  dpi?: number;
+}
+
+function maxPool(img: GrayImage, f: number): GrayImage {
+  const w = Math.ceil(img.width / f);
+  const h = Math.ceil(img.height / f);
+  const out = new Uint8Array(w * h);
+  const { data, width: W, height: H } = img;
+  for (let y = 0; y < H; y++) {
+    const o = ((y / f) | 0) * w;
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      const v = data[row + x]!;
+      const k = o + ((x / f) | 0);
+      if (v > out[k]!) out[k] = v;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Separable max (dilate=true) or min filter with a (2r+1)² window, clamped at the borders. */
+function rankFilter(img: GrayImage, r: number, max: boolean): GrayImage {
+  const { width: w, height: h } = img;
+  const tmp = new Uint8Array(w * h);
+  const out = new Uint8Array(w * h);
+  const pick = max ? Math.max : Math.min;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = img.data[y * w + x]!;
+      for (let d = -r; d <= r; d++) {
+        const xx = x + d;
+        if (xx >= 0 && xx < w) v = pick(v, img.data[y * w + xx]!);
+      }
+      tmp[y * w + x] = v;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = tmp[y * w + x]!;
+      for (let d = -r; d <= r; d++) {
+        const yy = y + d;
+        if (yy >= 0 && yy < h) v = pick(v, tmp[yy * w + x]!);
+      }
+      out[y * w + x] = v;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+function boxBlur(img: GrayImage, r: number): Float32Array {
+  const { width: w, height: h } = img;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      let n = 0;
+      for (let d = -r; d <= r; d++) {
+        const xx = x + d;
+        if (xx >= 0 && xx < w) {
+          s += img.data[y * w + xx]!;
+          n++;
+        }
+      }
+      tmp[y * w + x] = s / n;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      let n = 0;
+      for (let d = -r; d <= r; d++) {
+        const yy = y + d;
+        if (yy >= 0 && yy < h) {
+          s += tmp[yy * w + x]!;
+          n++;
+        }
+      }
+      out[y * w + x] = s / n;
+    }
+  }
+  return out;
+}
+
+/** Estimated background (paper brightness) at low resolution, plus its pooling factor. */
+export function estimateBackground(img: GrayImage, options: FlattenOptions = {}): { bg: Float32Array; width: number; height: number; factor: number } {
+  const dpi = options.dpi ?? 300;
+  // ~1/20 inch cells; closing radius 2 cells spans ~0.25 in, wider than any text stroke or heading glyph.
+  const f = Math.max(2, Math.round(dpi / 20));
+  const pooled = maxPool(img, f);
+  const closed = rankFilter(rankFilter(pooled, 2, true), 2, false);
+  return { bg: boxBlur(closed, 2), width: closed.width, height: closed.height, factor: f };
+}
+
+/** Divides the image by its estimated background, so paper becomes ~255 everywhere. */
+export function flattenBackground(img: GrayImage, options: FlattenOptions = {}): GrayImage {
+  const { bg, width: bw, height: bh, factor: f } = estimateBackground(img, options);
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(w * h);
+  // Bilinear upsampling of the background, precomputed per column.
+  const xi = new Int32Array(w);
+  const xf = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const u = Math.min(Math.max((x + 0.5) / f - 0.5, 0), bw - 1);
+    const i = Math.min(Math.floor(u), bw - 2 < 0 ? 0 : bw - 2);
+    xi[x] = i;
+    xf[x] = bw > 1 ? u - i : 0;
+  }
+  for (let y = 0; y < h; y++) {
+    const v = Math.min(Math.max((y + 0.5) / f - 0.5, 0), bh - 1);
+    const j = Math.min(Math.floor(v), bh - 2 < 0 ? 0 : bh - 2);
+    const fy = bh > 1 ? v - j : 0;
+    const r0 = j * bw;
+    const r1 = bh > 1 ? r0 + bw : r0;
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      const i = xi[x]!;
+      const i1 = bw > 1 ? i + 1 : i;
+      const fx = xf[x]!;
+      const t = bg[r0 + i]! + (bg[r0 + i1]! - bg[r0 + i]!) * fx;
+      const b = bg[r1 + i]! + (bg[r1 + i1]! - bg[r1 + i]!) * fx;
+      const back = Math.max(t + (b - t) * fy, 1);
+      const val = (data[o + x]! * 255) / back;
+      out[o + x] = val >= 255 ? 255 : (val + 0.5) | 0;
+    }
+  }
+  return { data: out, width: w, height: h };
+}

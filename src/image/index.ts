@@ -1,0 +1,11 @@
+/** Preprocessing: page image → grayscale, flattened, upright, deskewed image for OCR. */
+export { prepare, type PrepareOptions } from './prepare.js';
+export { type GrayImage, decodeGray, encodePng, createGray, downscaleMean, histogram, otsuThreshold, rotateRight, resizeGray } from './gray.js';
+export { applyAffine, compose, invert, IDENTITY } from './affine.js';
+export { flattenBackground, estimateBackground, type FlattenOptions } from './flatten.js';
+export { normalizeContrast } from './contrast.js';
+export { binarizeOtsu, binarizeSauvola, type SauvolaOptions } from './binarize.js';
+export { rotateGray, type Rotated } from './rotate.js';
+export { inkPoints, measureSkewPoints, projectionProfile, type InkPoints, type SkewResult, type SkewSearchOptions } from './skew.js';
+export { detectOrientationPoints, ascenderBalance, type OrientationResult } from './orientation.js';
+export { measureSkew, detectOrientation } from './measure.js';

@@ -1,0 +1,156 @@
+/**
+ * prepare(): one page image → a clean, upright, level grayscale PNG for OCR,
+ * with a record of what was done and the map back to the original pixels.
+ */
+import sharp from 'sharp';
+import type { Affine, PageImage, PreparedImage } from '../types.js';
+import { VanbanError } from '../errors.js';
+import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from './affine.js';
+import { binarizeOtsu, binarizeSauvola } from './binarize.js';
+import { normalizeContrast } from './contrast.js';
+import { flattenBackground } from './flatten.js';
+import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotateRight } from './gray.js';
+import { detectOrientationPoints } from './orientation.js';
+import { rotateGray } from './rotate.js';
+import { inkPoints, measureSkewPoints } from './skew.js';
+
+export interface PrepareOptions {
+  /** Divide out uneven illumination / paper colour. Default true. */
+  flatten?: boolean;
+  /** Stretch ink to black and paper to white. Default true. */
+  normalize?: boolean;
+  /** 3×3 median against speckle. Default false (see README: it erodes thin diacritics). */
+  denoise?: boolean;
+  /** Detect and undo 90/180/270° page turns. Default true. */
+  orient?: boolean;
+  /** Measure skew and level the page. Default true. */
+  deskew?: boolean;
+  /** Hand the engine a bilevel image instead of grayscale. Default false. */
+  binarize?: false | 'otsu' | 'sauvola';
+  /** Resolution to resample to when the input is outside [minDpi, maxDpi]. Default 300. */
+  targetDpi?: number;
+  /** Upscale pages below this resolution. Default 250. */
+  minDpi?: number;
+  /** Downscale pages above this resolution (OCR time grows with pixels, accuracy does not). Default 450. */
+  maxDpi?: number;
+  /** Skew below this magnitude (degrees) is measured but not corrected. Default 0.05. */
+  minSkew?: number;
+  /** Largest skew searched (degrees). Default 10. */
+  maxSkew?: number;
+  /** Source file name, for error messages. */
+  file?: string;
+}
+
+/** Working resolution of the copy used for skew and orientation measurement. */
+const MEASURE_DPI = 150;
+
+async function median3(img: GrayImage): Promise<GrayImage> {
+  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
+    .median(3)
+    .raw()
+    .toBuffer();
+  return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), width: img.width, height: img.height };
+}
+
+export async function prepare(page: PageImage, options: PrepareOptions = {}): Promise<PreparedImage> {
+  const targetDpi = options.targetDpi ?? 300;
+  const minDpi = options.minDpi ?? 250;
+  const maxDpi = options.maxDpi ?? 450;
+  const minSkew = options.minSkew ?? 0.05;
+  const maxSkew = options.maxSkew ?? 10;
+  const what = `page ${page.pageNumber}`;
+  const file = options.file;
+  if (!Number.isFinite(page.dpi) || page.dpi <= 0) {
+    throw new VanbanError('USAGE', `${what} has an invalid resolution (${page.dpi} dpi); pass a positive dpi`, file ? { file } : {});
+  }
+
+  const steps: string[] = [];
+  let img: GrayImage;
+  try {
+    img = await decodeGray(page.data, what);
+  } catch (err) {
+    if (err instanceof VanbanError && file) throw new VanbanError(err.code, err.message, { file, cause: err.cause });
+    throw err;
+  }
+  steps.push('grayscale');
+  const pageWidth = img.width;
+  const pageHeight = img.height;
+  // Forward map: PageImage pixel → current pixel.
+  let fwd: Affine = IDENTITY;
+  let dpi = page.dpi;
+
+  if (dpi < minDpi || dpi > maxDpi) {
+    const s = targetDpi / dpi;
+    const w = Math.max(1, Math.round(img.width * s));
+    const h = Math.max(1, Math.round(img.height * s));
+    fwd = compose(scaleAffine(img.width, img.height, w, h), fwd);
+    img = await resizeGray(img, w, h, s > 1 ? 'lanczos3' : 'linear');
+    steps.push(s > 1 ? 'upscale' : 'downscale');
+    dpi = targetDpi;
+  }
+
+  if (options.flatten !== false) {
+    img = flattenBackground(img, { dpi });
+    steps.push('flatten');
+  }
+  if (options.normalize !== false) {
+    const n = normalizeContrast(img);
+    if (n.image !== img) {
+      img = n.image;
+      steps.push('normalize');
+    }
+  }
+
+  let rotation: 0 | 90 | 180 | 270 = 0;
+  let skew = 0;
+  if (options.orient !== false || options.deskew !== false) {
+    const small = downscaleMean(img, Math.max(1, Math.round(dpi / MEASURE_DPI)));
+    const pts = inkPoints(small);
+    if (options.orient !== false) {
+      const o = detectOrientationPoints(pts);
+      rotation = o.rotation;
+      skew = o.skew.angle;
+    } else {
+      skew = measureSkewPoints(pts, { maxAngle: maxSkew }).angle;
+    }
+    if (Math.abs(skew) > maxSkew) skew = 0;
+    skew = Math.round(skew * 1000) / 1000;
+  }
+  if (rotation !== 0) {
+    const q = (rotation / 90) as 1 | 2 | 3;
+    fwd = compose(quarterTurnAffine(q, img.width, img.height), fwd);
+    img = rotateRight(img, q);
+    steps.push(`rotate${rotation}`);
+  }
+  if (options.deskew !== false && Math.abs(skew) >= minSkew) {
+    const r = rotateGray(img, skew);
+    fwd = compose(r.forward, fwd);
+    img = r.image;
+    steps.push('deskew');
+  }
+  if (options.denoise === true) {
+    img = await median3(img);
+    steps.push('denoise');
+  }
+  if (options.binarize === 'otsu') {
+    img = binarizeOtsu(img);
+    steps.push('binarize-otsu');
+  } else if (options.binarize === 'sauvola') {
+    img = binarizeSauvola(img, { window: Math.round(dpi / 10) | 1 });
+    steps.push('binarize-sauvola');
+  }
+
+  return {
+    pageNumber: page.pageNumber,
+    png: await encodePng(img),
+    width: img.width,
+    height: img.height,
+    dpi,
+    skew,
+    rotation,
+    steps,
+    toPage: invert(fwd),
+    pageWidth,
+    pageHeight,
+  };
+}
