@@ -1,0 +1,156 @@
+/**
+ * Closing of the document: "Nơi nhận:" list (left) and signature block (right:
+ * authority prefix, title lines, name). Plain text may carry both columns on one
+ * line ("- Như Điều 3; PHÓ CHỦ TỊCH"): such a line is split where an uppercase
+ * title or an authority prefix begins after the recipient's ";" or ".".
+ */
+import { fold, squash, upperShare } from './fold.js';
+import { canonicalizeAgency } from './lexicon.js';
+import { isDecoration, isSignaturePlaceholder, matchAuthority, matchRecipientsLabel } from './phrases.js';
+import { isBullet } from './sections.js';
+import type { Field, Signer, SourceLine } from './types.js';
+
+export interface ClosingResult {
+  /** Index of the first closing line; lines from here on are not body. */
+  start: number;
+  recipients?: Field<string[]>;
+  signer?: Field<Signer>;
+}
+
+function at<T>(src: SourceLine, value: T, confidence: number): Field<T> {
+  const f: Field<T> = { value, page: src.page, line: src.line, confidence: Math.round(confidence * 100) / 100 };
+  if (src.bbox) f.bbox = src.bbox;
+  return f;
+}
+
+/** A person's name: 2–6 capitalised words, no digits or punctuation besides "." of an initial. */
+function isName(text: string): boolean {
+  const t = text.trim();
+  if (!/^[\p{Lu}][\p{L}.]*(?:\s+[\p{Lu}][\p{L}.]*){1,5}$/u.test(t)) return false;
+  return upperShare(t) < 0.8;
+}
+
+/** Uppercase title line of a signature block ("KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"). */
+function isTitleLine(text: string): boolean {
+  const t = text.trim();
+  return matchAuthority(t) !== null || (t.length >= 3 && t.length <= 80 && upperShare(t) >= 0.85 && /\p{L}{2}/u.test(t));
+}
+
+const SPLIT = /^(.*?[;.,:])\s+((?:TUQ|TM|KT|TL|Q)\s*[.,]\s*\p{Lu}.*|[\p{Lu}][\p{Lu}\s.]{3,}|[\p{Lu}][\p{Ll}]+(?:\s+[\p{Lu}][\p{Ll}]*){1,4})$/u;
+
+/** Where the closing starts: the "Nơi nhận" line, or the signature block when there is none. */
+export function findClosing(lines: readonly SourceLine[], from: number): number {
+  for (let i = lines.length - 1; i >= from; i--) {
+    if (matchRecipientsLabel(lines[i]!.text) !== null) {
+      // Signature titles placed above the list in reading order belong to the closing too.
+      let s = i;
+      for (let k = i - 1, seen = 0; k >= from && seen < 3; k--) {
+        const t = lines[k]!.text.trim();
+        if (!t) continue;
+        seen++;
+        if (matchAuthority(t) || (lines[k]!.column === 'right' && isTitleLine(t))) s = k;
+        else break;
+      }
+      return s;
+    }
+  }
+  // No list: a name on the last lines, with uppercase titles above it.
+  let i = lines.length - 1;
+  while (i >= from && (!lines[i]!.text.trim() || isDecoration(lines[i]!.text) || isSignaturePlaceholder(lines[i]!.text))) i--;
+  if (i < from || !isName(lines[i]!.text)) return lines.length;
+  let s = i;
+  for (let k = i - 1; k >= from; k--) {
+    const t = lines[k]!.text.trim();
+    if (!t || isSignaturePlaceholder(t)) continue;
+    if (isTitleLine(t)) s = k;
+    else break;
+  }
+  return s < i ? s : lines.length;
+}
+
+export function parseClosing(lines: readonly SourceLine[], start: number): ClosingResult {
+  const result: ClosingResult = { start };
+  if (start >= lines.length) return result;
+  const recipients: Array<{ text: string; src: SourceLine }> = [];
+  const signerParts: Array<{ text: string; src: SourceLine }> = [];
+  let recipientsSrc: SourceLine | undefined;
+  let inList = false;
+
+  for (let i = start; i < lines.length; i++) {
+    const src = lines[i]!;
+    let text = src.text.trim();
+    if (!text || isDecoration(text)) continue;
+    let right = '';
+    const label = matchRecipientsLabel(text);
+    if (label !== null && !recipientsSrc) {
+      recipientsSrc = src;
+      inList = true;
+      text = text.slice(label).trim();
+      if (!text) continue;
+      if (src.column !== 'left' && (isTitleLine(text) && !isBullet(text))) {
+        signerParts.push({ text, src });
+        continue;
+      }
+    }
+    if (src.column === 'right') {
+      signerParts.push({ text, src });
+      continue;
+    }
+    if (src.column !== 'left') {
+      const m = SPLIT.exec(text);
+      if (m && inList && (isBullet(text) || recipients.length > 0)) {
+        text = m[1]!;
+        right = m[2]!;
+      }
+    }
+    if (src.column === 'left' || (inList && (isBullet(text) || (recipients.length > 0 && /^\p{Ll}/u.test(text))))) {
+      if (isBullet(text) || recipients.length === 0) recipients.push({ text, src });
+      else recipients[recipients.length - 1]!.text += ` ${text}`;
+    } else {
+      signerParts.push({ text, src });
+    }
+    if (right) signerParts.push({ text: right, src });
+  }
+
+  if (recipients.length || recipientsSrc) {
+    const list = recipients.map((r) => squash(r.text.replace(/^\s*[-–+•·∙]\s*/, '')).replace(/[;,.]+$/, '').trim()).filter(Boolean);
+    const src = recipientsSrc ?? recipients[0]!.src;
+    result.recipients = at(src, list, 0.9);
+  }
+
+  const parts = signerParts.filter((p) => !isSignaturePlaceholder(p.text));
+  if (parts.length) {
+    const titles: string[] = [];
+    let name: string | null = null;
+    for (const p of parts) {
+      const t = squash(p.text);
+      if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
+      else if (isName(t)) name = t;
+      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t)) name = t;
+    }
+    if (titles.length || name) {
+      const first = matchAuthority(titles[0] ?? '');
+      const lastTitle = titles[titles.length - 1];
+      const lastAuth = lastTitle !== undefined ? matchAuthority(lastTitle) : null;
+      const signer: Signer = {
+        authority: first ? first.prefix : null,
+        onBehalfOf: first ? first.rest || null : null,
+        title: lastTitle === undefined ? null : lastAuth ? lastAuth.rest || null : lastTitle,
+        name,
+        lines: titles,
+      };
+      let c = 0.5 + (titles.length ? 0.25 : 0) + (name ? 0.2 : 0);
+      if (parts.some((p) => p.src.conf !== undefined && p.src.conf < 60)) c -= 0.2;
+      result.signer = at(parts[0]!.src, signer, c);
+    }
+  }
+  return result;
+}
+
+/** Title line with accents restored on known words when the scan lost them ("KT, CHU TICH" → "KT. CHỦ TỊCH"). */
+function canonicalTitle(line: string): string {
+  const auth = matchAuthority(line);
+  const rest = auth ? auth.rest : line;
+  const canon = fold(rest) === rest.toLowerCase() ? canonicalizeAgency(rest).text : rest;
+  return auth ? `${auth.prefix} ${canon}` : canon;
+}

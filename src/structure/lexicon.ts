@@ -1,0 +1,143 @@
+/**
+ * Closed vocabularies of the header: fixed phrases, agency words and place names.
+ * Header lines of scans are often read without diacritics; these short lists let
+ * us put the accents back on exactly the words a catalogue needs, without the
+ * full restorer.
+ */
+import { distance } from 'fastest-levenshtein';
+import { fold, hasDiacritics, upperShare } from './fold.js';
+
+export const NATIONAL_MOTTO = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+export const SLOGAN = 'Độc lập - Tự do - Hạnh phúc';
+
+/** The 63 provinces and cities (before the 2025 merger; the 34 after it keep these names). */
+export const PROVINCES: readonly string[] = [
+  'An Giang', 'Bà Rịa - Vũng Tàu', 'Bạc Liêu', 'Bắc Giang', 'Bắc Kạn', 'Bắc Ninh', 'Bến Tre', 'Bình Dương',
+  'Bình Định', 'Bình Phước', 'Bình Thuận', 'Cà Mau', 'Cao Bằng', 'Cần Thơ', 'Đà Nẵng', 'Đắk Lắk', 'Đắk Nông',
+  'Điện Biên', 'Đồng Nai', 'Đồng Tháp', 'Gia Lai', 'Hà Giang', 'Hà Nam', 'Hà Nội', 'Hà Tĩnh', 'Hải Dương',
+  'Hải Phòng', 'Hậu Giang', 'Hòa Bình', 'Hưng Yên', 'Khánh Hòa', 'Kiên Giang', 'Kon Tum', 'Lai Châu',
+  'Lạng Sơn', 'Lào Cai', 'Lâm Đồng', 'Long An', 'Nam Định', 'Nghệ An', 'Ninh Bình', 'Ninh Thuận', 'Phú Thọ',
+  'Phú Yên', 'Quảng Bình', 'Quảng Nam', 'Quảng Ngãi', 'Quảng Ninh', 'Quảng Trị', 'Sóc Trăng', 'Sơn La',
+  'Tây Ninh', 'Thái Bình', 'Thái Nguyên', 'Thanh Hóa', 'Thừa Thiên Huế', 'Huế', 'Tiền Giang', 'Hồ Chí Minh',
+  'Trà Vinh', 'Tuyên Quang', 'Vĩnh Long', 'Vĩnh Phúc', 'Yên Bái',
+];
+
+/** Words and phrases of agency names (uppercase, as printed in headers). Longest first matters: see canonicalize. */
+export const AGENCY_WORDS: readonly string[] = [
+  'ỦY BAN NHÂN DÂN', 'HỘI ĐỒNG NHÂN DÂN', 'BAN QUẢN LÝ', 'KHU KINH TẾ', 'KHU CÔNG NGHIỆP', 'THÀNH PHỐ', 'THỊ XÃ',
+  'THỊ TRẤN', 'TỈNH', 'HUYỆN', 'QUẬN', 'PHƯỜNG', 'XÃ', 'SỞ', 'BỘ', 'PHÒNG', 'BAN', 'CỤC', 'CHI CỤC', 'TỔNG CỤC',
+  'VĂN PHÒNG', 'TRUNG TÂM', 'TRƯỜNG', 'BỆNH VIỆN', 'VIỆN', 'CÔNG AN', 'BỘ CHỈ HUY', 'QUÂN SỰ', 'THANH TRA',
+  'KHO BẠC', 'NHÀ NƯỚC', 'CHÍNH PHỦ', 'THỦ TƯỚNG', 'GIÁO DỤC', 'ĐÀO TẠO', 'Y TẾ', 'TƯ PHÁP', 'TÀI CHÍNH',
+  'NỘI VỤ', 'XÂY DỰNG', 'CÔNG THƯƠNG', 'NÔNG NGHIỆP', 'PHÁT TRIỂN', 'NÔNG THÔN', 'TÀI NGUYÊN', 'MÔI TRƯỜNG',
+  'GIAO THÔNG', 'VẬN TẢI', 'KẾ HOẠCH', 'ĐẦU TƯ', 'LAO ĐỘNG', 'THƯƠNG BINH', 'XÃ HỘI', 'VĂN HÓA', 'THỂ THAO',
+  'DU LỊCH', 'KHOA HỌC', 'CÔNG NGHỆ', 'THÔNG TIN', 'TRUYỀN THÔNG', 'DÂN TỘC', 'TÔN GIÁO', 'NGOẠI VỤ', 'VÀ',
+  'CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'TRƯỞNG BAN', 'PHÓ TRƯỞNG BAN', 'GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', 'TRƯỞNG PHÒNG',
+  'PHÓ TRƯỞNG PHÒNG', 'CHÁNH VĂN PHÒNG', 'HIỆU TRƯỞNG', 'BỘ TRƯỞNG', 'THỨ TRƯỞNG', 'CỤC TRƯỞNG',
+  'ỦY VIÊN', 'THƯỜNG TRỰC', 'TRƯỞNG', 'PHÓ',
+];
+
+interface Entry {
+  canonical: string;
+  words: string[];
+  accented: string[];
+}
+
+function entries(list: readonly string[]): Entry[] {
+  return list
+    .map((canonical) => ({
+      canonical,
+      words: fold(canonical).split(/[\s-]+/).filter(Boolean),
+      accented: canonical.toLowerCase().split(/[\s-]+/).filter(Boolean),
+    }))
+    .sort((a, b) => b.words.length - a.words.length);
+}
+
+const AGENCY_ENTRIES = entries([...AGENCY_WORDS, ...PROVINCES.map((p) => p.toUpperCase())]);
+const PLACE_ENTRIES = entries(PROVINCES);
+
+function keepCase(pattern: string, canonical: string): string {
+  if (upperShare(pattern) >= 0.7) return canonical.toUpperCase();
+  // Title case: first letter of each word upper.
+  return canonical
+    .toLowerCase()
+    .replace(/(^|[\s-])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+}
+
+/** Word-level tolerance: exact for 1–2 letters, one edit for 3–5, two for longer. */
+function wordClose(a: string, b: string): number {
+  const d = distance(a, b);
+  const allowed = b.length <= 2 ? 0 : b.length <= 5 ? 1 : 2;
+  return d <= allowed ? d : -1;
+}
+
+/**
+ * A word read with accents that differs from the vocabulary word must differ only
+ * where its letters are wrong ("Quéng" ~ "Quảng"); otherwise it is another word ("BẮC" ≠ "BAN").
+ */
+function accentsAgree(word: string, accented: string | undefined): boolean {
+  if (accented === undefined) return false;
+  const w = word.toLowerCase().replace(/[^\p{L}\p{M}0-9]/gu, '');
+  if (!hasDiacritics(w)) return true;
+  return distance(w, accented) <= distance(fold(w), fold(accented));
+}
+
+/**
+ * Rewrite the spans of `text` that match a vocabulary phrase with the phrase's
+ * accented form, in the text's case. A span that already folds to the phrase and
+ * carries diacritics is kept as written (the scan said it; tone-mark style included).
+ * Unknown words are left as they are.
+ */
+function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed: number; matched: number; words: number } {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const keys = tokens.map((t) => fold(t).replace(/[^a-z0-9]/g, ''));
+  const out: string[] = [];
+  let changed = 0;
+  let matched = 0;
+  let i = 0;
+  while (i < tokens.length) {
+    let done = false;
+    for (const e of vocab) {
+      const n = e.words.length;
+      if (i + n > tokens.length) continue;
+      let ok = true;
+      let cost = 0;
+      for (let k = 0; k < n && ok; k++) {
+        const d = wordClose(keys[i + k]!, e.words[k]!);
+        if (d < 0) ok = false;
+        else if (d > 0 && !accentsAgree(tokens[i + k]!, e.accented[k])) ok = false;
+        else cost += d;
+      }
+      if (!ok) continue;
+      const span = tokens.slice(i, i + n).join(' ');
+      matched += n;
+      if (cost === 0 && hasDiacritics(span)) out.push(span);
+      else {
+        out.push(keepCase(span, e.canonical));
+        changed++;
+      }
+      i += n;
+      done = true;
+      break;
+    }
+    if (!done) {
+      out.push(tokens[i]!);
+      i++;
+    }
+  }
+  return { text: out.join(' '), changed, matched, words: tokens.length };
+}
+
+/** Agency header line with accents put back on known words ("BAN NHAN pAN" → "ỦY BAN NHÂN DÂN"). */
+export function canonicalizeAgency(text: string): { text: string; known: number } {
+  let t = text;
+  // "ỦY" is often lost at the left edge of the scan: "BAN NHÂN DÂN" never stands alone.
+  if (/^(ban nhan [a-z]an|ban nhan)\b/.test(fold(t).replace(/[^a-z ]/g, ''))) t = `ỦY ${t}`;
+  const r = canonicalizeWith(t, AGENCY_ENTRIES);
+  return { text: r.text, known: r.words === 0 ? 0 : r.matched / r.words };
+}
+
+/** Place name with accents put back when it is a province name ("Quéng Binh" → "Quảng Bình"). */
+export function canonicalizePlace(text: string): string {
+  const r = canonicalizeWith(text, PLACE_ENTRIES);
+  return r.text;
+}

@@ -1,0 +1,74 @@
+/**
+ * Turns any accepted input (plain text, OCR pages, restored pages) into one list
+ * of source lines that keep their page, index, box and column.
+ */
+import type { OcrPage, RestoredPage, BBox } from '../types.js';
+import type { SourceLine } from './types.js';
+
+/** Remove light Markdown (bold/italic stars, heading hashes) that converted text may carry. */
+export function stripMarkup(line: string): string {
+  return line
+    .replace(/^\s{0,3}#{1,6}\s+/, '')
+    // Stars are never part of an administrative text; underscores are (blank rules), so they stay.
+    .replace(/\*+/g, '')
+    .replace(/[ \t]+$/, '')
+    .replace(/\u00a0/g, ' ');
+}
+
+/** Plain text: one source line per text line (form feed starts a new page). */
+export function linesFromText(text: string): SourceLine[] {
+  const out: SourceLine[] = [];
+  const pages = text.normalize('NFC').replace(/\r\n?/g, '\n').split('\f');
+  pages.forEach((pageText, p) => {
+    pageText.split('\n').forEach((raw, i) => {
+      out.push({ text: stripMarkup(raw), page: p + 1, line: i });
+    });
+  });
+  return out;
+}
+
+function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
+  let index = 0;
+  let first = true;
+  for (const block of page.blocks) {
+    // A blank line between blocks keeps paragraph breaks, as in OcrPage.text.
+    if (!first) out.push({ text: '', page: page.pageNumber, line: -1, column: block.column });
+    first = false;
+    for (const line of block.lines) {
+      const text = texts ? (texts[index] ?? line.text) : line.text;
+      const bbox: BBox = [...line.bbox];
+      out.push({ text: text.normalize('NFC').replace(/\s+$/, ''), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf });
+      index++;
+    }
+  }
+}
+
+export function linesFromOcr(pages: readonly OcrPage[]): SourceLine[] {
+  const out: SourceLine[] = [];
+  for (const page of pages) pushOcrPage(out, page);
+  return out;
+}
+
+/**
+ * Restored pages: the restored text keeps OcrPage.text's line structure, so its
+ * non-empty lines pair one to one with the OCR lines (and their boxes). If the
+ * counts disagree we fall back to the OCR line texts rather than guess.
+ */
+export function linesFromRestored(pages: readonly RestoredPage[]): SourceLine[] {
+  const out: SourceLine[] = [];
+  for (const page of pages) {
+    const ocrCount = page.ocr.blocks.reduce((n, b) => n + b.lines.length, 0);
+    const ocrTextLines = page.ocr.text.split('\n');
+    const restoredLines = page.text.split('\n');
+    let texts: string[] | undefined;
+    if (restoredLines.length === ocrTextLines.length) {
+      texts = restoredLines.filter((_l, i) => ocrTextLines[i]!.trim() !== '');
+    } else {
+      const nonEmpty = restoredLines.filter((l) => l.trim() !== '');
+      if (nonEmpty.length === ocrCount) texts = nonEmpty;
+    }
+    if (texts && texts.length !== ocrCount) texts = undefined;
+    pushOcrPage(out, page.ocr, texts);
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * Body of the document: paragraphs, numbered headings and their nesting.
+ *
+ * Levels are not fixed per numbering style: the first style met is level 1, a
+ * new style nests under the current one, and a style met again closes everything
+ * opened since (so "I. / 1. / a)" and "Điều 1. / 1. / a)" both work). Numbers are
+ * kept as written — a skipped "2." stays skipped.
+ */
+import { fold, squash, upperShare } from './fold.js';
+import type { NumberingStyle, Section, SourceLine } from './types.js';
+
+export interface Marker {
+  style: NumberingStyle;
+  /** Number as it will be shown: "I.", "1.", "1.1.", "a)", "Điều 1.", "Chương II", "Mục 2". */
+  number: string;
+  /** Text after the marker on the same line. */
+  rest: string;
+}
+
+const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
+
+/** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
+export function matchMarker(line: string): Marker | null {
+  const t = line.trim();
+  const f = fold(t);
+  let m: RegExpExecArray | null;
+  if ((m = /^(chuong|phan|muc)\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
+    const kind = m[1]!;
+    const numSpan = m.indices![2]!;
+    const num = t.slice(numSpan[0], numSpan[1]);
+    const style: NumberingStyle = kind === 'chuong' ? 'chuong' : kind === 'phan' ? 'phan' : 'muc';
+    if (style === 'muc' && !/^(\d+|[IVX]+)$/.test(num)) return null;
+    const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
+    return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^(dieu)\s+(\d{1,3})\s*[.:]\s*/.exec(f))) {
+    return { style: 'dieu', number: `Điều ${m[2]}.`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
+    return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}.`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=\D)/.exec(t))) {
+    return { style: 'arabic2', number: `${m[1]}.${m[2]}.`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t))) {
+    return { style: 'arabic', number: `${m[1]}.`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
+    return { style: 'khoan', number: `${m[1]})`, rest: t.slice(m[0].length).trim() };
+  }
+  if ((m = /^([IVXl1]{1,5})\s?[.]\s*(?=\p{Lu})/u.exec(t))) {
+    // OCR reads "II" as "Il" or "I1"; only a valid roman numeral after fixing that counts.
+    const roman = m[1]!.replace(/[l1]/g, 'I');
+    if (roman[0] === m[1]![0] && ROMAN.test(roman) && roman.length > 0) {
+      return { style: 'roman', number: `${roman}.`, rest: t.slice(m[0].length).trim() };
+    }
+  }
+  if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
+    return { style: 'alpha', number: `${m[1]})`, rest: t.slice(m[0].length).trim() };
+  }
+  return null;
+}
+
+/** "-", "+", "•" list item (kept in the section text, not a section). */
+export function isBullet(line: string): boolean {
+  return /^\s*[-–+•·∙]\s*\S/.test(line) && !/^\s*-{2,}/.test(line);
+}
+
+export interface Paragraph {
+  /** The paragraph's words; for a numbered one, without its number. */
+  text: string;
+  src: SourceLine;
+  marker: Marker | null;
+}
+
+/**
+ * Join wrapped lines into paragraphs. A paragraph ends at a blank line, before a
+ * numbered or bulleted line, and after a line ending a sentence when the next
+ * one starts with a capital.
+ */
+export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
+  const out: Paragraph[] = [];
+  let cur: Paragraph | null = null;
+  for (const src of lines) {
+    const t = src.text.trim();
+    if (!t) {
+      cur = null;
+      continue;
+    }
+    const marker = matchMarker(t);
+    const bullet = !marker && isBullet(t);
+    const prevEnds = cur !== null && /[.;:!?]["”)]?$/.test(cur.text);
+    const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
+    // A heading line (uppercase, or a short numbered title) does not swallow the next line.
+    const prevIsHeading = cur !== null && cur.marker !== null && (cur.text === '' || upperShare(cur.text) > 0.8);
+    if (cur === null || marker || bullet || (prevEnds && startsUpper) || prevIsHeading) {
+      cur = { text: squash(marker ? marker.rest : t), src, marker };
+      out.push(cur);
+    } else {
+      cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(t) ? cur.text.slice(0, -1) + t : `${cur.text} ${squash(t)}`;
+    }
+  }
+  return out;
+}
+
+/** A numbered paragraph that reads as a heading rather than a sentence. */
+function isHeading(marker: Marker, text: string): boolean {
+  if (!text) return true;
+  if (upperShare(text) > 0.8) return true;
+  if (marker.style === 'chuong' || marker.style === 'muc' || marker.style === 'phan') return true;
+  return text.length <= 100 && !/[.;,:]$/.test(text);
+}
+
+/** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
+export function buildSections(paragraphs: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
+  const roots: Section[] = [];
+  const before: Paragraph[] = [];
+  // Open sections from the outermost; styles[k] is the style of stack[k].
+  const stack: Section[] = [];
+  for (const p of paragraphs) {
+    if (!p.marker) {
+      const open = stack[stack.length - 1];
+      if (open) open.text = open.text ? `${open.text}\n${p.text}` : p.text;
+      else before.push(p);
+      continue;
+    }
+    const mk = p.marker;
+    const k = stack.findIndex((s) => s.style === mk.style);
+    if (k >= 0) stack.length = k;
+    const heading = isHeading(mk, p.text);
+    const rest = p.text;
+    const section: Section = {
+      number: mk.number,
+      style: mk.style,
+      title: heading ? rest : '',
+      text: heading ? '' : rest,
+      level: stack.length + 1,
+      page: p.src.page,
+      line: p.src.line,
+      children: [],
+    };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(section);
+    else roots.push(section);
+    stack.push(section);
+  }
+  return { sections: roots, before };
+}
