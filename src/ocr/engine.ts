@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { VanbanError } from '../errors.js';
-import type { OcrPage, PreparedImage } from '../types.js';
-import { extractLines, type EngineBlock } from './extract.js';
+import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, PreparedImage } from '../types.js';
+import { extractLines, mapBox, type EngineBlock } from './extract.js';
 import { blocksToText, orderReading, type LayoutOptions } from './layout.js';
 
 const require = createRequire(import.meta.url);
@@ -32,13 +33,51 @@ export interface OcrEngineOptions {
   parameters?: Record<string, string>;
   /** Reading-order thresholds. */
   layout?: LayoutOptions;
+  /**
+   * Re-read each column of a side-by-side region on its own (default true).
+   * Tesseract's lines across a header or closing block mix two baselines and
+   * font sizes, which costs whole words ("Nơi nhận" → ". nhận"); a crop per
+   * column is read as one clean block.
+   */
+  refineColumns?: boolean;
 }
 
 export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'parameters'>> = {
   model: '4.0.0_best_int',
   languages: ['vie'],
   psm: 3,
+  refineColumns: true,
 };
+
+const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
+
+function mapLine(line: OcrLine, m: Affine, w: number, h: number): OcrLine {
+  const out: OcrLine = {
+    text: line.text,
+    conf: line.conf,
+    bbox: mapBox(boxOf(line.bbox), m, w, h),
+    words: line.words.map((word) => ({ ...word, bbox: mapBox(boxOf(word.bbox), m, w, h) })),
+  };
+  if (line.baseline) {
+    const [x0, y0, x1, y1] = line.baseline;
+    out.baseline = [
+      Math.round(m[0] * x0 + m[2] * y0 + m[4]),
+      Math.round(m[1] * x0 + m[3] * y0 + m[5]),
+      Math.round(m[0] * x1 + m[2] * y1 + m[4]),
+      Math.round(m[1] * x1 + m[3] * y1 + m[5]),
+    ];
+  }
+  return out;
+}
+
+function boxOf(b: BBox): { x0: number; y0: number; x1: number; y1: number } {
+  return { x0: b[0], y0: b[1], x1: b[2], y1: b[3] };
+}
+
+function meanConf(lines: OcrLine[]): number {
+  const words = lines.flatMap((l) => l.words);
+  return words.length ? words.reduce((s, w) => s + w.conf, 0) / words.length : 0;
+}
 
 /** Folder holding `<lang>.traineddata.gz` for the requested model, from node_modules. */
 export function traineddataDir(language: string, model: OcrModel): string {
@@ -118,8 +157,17 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
       }
       const image = Buffer.from(prepared.png.buffer, prepared.png.byteOffset, prepared.png.byteLength);
       const result = await worker.recognize(image, {}, { blocks: true, text: false });
-      const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, prepared.toPage, prepared.pageWidth, prepared.pageHeight);
-      const blocks = orderReading(lines, options.layout);
+      // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
+      const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
+      let blocks = orderReading(lines, options.layout);
+      if ((options.refineColumns ?? DEFAULT_ENGINE.refineColumns) && blocks.some((b) => b.column !== 'full')) {
+        blocks = await refine(worker, image, prepared, blocks, psm);
+      }
+      blocks = blocks.map((b) => ({
+        column: b.column,
+        bbox: mapBox(boxOf(b.bbox), prepared.toPage, prepared.pageWidth, prepared.pageHeight),
+        lines: b.lines.map((l) => mapLine(l, prepared.toPage, prepared.pageWidth, prepared.pageHeight)),
+      }));
       const words = blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
       return {
         pageNumber: prepared.pageNumber,
@@ -130,7 +178,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
         rotation: prepared.rotation,
         steps: prepared.steps,
         text: blocksToText(blocks),
-        confidence: words.length ? words.reduce((s, w) => s + w.conf, 0) / words.length : 0,
+        confidence: meanConf(blocks.flatMap((b) => b.lines)),
         blocks,
       };
     },
@@ -138,4 +186,57 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
       await worker.terminate();
     },
   };
+}
+
+/**
+ * Re-reads every left/right block from a crop of its column (PSM 6, one block),
+ * keeping the new lines when they are at least as confident as the first read.
+ */
+async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, blocks: OcrBlock[], psm: OcrPsm): Promise<OcrBlock[]> {
+  const out: OcrBlock[] = [];
+  const lineHeight = medianHeight(blocks);
+  const pad = Math.round(0.4 * lineHeight);
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
+  try {
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!;
+      if (block.column === 'full') {
+        out.push(block);
+        continue;
+      }
+      // Stop the crop halfway across the gutter so no glyph of the other column leaks in.
+      const partner = block.column === 'left' ? blocks[i + 1] : blocks[i - 1];
+      let x0 = block.bbox[0] - pad;
+      let x1 = block.bbox[2] + pad;
+      if (partner && partner.column !== 'full') {
+        if (block.column === 'left') x1 = Math.min(x1, Math.floor((block.bbox[2] + partner.bbox[0]) / 2));
+        else x0 = Math.max(x0, Math.ceil((partner.bbox[2] + block.bbox[0]) / 2));
+      }
+      x0 = Math.max(0, x0);
+      x1 = Math.min(prepared.width, x1);
+      const y0 = Math.max(0, block.bbox[1] - pad);
+      const y1 = Math.min(prepared.height, block.bbox[3] + pad);
+      if (x1 - x0 < 8 || y1 - y0 < 8) {
+        out.push(block);
+        continue;
+      }
+      const crop = await sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).png().toBuffer();
+      const result = await worker.recognize(crop, {}, { blocks: true, text: false });
+      const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height);
+      const reread = orderReading(lines, {}).flatMap((b) => b.lines);
+      if (reread.length && meanConf(reread) >= meanConf(block.lines) - 2) {
+        out.push({ column: block.column, bbox: block.bbox, lines: reread });
+      } else {
+        out.push(block);
+      }
+    }
+  } finally {
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  return out;
+}
+
+function medianHeight(blocks: OcrBlock[]): number {
+  const h = blocks.flatMap((b) => b.lines.map((l) => l.bbox[3] - l.bbox[1])).sort((a, b) => a - b);
+  return h[h.length >> 1] ?? 40;
 }

@@ -105,6 +105,20 @@ function rowGaps(row: Row): Gap[] {
   return gaps;
 }
 
+/**
+ * Gaps wide enough to be a gutter: at least `minGutter` and well beyond the row's
+ * other word gaps. A justified line stretches all its gaps alike, so none of them
+ * stands out; a header row has word gaps and one gulf.
+ */
+function wideGaps(row: Row, minGutter: number): Gap[] {
+  const gaps = rowGaps(row);
+  return gaps.filter((g) => {
+    if (width(g) < minGutter) return false;
+    const others = gaps.filter((o) => o !== g).map(width);
+    return others.length === 0 || width(g) >= 2.5 * median(others);
+  });
+}
+
 /** Words entirely left of x, entirely right of x, and those that straddle it. */
 function sideOf(row: Row, gutter: Gap, tolerance: number): 'left' | 'right' | 'both' | 'cross' {
   let left = false;
@@ -143,23 +157,21 @@ interface Region {
 }
 
 function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows: number, tolerance: number): Region | undefined {
-  const candidates = rowGaps(rows[start]!)
-    .filter((g) => width(g) >= minGutter)
-    .sort((a, b) => width(b) - width(a));
+  const candidates = wideGaps(rows[start]!, minGutter).sort((a, b) => width(b) - width(a));
   for (const first of candidates) {
     let gutter = first;
     const split0 = splitWords(rows[start]!, gutter);
     let left = extentOf(split0.left);
     let right = extentOf(split0.right);
     let splitRows = 1;
-    let multiGap = rowGaps(rows[start]!).filter((g) => width(g) >= minGutter).length > 1 ? 1 : 0;
+    let multiGap = candidates.length > 1 ? 1 : 0;
     let end = start + 1;
     for (; end < rows.length; end++) {
       const row = rows[end]!;
       const side = sideOf(row, gutter, tolerance);
       if (side === 'cross') {
         // A row may still share the gutter partly: narrow it if enough remains.
-        const shared = rowGaps(row)
+        const shared = wideGaps(row, 0.5 * minGutter)
           .map((g) => ({ x0: Math.max(g.x0, gutter.x0), x1: Math.min(g.x1, gutter.x1) }))
           .filter((g) => width(g) >= 0.5 * minGutter)
           .sort((a, b) => width(b) - width(a))[0];
@@ -174,7 +186,7 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
         left = { x0: Math.min(left.x0, l.x0), x1: Math.max(left.x1, l.x1) };
         right = { x0: Math.min(right.x0, r.x0), x1: Math.max(right.x1, r.x1) };
         splitRows++;
-        if (rowGaps(row).filter((g) => width(g) >= minGutter).length > 1) multiGap++;
+        if (wideGaps(row, minGutter).length > 1) multiGap++;
         continue;
       }
       const e = extentOf(row.words);

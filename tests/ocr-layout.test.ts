@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { blocksToText, orderReading, type LayoutLine } from '../src/ocr/layout.js';
+import type { OcrWord } from '../src/types.js';
+
+/** Words laid out like Times 13 pt at 300 dpi: 50 px tall rows, ~22 px per char + 15 px spaces. */
+function words(text: string, x: number, y: number, charW = 22, space = 15): OcrWord[] {
+  const out: OcrWord[] = [];
+  for (const t of text.split(' ')) {
+    const w = t.length * charW;
+    out.push({ text: t, conf: 90, bbox: [x, y, x + w, y + 50] });
+    x += w + space;
+  }
+  return out;
+}
+
+function line(ws: OcrWord[], group?: number): LayoutLine {
+  const bbox: [number, number, number, number] = [
+    Math.min(...ws.map((w) => w.bbox[0])),
+    Math.min(...ws.map((w) => w.bbox[1])),
+    Math.max(...ws.map((w) => w.bbox[2])),
+    Math.max(...ws.map((w) => w.bbox[3])),
+  ];
+  return { text: ws.map((w) => w.text).join(' '), conf: 90, bbox, words: ws, ...(group === undefined ? {} : { group }) };
+}
+
+/** A justified line: words spread so they fill [x0, x1] exactly. */
+function justified(text: string, x0: number, x1: number, y: number): OcrWord[] {
+  const tokens = text.split(' ');
+  const inked = tokens.reduce((s, t) => s + t.length * 22, 0);
+  const gap = (x1 - x0 - inked) / (tokens.length - 1);
+  let x = x0;
+  return tokens.map((t) => {
+    const w: OcrWord = { text: t, conf: 90, bbox: [Math.round(x), y, Math.round(x + t.length * 22), y + 50] };
+    x += t.length * 22 + gap;
+    return w;
+  });
+}
+
+describe('orderReading', () => {
+  it('reads a two-column header that the engine merged line by line column by column', () => {
+    // What PSM 6 gives: each row one line spanning both columns.
+    const rows = [
+      [...words('ỦY BAN NHÂN DÂN', 300, 100), ...words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 1200, 100)],
+      [...words('TỈNH QUẢNG BÌNH', 310, 170), ...words('Độc lập - Tự do - Hạnh phúc', 1350, 170)],
+      [...words('Số: 125/KH-UBND', 300, 260), ...words('Quảng Bình, ngày 15 tháng 3 năm 2024', 1250, 260)],
+    ].map((ws) => line(ws));
+    const blocks = orderReading(rows);
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right']);
+    expect(blocksToText(blocks)).toBe(
+      'ỦY BAN NHÂN DÂN\nTỈNH QUẢNG BÌNH\nSố: 125/KH-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nQuảng Bình, ngày 15 tháng 3 năm 2024',
+    );
+  });
+
+  it('groups engine lines found separately per column (PSM 3 style), whatever their input order', () => {
+    const input = [
+      line(words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 1200, 104)),
+      line(words('Độc lập - Tự do - Hạnh phúc', 1350, 174)),
+      line(words('ỦY BAN NHÂN DÂN', 300, 100)),
+      line(words('TỈNH QUẢNG BÌNH', 310, 168)),
+    ];
+    const text = blocksToText(orderReading(input));
+    expect(text.indexOf('TỈNH')).toBeLessThan(text.indexOf('CỘNG'));
+    expect(text.indexOf('CỘNG')).toBeLessThan(text.indexOf('Độc'));
+  });
+
+  it('never splits justified body lines, even with wide word spacing', () => {
+    const body = [
+      'Thực hiện Nghị quyết số 52/NQ-CP của Chính phủ về đẩy mạnh',
+      'phát triển nguồn nhân lực, Ủy ban nhân dân tỉnh ban hành',
+      'kế hoạch triển khai như sau, yêu cầu các sở thực hiện',
+      'Giao Sở Thông tin và Truyền thông chủ trì phối hợp',
+    ].map((t, i) => line(justified(t, 240, 2240, 500 + i * 70), 1));
+    const blocks = orderReading(body);
+    expect(blocks.map((b) => b.column)).toEqual(['full']);
+    expect(blocks[0]!.lines).toHaveLength(4);
+    expect(blocks[0]!.lines[1]!.text).toBe('phát triển nguồn nhân lực, Ủy ban nhân dân tỉnh ban hành');
+  });
+
+  it('keeps a page-centred title below the header out of the right column', () => {
+    const input = [
+      line([...words('ỦY BAN NHÂN DÂN', 300, 100), ...words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 1200, 100)]),
+      line([...words('TỈNH QUẢNG BÌNH', 310, 170), ...words('Độc lập - Tự do - Hạnh phúc', 1350, 170)]),
+      line(words('KẾ HOẠCH', 1130, 330)),
+      line(justified('Thực hiện Nghị quyết số 52/NQ-CP của Chính phủ về đẩy mạnh', 240, 2240, 420)),
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right', 'full']);
+    expect(blocks[2]!.lines[0]!.text).toBe('KẾ HOẠCH');
+  });
+
+  it('keeps a signer name after the signature space in the right column', () => {
+    const input = [
+      line(justified('Thực hiện Nghị quyết số 52/NQ-CP của Chính phủ về đẩy mạnh', 240, 2240, 100)),
+      line([...words('Nơi nhận:', 240, 250), ...words('TM. ỦY BAN NHÂN DÂN', 1450, 250)]),
+      line([...words('- Như trên;', 240, 310), ...words('CHỦ TỊCH', 1600, 320)]),
+      line(words('- Lưu: VT.', 240, 370)),
+      line(words('Nguyễn Văn Thành', 1480, 700)),
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['full', 'left', 'right']);
+    expect(blocks[1]!.lines.map((l) => l.text)).toEqual(['Nơi nhận:', '- Như trên;', '- Lưu: VT.']);
+    expect(blocks[2]!.lines.map((l) => l.text)).toEqual(['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Nguyễn Văn Thành']);
+  });
+
+  it('reads a three-column table row by row', () => {
+    const input = [0, 1, 2].map((i) =>
+      line([...words(`${i + 1}`, 240, 100 + i * 70), ...words(`Nội dung ${i}`, 700, 100 + i * 70), ...words('Sở Tài chính', 1700, 100 + i * 70)]),
+    );
+    const blocks = orderReading(input);
+    expect(blocks.every((b) => b.column === 'full')).toBe(true);
+    expect(blocksToText(blocks).split('\n')[0]).toBe('1 Nội dung 0 Sở Tài chính');
+  });
+
+  it('keeps a baseline on split lines and returns nothing for no words', () => {
+    const l = line([...words('ỦY BAN', 300, 100), ...words('CỘNG HÒA', 1200, 100)]);
+    l.baseline = [300, 140, 1400, 151];
+    const l2 = line([...words('TỈNH', 300, 170), ...words('Độc lập', 1200, 170)]);
+    const blocks = orderReading([l, l2]);
+    expect(blocks[1]!.lines[0]!.baseline).toEqual([1200, 149, 1369, 151]);
+    expect(orderReading([])).toEqual([]);
+    expect(orderReading([{ text: ' ', conf: 0, bbox: [0, 0, 5, 5], words: [{ text: ' ', conf: 0, bbox: [0, 0, 5, 5] }] }])).toEqual([]);
+  });
+});
