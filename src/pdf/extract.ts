@@ -129,9 +129,10 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
   if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new StreamError('DCTDecode stream is not a JPEG', 'corrupt');
   if (meta.width * meta.height > MAX_PIXELS) throw new StreamError(`JPEG header claims ${meta.width}×${meta.height} pixels`, 'corrupt');
   const channels = meta.channels ?? 3;
-  if (model.kind === 'indexed' || model.components !== channels) {
-    throw new StreamError(`JPEG with ${channels} channels in a ${model.kind} colour space`, 'unsupported');
-  }
+  if (model.kind === 'indexed') throw new StreamError('JPEG in an Indexed colour space', 'unsupported');
+  if (channels !== 1 && channels !== 3 && channels !== 4) throw new StreamError(`JPEG with ${channels} channels`, 'unsupported');
+  // Like viewers, trust the JPEG's own component count over a contradicting /ColorSpace.
+  if (model.components !== channels) model = { kind: channels === 1 ? 'gray' : channels === 3 ? 'rgb' : 'cmyk', components: channels };
   const decode = decodeRanges(dict, model, 8);
   const o = placement.orientation;
   const input = sharp(jpeg, { failOn: 'truncated' });

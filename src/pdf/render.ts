@@ -104,9 +104,9 @@ export class PageRenderer {
     try {
       await page.render({ canvas: target.canvas as never, viewport }).promise;
       const rgba = target.context.getImageData(0, 0, width, height).data;
-      // Opaque white background is painted by pdfjs; drop alpha to keep a plain RGB page.
+      // Unpainted areas are transparent: composite on white paper, keep plain RGB.
       const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length), { raw: { width, height, channels: 4 } })
-        .removeAlpha()
+        .flatten({ background: '#ffffff' })
         .png({ compressionLevel: 2, adaptiveFiltering: false })
         .toBuffer();
       const rotate = (((page.rotate % 360) + 360) % 360) as 0 | 90 | 180 | 270;
