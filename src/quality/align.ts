@@ -1,0 +1,242 @@
+/**
+ * Edit distance and alignment over sequences of units (graphemes or words).
+ *
+ * Units are interned to Int32 ids so the inner loops compare integers. Distance
+ * uses two rows (O(min) memory); alignment uses Hirschberg's divide and conquer,
+ * so a whole page (tens of thousands of graphemes) aligns in linear memory.
+ */
+
+export type EditKind = 'equal' | 'substitute' | 'insert' | 'delete';
+
+/** One step of an alignment: `ref` is absent for insertions, `hyp` for deletions. */
+export interface EditOp {
+  kind: EditKind;
+  ref?: string;
+  hyp?: string;
+}
+
+/** Maps both sequences to ids from one shared table. */
+export function intern(a: readonly string[], b: readonly string[]): [Int32Array, Int32Array] {
+  const table = new Map<string, number>();
+  const ids = (units: readonly string[]): Int32Array => {
+    const out = new Int32Array(units.length);
+    units.forEach((u, i) => {
+      let id = table.get(u);
+      if (id === undefined) {
+        id = table.size;
+        table.set(u, id);
+      }
+      out[i] = id;
+    });
+    return out;
+  };
+  return [ids(a), ids(b)];
+}
+
+/** Levenshtein distance (unit costs) between two id sequences. */
+export function editDistance(a: Int32Array, b: Int32Array): number {
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  // Common prefix and suffix never change the distance; skipping them makes near-equal pages cheap.
+  while (start < endA && start < endB && a[start] === b[start]) start++;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  let x = a.subarray(start, endA);
+  let y = b.subarray(start, endB);
+  if (x.length < y.length) [x, y] = [y, x];
+  const m = y.length;
+  if (m === 0) return x.length;
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    cur[0] = i;
+    const xi = x[i - 1];
+    for (let j = 1; j <= m; j++) {
+      const sub = prev[j - 1]! + (xi === y[j - 1] ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[m]!;
+}
+
+/** Last row of the DP table of a[aLo..aHi) vs b[bLo..bHi), forwards or (reverse) backwards. */
+function lastRow(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, reverse: boolean): Int32Array {
+  const m = bHi - bLo;
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  const n = aHi - aLo;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    const ai = reverse ? a[aHi - i] : a[aLo + i - 1];
+    for (let j = 1; j <= m; j++) {
+      const bj = reverse ? b[bHi - j] : b[bLo + j - 1];
+      const sub = prev[j - 1]! + (ai === bj ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev;
+}
+
+/** Cells up to which a block is aligned with a full table and backtrace (≈ 8 MB). */
+const FULL_TABLE_CELLS = 1 << 21;
+
+type Step = 0 | 1 | 2 | 3; // equal, substitute, insert, delete
+
+function fullAlign(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, out: Array<[Step, number, number]>): void {
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  const w = m + 1;
+  const d = new Int32Array((n + 1) * w);
+  for (let j = 0; j <= m; j++) d[j] = j;
+  for (let i = 1; i <= n; i++) {
+    d[i * w] = i;
+    const ai = a[aLo + i - 1];
+    for (let j = 1; j <= m; j++) {
+      const sub = d[(i - 1) * w + j - 1]! + (ai === b[bLo + j - 1] ? 0 : 1);
+      const del = d[(i - 1) * w + j]! + 1;
+      const ins = d[i * w + j - 1]! + 1;
+      d[i * w + j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+    }
+  }
+  const steps: Array<[Step, number, number]> = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const here = d[i * w + j]!;
+    if (i > 0 && j > 0) {
+      const same = a[aLo + i - 1] === b[bLo + j - 1];
+      if (here === d[(i - 1) * w + j - 1]! + (same ? 0 : 1)) {
+        steps.push([same ? 0 : 1, aLo + i - 1, bLo + j - 1]);
+        i--;
+        j--;
+        continue;
+      }
+    }
+    if (i > 0 && here === d[(i - 1) * w + j]! + 1) {
+      steps.push([3, aLo + i - 1, -1]);
+      i--;
+    } else {
+      steps.push([2, -1, bLo + j - 1]);
+      j--;
+    }
+  }
+  for (let k = steps.length - 1; k >= 0; k--) out.push(steps[k]!);
+}
+
+function hirschberg(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo: number, bHi: number, out: Array<[Step, number, number]>): void {
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  if (n === 0) {
+    for (let j = bLo; j < bHi; j++) out.push([2, -1, j]);
+    return;
+  }
+  if (m === 0) {
+    for (let i = aLo; i < aHi; i++) out.push([3, i, -1]);
+    return;
+  }
+  if ((n + 1) * (m + 1) <= FULL_TABLE_CELLS || n === 1) {
+    fullAlign(a, aLo, aHi, b, bLo, bHi, out);
+    return;
+  }
+  const mid = (aLo + aHi) >> 1;
+  const left = lastRow(a, aLo, mid, b, bLo, bHi, false);
+  const right = lastRow(a, mid, aHi, b, bLo, bHi, true);
+  let best = Infinity;
+  let split = 0;
+  for (let k = 0; k <= m; k++) {
+    const cost = left[k]! + right[m - k]!;
+    if (cost < best) {
+      best = cost;
+      split = k;
+    }
+  }
+  hirschberg(a, aLo, mid, b, bLo, bLo + split, out);
+  hirschberg(a, mid, aHi, b, bLo + split, bHi, out);
+}
+
+/** Minimal-cost alignment of reference against hypothesis units. */
+export function align(reference: readonly string[], hypothesis: readonly string[]): EditOp[] {
+  const [a, b] = intern(reference, hypothesis);
+  const raw: Array<[Step, number, number]> = [];
+  hirschberg(a, 0, a.length, b, 0, b.length, raw);
+  return raw.map(([step, i, j]): EditOp => {
+    switch (step) {
+      case 0:
+        return { kind: 'equal', ref: reference[i]!, hyp: hypothesis[j]! };
+      case 1:
+        return { kind: 'substitute', ref: reference[i]!, hyp: hypothesis[j]! };
+      case 2:
+        return { kind: 'insert', hyp: hypothesis[j]! };
+      default:
+        return { kind: 'delete', ref: reference[i]! };
+    }
+  });
+}
+
+/** Counts of each kind of edit; their sum (less equals) is the edit distance. */
+export function countEdits(ops: readonly EditOp[]): { substitutions: number; insertions: number; deletions: number } {
+  let substitutions = 0;
+  let insertions = 0;
+  let deletions = 0;
+  for (const op of ops) {
+    if (op.kind === 'substitute') substitutions++;
+    else if (op.kind === 'insert') insertions++;
+    else if (op.kind === 'delete') deletions++;
+  }
+  return { substitutions, insertions, deletions };
+}
+
+export interface FormatOptions {
+  /** Columns per printed block (default 80). */
+  width?: number;
+  /** Print only blocks that contain an error (default true). */
+  errorsOnly?: boolean;
+}
+
+const GAP = '·';
+const MARK: Record<EditKind, string> = { equal: ' ', substitute: '^', insert: '+', delete: '-' };
+
+/**
+ * Prints an alignment as blocks of three rows, reference above hypothesis with a marker
+ * row below: `^` substituted, `-` missing from the OCR, `+` extra in the OCR, `·` a gap.
+ * One column per unit, so it reads best for grapheme alignments.
+ */
+export function formatAlignment(ops: readonly EditOp[], options: FormatOptions = {}): string {
+  const width = Math.max(10, options.width ?? 80);
+  const errorsOnly = options.errorsOnly ?? true;
+  const blocks: string[] = [];
+  let refIndex = 0;
+  for (let start = 0; start < ops.length; start += width) {
+    const slice = ops.slice(start, start + width);
+    const blockStart = refIndex;
+    let ref = '';
+    let hyp = '';
+    let marks = '';
+    let errors = false;
+    for (const op of slice) {
+      // Units wider than one character (a word) are padded so the columns stay aligned.
+      const r = op.ref ?? GAP;
+      const h = op.hyp ?? GAP;
+      const cell = Math.max(r.length, h.length, 1);
+      ref += r.padEnd(cell);
+      hyp += h.padEnd(cell);
+      marks += MARK[op.kind].padEnd(cell, op.kind === 'equal' ? ' ' : MARK[op.kind]);
+      if (op.kind !== 'equal') errors = true;
+      if (op.ref !== undefined) refIndex++;
+    }
+    if (errorsOnly && !errors) continue;
+    blocks.push(`@${blockStart}\nref: ${ref.replace(/\s+$/u, '')}\nocr: ${hyp.replace(/\s+$/u, '')}\n     ${marks.replace(/\s+$/u, '')}`);
+  }
+  return blocks.join('\n\n');
+}

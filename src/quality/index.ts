@@ -1,0 +1,17 @@
+/** Quality scoring: against a transcription (score) and without one (estimate). */
+export { score, type ScoreOptions, type ScoreReport } from './score.js';
+export { align, editDistance, formatAlignment, intern, countEdits, type EditOp, type EditKind, type FormatOptions } from './align.js';
+export { graphemes, normalizeForScoring, stripDiacritics, unifyTonePlacement, type NormalizeOptions } from './text.js';
+export { extractFeatures, type PageInput, type PageWord, type QualityFeatures } from './features.js';
+export {
+  estimate,
+  estimateDocument,
+  pageInputOf,
+  type DocumentEstimate,
+  type DocumentQuality,
+  type EstimateOptions,
+  type QualityEstimate,
+  type UncertainWord,
+} from './estimate.js';
+export { loadQualityModel, predictCer, type LinearModel, type QualityModelFile } from './model.js';
+export { qualityCsv, qualityCsvHeader, qualityCsvRow, type QualityCsvRow } from './report.js';

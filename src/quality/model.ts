@@ -1,0 +1,117 @@
+/**
+ * The calibrated mapping from page features to an expected CER, read from
+ * dictionaries/quality-model.json (written by scripts/calibrate-quality.ts).
+ *
+ * The file holds several linear models, most informed first; a page uses the first
+ * whose features it has, so text without word confidences still gets an estimate.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { VanbanError } from '../errors.js';
+import type { QualityFeatures } from './features.js';
+
+/** A feature name, or a name with "^2" for its square. */
+export type FeatureTerm = string;
+
+export interface LinearModel {
+  name: string;
+  terms: FeatureTerm[];
+  /** Standardisation applied to each term before the weights: (x − mean) / scale. */
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+  /** 'sqrt': the model predicts √CER (errors spread more evenly), squared back. */
+  target: 'cer' | 'sqrt';
+}
+
+export interface QualityModelFile {
+  version: 1;
+  /** Default review threshold on the score. */
+  threshold: number;
+  models: LinearModel[];
+  /** How the models were fitted and how they did on held-out pages (informative). */
+  calibration?: Record<string, unknown>;
+}
+
+export const MODEL_PATH = fileURLToPath(new URL('../../dictionaries/quality-model.json', import.meta.url));
+
+let cached: QualityModelFile | undefined;
+
+function isModelFile(value: unknown): value is QualityModelFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<QualityModelFile>;
+  return (
+    v.version === 1 &&
+    typeof v.threshold === 'number' &&
+    Array.isArray(v.models) &&
+    v.models.every(
+      (m) =>
+        Array.isArray(m.terms) &&
+        m.terms.length === m.weights.length &&
+        m.terms.length === m.mean.length &&
+        m.terms.length === m.scale.length &&
+        typeof m.bias === 'number',
+    )
+  );
+}
+
+/** Reads and checks a model file (default: the committed calibration). */
+export function loadQualityModel(path: string = MODEL_PATH): QualityModelFile {
+  if (path === MODEL_PATH && cached) return cached;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new VanbanError('MODEL', 'cannot read the quality model; reinstall vanban or rerun scripts/calibrate-quality.ts', {
+      file: path,
+      cause,
+    });
+  }
+  if (!isModelFile(parsed)) {
+    throw new VanbanError('MODEL', 'the quality model is malformed; rerun scripts/calibrate-quality.ts', { file: path });
+  }
+  if (path === MODEL_PATH) cached = parsed;
+  return parsed;
+}
+
+function termValue(features: QualityFeatures, term: FeatureTerm): number | undefined {
+  const squared = term.endsWith('^2');
+  const name = (squared ? term.slice(0, -2) : term) as keyof QualityFeatures;
+  const value = features[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  return squared ? value * value : value;
+}
+
+/** The term values of a model, or undefined when the page lacks one of them. */
+export function termVector(features: QualityFeatures, terms: readonly FeatureTerm[]): number[] | undefined {
+  const out: number[] = [];
+  for (const term of terms) {
+    const v = termValue(features, term);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Raw linear output of a model on a term vector. */
+export function linearOutput(model: LinearModel, x: readonly number[]): number {
+  let y = model.bias;
+  for (let i = 0; i < x.length; i++) y += model.weights[i]! * ((x[i]! - model.mean[i]!) / (model.scale[i]! || 1));
+  return y;
+}
+
+/** Expected CER in [0, 1] from a model's linear output. */
+export function outputToCer(model: LinearModel, y: number): number {
+  const cer = model.target === 'sqrt' ? Math.max(0, y) ** 2 : y;
+  return Math.min(1, Math.max(0, cer));
+}
+
+/** Expected CER of a page, and the model used; undefined when no model fits its features. */
+export function predictCer(file: QualityModelFile, features: QualityFeatures): { cer: number; model: string } | undefined {
+  for (const model of file.models) {
+    const x = termVector(features, model.terms);
+    if (x) return { cer: outputToCer(model, linearOutput(model, x)), model: model.name };
+  }
+  return undefined;
+}
