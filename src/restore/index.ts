@@ -1,0 +1,259 @@
+/**
+ * Public diacritic-restoration / OCR-correction API.
+ *
+ *   restore(text)        → restored text with layout kept exactly, plus per-word tokens
+ *   restoreTokens(words) → one RestoredToken per OCR word (with confidences), same order
+ *
+ * Only word tokens change; numbers, codes (127/KH-UBND), dates, URLs, e-mails,
+ * punctuation, spaces and line breaks are copied through. Each changed word keeps
+ * the case pattern of the input and its tone-mark placement style (or the
+ * document's, or the traditional one).
+ */
+import type { RestoredToken } from '../types.js';
+import { VanbanError } from '../errors.js';
+import { getModel, type LanguageModel } from './lm.js';
+import { tokenize, type Token } from './tokenize.js';
+import { baseForm, detectToneStyle, isValidSyllable, normalizeKey, setToneStyle, type ToneStyle } from './orthography.js';
+import { DEFAULT_PARAMS, decodeTokens, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
+
+export type RestoreMode =
+  /** Decide from the text how much to trust it (accented text is mostly left alone; stripped/garbled text is repaired). */
+  | 'auto'
+  /** Treat the input as accent-stripped or OCR-garbled: repair freely. */
+  | 'repair'
+  /** Treat the input as correct accented text: change only what the model is very sure of. */
+  | 'conservative'
+  /** Return the input unchanged (tokens still produced). */
+  | 'off';
+
+export interface RestoreOptions {
+  /** Language model; default: the shipped model (getModel()). */
+  model?: LanguageModel;
+  mode?: RestoreMode;
+  /** Tone-mark placement for changed words when neither the word nor the document shows one: default 'old' (hòa, thủy). */
+  toneStyle?: ToneStyle;
+  /** Decoder tuning (beam, candidates, weights); defaults are tuned on held-out text. */
+  decoder?: Partial<DecoderParams>;
+}
+
+export interface RestoreResult {
+  text: string;
+  /** One entry per word token of the input (source = its index in tokenize(text)). */
+  tokens: RestoredToken[];
+}
+
+export interface OcrWordInput {
+  text: string;
+  /** OCR confidence 0–100; high-confidence accented words are trusted more. */
+  conf?: number;
+  /** True when a line break follows this word (lines are context for each other, but kept). */
+  lineBreakAfter?: boolean;
+}
+
+const MODES: readonly RestoreMode[] = ['auto', 'repair', 'conservative', 'off'];
+
+interface Resolved {
+  model: LanguageModel;
+  mode: RestoreMode;
+  toneStyle: ToneStyle | undefined;
+  params: DecoderParams;
+}
+
+function resolveOptions(options: RestoreOptions | undefined): Resolved {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new VanbanError('USAGE', `restore options must be an object, got ${typeof options}`);
+  }
+  const mode = options?.mode ?? 'auto';
+  if (!MODES.includes(mode)) throw new VanbanError('USAGE', `unknown restore mode "${String(mode)}"; use one of ${MODES.join(', ')}`);
+  const toneStyle = options?.toneStyle;
+  if (toneStyle !== undefined && toneStyle !== 'old' && toneStyle !== 'new') {
+    throw new VanbanError('USAGE', `toneStyle must be "old" or "new", got "${String(toneStyle)}"`);
+  }
+  const params = { ...DEFAULT_PARAMS, ...(options?.decoder ?? {}) };
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new VanbanError('USAGE', `decoder.${k} must be a finite number`);
+  }
+  if (params.beam < 1 || params.maxCandidates < 1) throw new VanbanError('USAGE', 'decoder.beam and decoder.maxCandidates must be ≥ 1');
+  const model = options?.model ?? (mode === 'off' ? (undefined as unknown as LanguageModel) : getModel());
+  return { model, mode, toneStyle, params };
+}
+
+/** Case of the observed word copied onto the chosen form; OCR mixed case (pAN, HQI, Tw) counts by majority. */
+function caseLike(pattern: string, form: string): string {
+  const letters = [...pattern].filter((c) => c.toLowerCase() !== c.toUpperCase());
+  // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
+  if (letters[0] === 'I' && form.startsWith('l')) letters[0] = 'l';
+  if (letters.length === 0) return form;
+  const upper = letters.filter((c) => c === c.toUpperCase()).length;
+  const first = letters[0] as string;
+  if (letters.length >= 2 && upper * 2 > letters.length) return form.toUpperCase();
+  if (letters.length === 1 && upper === 1 && [...form].length > 1 && /\p{Lu}/u.test(pattern) && pattern.length === 1) {
+    // A lone capital ("B" → "Bộ") is a capitalised word, not an acronym.
+    return form.charAt(0).toUpperCase() + form.slice(1);
+  }
+  if (first === first.toUpperCase()) return form.charAt(0).toUpperCase() + form.slice(1);
+  return form;
+}
+
+/** The document's tone placement: the majority of words that show one. */
+function documentStyle(tokens: readonly Token[]): ToneStyle | undefined {
+  let oldN = 0;
+  let newN = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'word') continue;
+    const s = detectToneStyle(t.text);
+    if (s === 'old') oldN++;
+    else if (s === 'new') newN++;
+  }
+  if (oldN + newN === 0) return undefined;
+  return newN > oldN ? 'new' : 'old';
+}
+
+interface Core {
+  /** Output text per (merged) token. */
+  texts: string[];
+  tokens: Token[];
+  /** Index of each merged token's first original token. */
+  from: number[];
+  words: Array<{ index: number; restored: RestoredToken }>;
+}
+
+function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefined, o: Resolved): Core {
+  const raw = tokenize(text);
+  const { tokens, from } = mergeGarbles(raw);
+  const texts = tokens.map((t) => t.text);
+  const words: Core['words'] = [];
+  if (o.mode === 'off') {
+    tokens.forEach((t, i) => {
+      if (t.kind === 'word') words.push({ index: i, restored: keep(t.text, [from[i] ?? i]) });
+    });
+    return { texts, tokens, from, words };
+  }
+  const model = o.model;
+  const docTrust = o.mode === 'repair' ? 0 : o.mode === 'conservative' ? 1 : documentTrust(model, tokens);
+  const trustOf = (ti: number, key: string): number => {
+    const conf = confs?.get(tokens[ti]?.start ?? -1);
+    if (conf === undefined || o.mode !== 'auto') return docTrust;
+    // A high-confidence word that already reads as a known accented syllable is trusted.
+    const looksRight = baseForm(key) !== key && isValidSyllable(key) && model.count(model.id(key)) >= 5;
+    return looksRight ? Math.max(docTrust, Math.min(1, (conf - 70) / 22)) : docTrust;
+  };
+  const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > 0.06);
+  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
+  const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
+  for (const d of decisions) {
+    const t = tokens[d.token] as Token;
+    const key = normalizeKey(t.text);
+    let out = t.text;
+    if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
+      const ownStyle = detectToneStyle(t.text) ?? style;
+      out = caseLike(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form);
+    }
+    texts[d.token] = out;
+    const alternatives = d.alternatives
+      .filter((a) => !a.startsWith('<'))
+      .map((a) => caseLike(t.text, style === 'new' ? setToneStyle(a, 'new') : a));
+    words.push({
+      index: d.token,
+      restored: {
+        original: t.text,
+        text: out,
+        source: [from[d.token] ?? d.token],
+        alternatives,
+        confidence: Math.round(d.confidence * 1000) / 1000,
+        changed: out !== t.text,
+      },
+    });
+  }
+  return { texts, tokens, from, words };
+}
+
+function keep(text: string, source: number[]): RestoredToken {
+  return { original: text, text, source, alternatives: [], confidence: 1, changed: false };
+}
+
+/**
+ * Restores diacritics and repairs OCR errors in plain text. Layout (spaces, line
+ * breaks, punctuation) is kept byte for byte; only words change.
+ */
+export function restore(text: string, options?: RestoreOptions): RestoreResult {
+  if (typeof text !== 'string') throw new VanbanError('USAGE', `restore() needs a string, got ${text === null ? 'null' : typeof text}`);
+  const o = resolveOptions(options);
+  const core = restoreCore(text.normalize('NFC'), undefined, o);
+  return { text: core.texts.join(''), tokens: core.words.map((w) => w.restored) };
+}
+
+/**
+ * Restores a sequence of OCR words (reading order). Words are joined by a space,
+ * or a line break where `lineBreakAfter` is set, and decoded with each other as
+ * context. Returns exactly one token per input word, in order (source = [i]).
+ * Punctuation glued to a word ("phúc.", "(sau") stays glued.
+ */
+export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: RestoreOptions): RestoredToken[] {
+  if (!Array.isArray(words)) throw new VanbanError('USAGE', 'restoreTokens() needs an array of { text, conf? } words');
+  const o = resolveOptions(options);
+  let text = '';
+  const starts: number[] = [];
+  const confs = new Map<number, number>();
+  words.forEach((w, i) => {
+    if (!w || typeof w.text !== 'string') throw new VanbanError('USAGE', `restoreTokens(): word ${i} has no text string`);
+    if (w.conf !== undefined && (typeof w.conf !== 'number' || !Number.isFinite(w.conf))) {
+      throw new VanbanError('USAGE', `restoreTokens(): word ${i} has a non-numeric conf`);
+    }
+    const t = w.text.normalize('NFC').replace(/\s+/gu, ' ');
+    starts.push(text.length);
+    text += t;
+    text += w.lineBreakAfter ? '\n' : ' ';
+  });
+  // Map every character offset to its word, so tokens can be grouped back.
+  const wordAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  // The OCR confidence applies to every token of its word.
+  if (o.mode === 'auto') {
+    for (const tok of tokenize(text)) {
+      const wi = wordAt(tok.start);
+      const conf = words[wi]?.conf;
+      if (conf !== undefined) confs.set(tok.start, conf);
+    }
+  }
+  const core = restoreCore(text, confs, o);
+  const outText: string[] = words.map(() => '');
+  const outConf: number[] = words.map(() => 1);
+  const outAlt: string[][] = words.map(() => []);
+  const byToken = new Map<number, RestoredToken>();
+  for (const w of core.words) byToken.set(w.index, w.restored);
+  core.tokens.forEach((tok, i) => {
+    if (tok.kind === 'space' || tok.kind === 'newline') return;
+    const wi = wordAt(tok.start);
+    outText[wi] += core.texts[i] ?? tok.text;
+    const r = byToken.get(i);
+    if (r) {
+      outConf[wi] = Math.min(outConf[wi] ?? 1, r.confidence);
+      if ((outAlt[wi] ?? []).length === 0 && r.alternatives.length) outAlt[wi] = r.alternatives;
+    }
+  });
+  return words.map((w, i) => {
+    const original = w.text;
+    const textOut = outText[i] ?? original;
+    // Tokens never hold spaces, so a word with inner spaces keeps its original text.
+    const final = /\s/u.test(original.trim()) ? original : original.replace(original.trim(), textOut) || original;
+    return {
+      original,
+      text: final,
+      source: [i],
+      alternatives: outAlt[i] ?? [],
+      confidence: outConf[i] ?? 1,
+      changed: final !== original,
+    };
+  });
+}
+
+export { DEFAULT_PARAMS, type DecoderParams } from './decoder.js';
