@@ -97,8 +97,15 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       continue;
     }
     if (src.column !== 'left') {
-      const m = SPLIT.exec(text);
-      if (m && inList && (isBullet(text) || recipients.length > 0)) {
+      const gap = /^(.*?\S)\s{3,}(\S.*)$/.exec(text);
+      const m = gap ? null : SPLIT.exec(text);
+      if (gap && inList) {
+        // Columns kept apart by spaces, as in a laid-out text file.
+        if (isBullet(gap[1]!) || recipients.length > 0) {
+          text = gap[1]!;
+          right = gap[2]!;
+        }
+      } else if (m && inList && isBullet(text) && /[;.]$/.test(m[1]!) && (matchAuthority(m[2]!) || /\s/.test(m[2]!.trim()))) {
         text = m[1]!;
         right = m[2]!;
       }

@@ -311,7 +311,10 @@ function parseTitle(lines: readonly SourceLine[], from: number): { title?: Field
       isEnactingFormula(t) ||
       matchAddresseeLabel(t) !== null ||
       matchMarker(t) !== null ||
-      /^(thuc hien|de |nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t))
+      /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t)) ||
+      /^Để\s/.test(t) ||
+      // "(Ban hành kèm theo …)" under a title is a note, not the title.
+      (parts.length > 0 && /^\(/.test(t))
     )
       break;
     // The signing authority line of a decision ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …") is uppercase under a mixed-case title.

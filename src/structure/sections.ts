@@ -71,6 +71,8 @@ export interface Paragraph {
   text: string;
   src: SourceLine;
   marker: Marker | null;
+  /** Number of source lines joined into it. */
+  lines: number;
 }
 
 /**
@@ -81,6 +83,9 @@ export interface Paragraph {
 export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   const out: Paragraph[] = [];
   let cur: Paragraph | null = null;
+  // Length of a full printed line: a wrapped line is about this long, a heading is shorter.
+  const lengths = lines.map((l) => l.text.trim().length).filter((n) => n > 0).sort((a, b) => a - b);
+  const fullWidth = lengths.length ? lengths[Math.floor(lengths.length * 0.9)]! : 0;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
@@ -92,11 +97,23 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     const prevEnds = cur !== null && /[.;:!?]["”)]?$/.test(cur.text);
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
-    const prevIsHeading = cur !== null && cur.marker !== null && (cur.text === '' || upperShare(cur.text) > 0.8);
-    if (cur === null || marker || bullet || (prevEnds && startsUpper) || prevIsHeading) {
-      cur = { text: squash(marker ? marker.rest : t), src, marker };
+    // "Chương I" / "Mục 2" alone: the next line is its title.
+    const titleBelow = cur !== null && cur.text === '' && cur.marker !== null && ['chuong', 'phan', 'muc'].includes(cur.marker.style);
+    // A numbered heading ("1. Mục đích", "I. MỤC TIÊU") does not swallow the next line when that one starts a sentence.
+    const prevIsHeading =
+      cur !== null &&
+      cur.marker !== null &&
+      !titleBelow &&
+      (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
+    if (cur === null || (!titleBelow && (marker || bullet || (prevEnds && startsUpper) || prevIsHeading))) {
+      cur = { text: squash(marker ? marker.rest : t), src, marker, lines: 1 };
       out.push(cur);
     } else {
+      cur.lines++;
+      if (titleBelow) {
+        cur.text = squash(t);
+        continue;
+      }
       cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(t) ? cur.text.slice(0, -1) + t : `${cur.text} ${squash(t)}`;
     }
   }
@@ -108,7 +125,8 @@ function isHeading(marker: Marker, text: string): boolean {
   if (!text) return true;
   if (upperShare(text) > 0.8) return true;
   if (marker.style === 'chuong' || marker.style === 'muc' || marker.style === 'phan') return true;
-  return text.length <= 100 && !/[.;,:]$/.test(text);
+  if (/:$/.test(text)) return text.length <= 60;
+  return text.length <= 100 && !/[.;,]$/.test(text);
 }
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
