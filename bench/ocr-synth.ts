@@ -3,7 +3,7 @@
  * Times New Roman of real documents), with exact ground truth and the box of
  * every drawn item. Used by the OCR tests and bench; no fixture files needed.
  */
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { fileURLToPath } from 'node:url';
 import type { BBox, PreparedImage } from '../src/types.js';
 
@@ -70,7 +70,7 @@ export async function renderPage(bands: SynthBand[], options: { widthPx?: number
   const width = options.widthPx ?? Math.round((210 / 25.4) * dpi);
   const margin = options.marginPx ?? Math.round(dpi * 0.8);
   const pt = dpi / 72;
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   const items: DrawnItem[] = [];
   const truth: string[] = [];
   let y = margin;
@@ -146,7 +146,7 @@ export const TITLE: SynthBand = {
   ],
 };
 
-export const BODY: SynthBand = {
+export const BODY: { full: SynthItem[] } = {
   full: [
     {
       text: 'Thực hiện Nghị quyết số 52/NQ-CP ngày 22 tháng 4 năm 2022 của Chính phủ về đẩy mạnh phát triển nguồn nhân lực, Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai như sau, yêu cầu các sở, ban, ngành và địa phương nghiêm túc thực hiện.',

@@ -105,11 +105,13 @@ export class OcrPool {
       slot.busy = false;
     } catch (cause) {
       slot.onDeath = undefined;
-      const message = cause instanceof Error ? cause.message : String(cause);
+      const message = String(cause instanceof Error ? cause.message : cause)
+        .replace(/^(Error: )+/u, '')
+        .replace(/\.+$/u, '');
       task.reject(
         isVanbanError(cause)
           ? cause
-          : new VanbanError('OCR_FAILED', `OCR failed on page ${task.prepared.pageNumber}: ${message}. The page is skipped; check that the image is a valid PNG`, {
+          : new VanbanError('OCR_FAILED', `OCR failed on page ${task.prepared.pageNumber} (${message}); the page was skipped. Check that the page image is readable, or re-scan it`, {
               ...(file ? { file } : {}),
               cause,
             }),
