@@ -1,0 +1,88 @@
+/**
+ * Reading the training corpus (../shared/corpus: *.txt.gz, one NFC paragraph per line)
+ * with a deterministic held-out split of whole blocks of consecutive lines.
+ *
+ * Lines carry no document ids, so each file is cut into blocks of BLOCK_LINES lines
+ * and a block is held out when a stable hash of "domain/file#block" falls in the
+ * bottom 1/HOLDOUT_MOD (2 %). The LM trains on 'train' only; evaluation reads 'heldout'.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { VanbanError } from '../errors.js';
+
+export type CorpusDomain = 'admin' | 'general';
+export type CorpusSplit = 'train' | 'heldout';
+
+export const BLOCK_LINES = 100;
+export const HOLDOUT_MOD = 50;
+
+/** Default corpus root: ../shared/corpus next to the repository, or $VANBAN_CORPUS. */
+export function defaultCorpusRoot(): string {
+  return process.env['VANBAN_CORPUS'] ?? resolve(fileURLToPath(new URL('../../../shared/corpus', import.meta.url)));
+}
+
+export function corpusAvailable(root: string = defaultCorpusRoot()): boolean {
+  return existsSync(join(root, 'admin')) && existsSync(join(root, 'general'));
+}
+
+export interface CorpusFile {
+  domain: CorpusDomain;
+  /** File name without folder, e.g. "congbao.txt.gz". */
+  name: string;
+  path: string;
+}
+
+export function corpusFiles(domain: CorpusDomain | 'all', root: string = defaultCorpusRoot()): CorpusFile[] {
+  if (!corpusAvailable(root)) {
+    throw new VanbanError('ENOENT', 'training corpus not found (expected admin/ and general/ folders); set VANBAN_CORPUS', { file: root });
+  }
+  const domains: CorpusDomain[] = domain === 'all' ? ['admin', 'general'] : [domain];
+  return domains.flatMap((d) =>
+    readdirSync(join(root, d))
+      .filter((n) => n.endsWith('.txt.gz'))
+      .sort()
+      .map((name) => ({ domain: d, name, path: join(root, d, name) })),
+  );
+}
+
+/** FNV-1a 32-bit: stable across platforms and Node versions. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function isHeldOutBlock(file: CorpusFile, block: number): boolean {
+  return fnv1a(`${file.domain}/${file.name}#${block}`) % HOLDOUT_MOD === 0;
+}
+
+/** The lines of one file that belong to a split, in file order. */
+export function* splitLines(file: CorpusFile, split: CorpusSplit): Generator<string> {
+  const text = gunzipSync(readFileSync(file.path)).toString('utf8');
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const held = isHeldOutBlock(file, Math.floor(line / BLOCK_LINES));
+    if (held === (split === 'heldout') && end > start) yield text.slice(start, end);
+    start = end + 1;
+    line++;
+  }
+}
+
+export interface ReadCorpusOptions {
+  split: CorpusSplit;
+  domain: CorpusDomain | 'all';
+  root?: string;
+}
+
+/** Lines of the corpus in a split and domain (files in name order). */
+export async function* readCorpus(opts: ReadCorpusOptions): AsyncGenerator<string> {
+  for (const file of corpusFiles(opts.domain, opts.root)) yield* splitLines(file, opts.split);
+}

@@ -1,0 +1,253 @@
+/**
+ * Syllable n-gram language model (interpolated modified Kneser–Ney, pruned,
+ * stored in backoff form), loaded from one file into typed-array views.
+ * Symbols are lmSymbols() keys: lowercase NFC syllables with 'old' tone placement,
+ * <num>, <code>, <s>, </s>; anything outside the vocabulary is <unk>.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { VanbanError } from '../errors.js';
+import { baseForm } from './orthography.js';
+import {
+  BOS_SYMBOL,
+  EOS_SYMBOL,
+  MAGIC,
+  UNK_SYMBOL,
+  VERSION,
+  dequantizeBackoff,
+  dequantizeProb,
+  hashKey,
+  type ModelHeader,
+  type Section,
+  type TableHeader,
+} from './lm-format.js';
+
+export interface LanguageModel {
+  readonly order: number;
+  readonly bos: number;
+  readonly eos: number;
+  readonly unk: number;
+  /** Vocabulary id of an lmSymbols() symbol; unk when unknown. */
+  id(symbol: string): number;
+  symbol(id: number): string;
+  /** log10 P(w | last order-1 ids of context). */
+  logProb(context: readonly number[], w: number): number;
+  /** Unigram count in the training text. */
+  count(id: number): number;
+  /** Ids of all vocabulary words whose lowercase baseForm is base, most frequent first. */
+  formsOfBase(base: string): readonly number[];
+}
+
+/** Extra facts about a loaded model (not needed for decoding). */
+export interface ModelInfo {
+  readonly vocabSize: number;
+  readonly ngramCounts: readonly number[];
+  readonly fileBytes: number;
+  /** Tone placement most common in training text where a word shows it. */
+  readonly preferredToneStyle: 'old' | 'new';
+  readonly toneStyle: { old: number; new: number };
+  readonly build: Record<string, unknown>;
+}
+
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../dictionaries/vi-lm.bin', import.meta.url));
+
+interface Table {
+  mask: number;
+  lo: Uint32Array;
+  hi: Uint16Array | Uint32Array | null;
+  prob: Uint16Array;
+  backoff: Uint16Array | null;
+}
+
+const EMPTY: readonly number[] = Object.freeze([]);
+
+class NgramModel implements LanguageModel {
+  readonly order: number;
+  readonly bos: number;
+  readonly eos: number;
+  readonly unk: number;
+  readonly info: ModelInfo;
+  private readonly vocab: string[];
+  private readonly ids: Map<string, number>;
+  private readonly counts: Uint32Array;
+  private readonly uniProb: Float64Array;
+  private readonly uniBackoff: Float64Array;
+  /** tables[n] holds order n (n ≥ 2). */
+  private readonly tables: Array<Table | null>;
+  private byBase: Map<string, number[]> | null = null;
+  /** Dequantization lookup tables. */
+  private readonly probOf: Float64Array;
+  private readonly boOf: Float64Array;
+
+  constructor(buf: Buffer, file: string) {
+    const fail = (why: string): VanbanError =>
+      new VanbanError('MODEL', `language model is damaged (${why}); rebuild it with "npm run build:model" or reinstall vanban`, { file });
+    if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw fail('bad magic');
+    const version = buf.readUInt32LE(4);
+    if (version !== VERSION) throw fail(`format version ${version}, expected ${VERSION}`);
+    const headerLen = buf.readUInt32LE(8);
+    let header: ModelHeader;
+    try {
+      header = JSON.parse(buf.toString('utf8', 12, 12 + headerLen)) as ModelHeader;
+    } catch (cause) {
+      throw new VanbanError('MODEL', 'language model header is not readable; rebuild it with "npm run build:model"', { file, cause });
+    }
+    // Copy to an aligned ArrayBuffer when the Buffer is a slice of Node's pool.
+    const ab = buf.byteOffset % 8 === 0 ? buf.buffer : new Uint8Array(buf).buffer;
+    const base = buf.byteOffset % 8 === 0 ? buf.byteOffset : 0;
+    const view = <T>(s: Section | undefined, ctor: new (b: ArrayBufferLike, o: number, l: number) => T, size: number): T => {
+      if (s === undefined) throw fail('missing section');
+      if (s.offset + s.length * size > buf.length) throw fail('truncated file');
+      return new ctor(ab, base + s.offset, s.length);
+    };
+    this.order = header.order;
+    const vocabBytes = view(header.vocab, Uint8Array, 1);
+    this.vocab = Buffer.from(vocabBytes.buffer, vocabBytes.byteOffset, vocabBytes.length).toString('utf8').split('\n');
+    if (this.vocab.length !== header.vocabSize) throw fail('vocabulary size mismatch');
+    this.ids = new Map(this.vocab.map((s, i) => [s, i]));
+    this.counts = view(header.counts, Uint32Array, 4);
+    const uq = view(header.uniProb, Uint16Array, 2);
+    const ub = view(header.uniBackoff, Uint16Array, 2);
+    this.uniProb = Float64Array.from(uq, dequantizeProb);
+    this.uniBackoff = Float64Array.from(ub, dequantizeBackoff);
+    this.probOf = new Float64Array(65536);
+    this.boOf = new Float64Array(65536);
+    for (let q = 0; q < 65536; q++) {
+      this.probOf[q] = dequantizeProb(q);
+      this.boOf[q] = dequantizeBackoff(q);
+    }
+    this.tables = [null, null];
+    for (const t of header.tables) this.tables[t.order] = this.openTable(t, view);
+    const need = (s: string): number => {
+      const id = this.ids.get(s);
+      if (id === undefined) throw fail(`no ${s} symbol`);
+      return id;
+    };
+    this.bos = need(BOS_SYMBOL);
+    this.eos = need(EOS_SYMBOL);
+    this.unk = need(UNK_SYMBOL);
+    this.info = {
+      vocabSize: header.vocabSize,
+      ngramCounts: [header.vocabSize, ...header.tables.map((t) => t.count)],
+      fileBytes: buf.length,
+      preferredToneStyle: header.toneStyle.new > header.toneStyle.old ? 'new' : 'old',
+      toneStyle: header.toneStyle,
+      build: header.build,
+    };
+  }
+
+  private openTable(
+    t: TableHeader,
+    view: <T>(s: Section | undefined, ctor: new (b: ArrayBufferLike, o: number, l: number) => T, size: number) => T,
+  ): Table {
+    return {
+      mask: t.capacity - 1,
+      lo: view(t.lo, Uint32Array, 4),
+      hi: t.hi === undefined ? null : t.hi.type === 'u16' ? view(t.hi, Uint16Array, 2) : view(t.hi, Uint32Array, 4),
+      prob: view(t.prob, Uint16Array, 2),
+      backoff: t.backoff === undefined ? null : view(t.backoff, Uint16Array, 2),
+    };
+  }
+
+  id(symbol: string): number {
+    return this.ids.get(symbol) ?? this.unk;
+  }
+  symbol(id: number): string {
+    return this.vocab[id] ?? UNK_SYMBOL;
+  }
+  count(id: number): number {
+    return this.counts[id] ?? 0;
+  }
+
+  /** Slot of the n-gram ids[from..from+n) in table n, or -1. */
+  private find(t: Table, lo: number, hi: number): number {
+    let i = hashKey(lo, hi) & t.mask;
+    const { prob } = t;
+    const keys = t.lo;
+    const his = t.hi;
+    for (;;) {
+      if (prob[i] === 0) return -1;
+      if (keys[i] === lo && (his === null || his[i] === hi)) return i;
+      i = (i + 1) & t.mask;
+    }
+  }
+
+  logProb(context: readonly number[], w: number): number {
+    const len = context.length;
+    const maxN = Math.min(this.order, len + 1);
+    let acc = 0;
+    // Longest match first; each miss adds the backoff weight of the shortened context.
+    for (let n = maxN; n >= 2; n--) {
+      const t = this.tables[n]!;
+      const c1 = context[len - 1]!;
+      const lo = ((c1 << 16) | w) >>> 0;
+      let hi = 0;
+      if (n >= 3) hi = context[len - 2]!;
+      if (n >= 4) hi = ((context[len - 3]! << 16) | hi) >>> 0;
+      const slot = this.find(t, lo, hi);
+      if (slot >= 0) return acc + this.probOf[t.prob[slot]!]!;
+      acc += this.contextBackoff(context, n - 1);
+    }
+    return acc + (this.uniProb[w] ?? this.uniProb[this.unk]!);
+  }
+
+  /** log10 backoff weight of the last n ids of context (0 when not stored). */
+  private contextBackoff(context: readonly number[], n: number): number {
+    const len = context.length;
+    if (n === 1) return this.uniBackoff[context[len - 1]!] ?? 0;
+    const t = this.tables[n]!;
+    if (t.backoff === null) return 0;
+    const lo = ((context[len - 2]! << 16) | context[len - 1]!) >>> 0;
+    let hi = 0;
+    if (n >= 3) hi = context[len - 3]!;
+    if (n >= 4) hi = ((context[len - 4]! << 16) | hi) >>> 0;
+    const slot = this.find(t, lo, hi);
+    return slot >= 0 ? this.boOf[t.backoff[slot]!]! : 0;
+  }
+
+  formsOfBase(base: string): readonly number[] {
+    if (this.byBase === null) {
+      const m = new Map<string, number[]>();
+      this.vocab.forEach((s, i) => {
+        if (s.startsWith('<')) return;
+        const b = baseForm(s).toLowerCase();
+        let list = m.get(b);
+        if (list === undefined) m.set(b, (list = []));
+        list.push(i);
+      });
+      for (const list of m.values()) list.sort((a, b) => this.counts[b]! - this.counts[a]! || a - b);
+      this.byBase = m;
+    }
+    return this.byBase.get(base) ?? EMPTY;
+  }
+}
+
+/** Load a model file (default: dictionaries/vi-lm.bin, gzip allowed). */
+export function loadModel(path: string = DEFAULT_MODEL_PATH): LanguageModel & { readonly info: ModelInfo } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (cause) {
+    throw new VanbanError('MODEL', 'language model file is missing or unreadable; reinstall vanban or run "npm run build:model"', {
+      file: path,
+      cause,
+    });
+  }
+  if (buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (cause) {
+      throw new VanbanError('MODEL', 'language model file is a damaged gzip; rebuild it with "npm run build:model"', { file: path, cause });
+    }
+  }
+  return new NgramModel(buf, path);
+}
+
+let shared: (LanguageModel & { readonly info: ModelInfo }) | null = null;
+
+/** The default model, loaded once per process. */
+export function getModel(): LanguageModel & { readonly info: ModelInfo } {
+  shared ??= loadModel();
+  return shared;
+}
