@@ -27,7 +27,7 @@ export type ConfusionTable = ReadonlyMap<string, number>;
  * [observed, true, log10 P]. Observed chunks are lowercase.
  */
 const HAND: ReadonlyArray<[string, string, number]> = [
-  ['d', 'đ', -0.3], ['p', 'đ', -0.8], ['ii', 'ư', -0.7], ['ii', 'ú', -1], ['ii', 'ủ', -1], ['ir', 'ứ', -0.8],
+  ['d', 'đ', -0.3], ['p', 'đ', -0.8], ['p', 'd', -1.4], ['ii', 'ư', -0.7], ['ii', 'ú', -1], ['ii', 'ủ', -1], ['ir', 'ứ', -0.8],
   ['ir', 'ử', -0.9], ['ir', 'ừ', -0.9], ['ir', 'ư', -0.9], ['ur', 'ư', -0.7], ['ur', 'ứ', -1], ['rn', 'm', -0.8],
   ['tn', 'tri', -1], ['w', 'ự', -1], ['w', 'ư', -1], ['w', 'ừ', -1.2], ['w', 'ứ', -1.2], ['j', 'ộ', -1], ['q', 'ộ', -1.2], ['g', 'ộ', -1.3],
   ['g', 'ợ', -1.3], ['6', 'ó', -0.6], ['6', 'ố', -0.6], ['6', 'ồ', -0.8], ['6', 'ổ', -0.8], ['6', 'ỗ', -0.9], ['6', 'ộ', -0.9], ['6', 'ơ', -1], ['6', 'ớ', -0.9],
@@ -80,6 +80,24 @@ export function getConfusions(): ConfusionTable {
   return table;
 }
 
+let cachedBaseTable: ConfusionTable | undefined;
+/**
+ * The table seen through accent stripping on the true side ("it" ← "ữ" gives
+ * "it" ← "u"): ranks neighbour bases of a garbled word before their forms are tried.
+ */
+function baseTable(): ConfusionTable {
+  if (cachedBaseTable) return cachedBaseTable;
+  const t = new Map<string, number>();
+  for (const [key, p] of getConfusions()) {
+    const [obs = '', truth = ''] = key.split('\t');
+    const k = `${obs}\t${baseForm(truth).toLowerCase()}`;
+    if (obs === baseForm(truth).toLowerCase()) continue;
+    t.set(k, Math.max(p, t.get(k) ?? -Infinity));
+  }
+  cachedBaseTable = t;
+  return t;
+}
+
 /** Marks of one lowercase NFC letter: its bare letter, quality mark (circumflex/breve/horn/bar) and tone. */
 interface Marks {
   letter: string;
@@ -111,7 +129,10 @@ export interface ChannelParams {
   trust: number;
 }
 
+const VOWEL = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 const EDIT = -2.6; // unknown substitution
+/** Neighbour bases whose forms are aligned in full, per garbled word. */
+const FUZZY_BASES = 24;
 const INDEL = -2.8; // unknown insertion/deletion
 
 /** log10 P(obs char | true char) for single characters. */
@@ -127,6 +148,9 @@ function charCostRaw(o: string, t: string, table: ConfusionTable, trust: number)
     else if (mo.quality === mt.quality) cost = -0.9 - 1.4 * trust; // tone differs
     else if (mo.tone === mt.tone) cost = -0.6 - 1.6 * trust; // quality differs (é ← ế)
     else cost = -1.2 - 1.6 * trust;
+  } else if (VOWEL.has(mo.letter) && VOWEL.has(mt.letter) && (mo.quality !== '' || mo.tone !== '')) {
+    // A diacritic-blind engine prints some accented vowel (é, ó) for any accented vowel: Quéng ← Quảng.
+    cost = mt.quality !== '' || mt.tone !== '' ? -2.2 - 1.2 * trust : -2.5 - 1.2 * trust;
   }
   return learned !== undefined ? Math.max(cost, learned - 1.5 * trust) : cost;
 }
@@ -341,6 +365,15 @@ const REWRITES: ReadonlyArray<[RegExp, string]> = [
   [/6/g, 'o'], [/§/g, 'y'], [/¢/g, 'e'], [/&/g, 'e'], [/4/g, 'a'], [/1/g, 'l'], [/^gl/g, 'gi'], [/^p/g, 'd'],
 ];
 
+function rewrites(base: string): string[] {
+  const out: string[] = [];
+  for (const [re, to] of REWRITES) {
+    const r = base.replace(re, to);
+    if (r !== base) out.push(r);
+  }
+  return out;
+}
+
 export interface CandidateOptions {
   trust: number;
   /** Look beyond the observed word's own base (OCR garbles). */
@@ -369,29 +402,39 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   const base = baseForm(obsKey);
   for (const id of model.formsOfBase(base).slice(0, 16)) add(id, 0);
   const known = identityId !== model.unk && model.count(identityId) >= 3;
+  // Look-alike rewrites that land exactly on a known base are cheap to try always (pAN → dan → DÂN).
+  for (const r of rewrites(base)) for (const id of model.formsOfBase(r).slice(0, 8)) add(id, 0);
   // Look further than the word's own base only for OCR-garbled documents, or for
   // a word that is neither known nor the base of a known word.
   if (opts.fuzzy || (!known && model.formsOfBase(base).length === 0)) {
     const index = baseIndexOf(model);
     const probes = new Set<string>([base]);
-    for (const [re, to] of REWRITES) {
-      const r = base.replace(re, to);
-      if (r !== base) probes.add(r);
-    }
+    for (const r of rewrites(base)) probes.add(r);
+    // Rank neighbour bases cheaply (edit distance, frequency) before the costly alignment.
+    const scored = new Map<string, number>();
     for (const probe of probes) {
       const maxDist = probe.length <= 2 ? 1 : probe.length <= 4 ? (probe === base ? 2 : 1) : 2;
+      const probeCost = probe === base ? 0 : 0.6;
       for (const b of index.near(probe, maxDist)) {
         if (b === base) continue;
-        for (const id of model.formsOfBase(b).slice(0, 8)) add(id, 0);
+        const top = model.formsOfBase(b)[0];
+        if (top === undefined) continue;
+        const s = channelLogProb(base, b, params, baseTable()) - probeCost + 0.3 * Math.log10(model.count(top) + 1);
+        if (s > (scored.get(b) ?? -Infinity)) scored.set(b, s);
       }
     }
+    const bestBases = [...scored.entries()].sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES);
+    for (const [b] of bestBases) for (const id of model.formsOfBase(b).slice(0, 8)) add(id, 0);
   }
   const list = [...out.values()];
+  // A garbled word (neither known nor a known word's base) gets a wider net.
+  const garbled = !known && model.formsOfBase(base).length === 0;
+  const limit = opts.maxCandidates + (opts.fuzzy ? 6 : 0) + (garbled ? 4 : 0);
   const identity = out.get(obsKey);
   // Keep the best by channel plus a little unigram prior, and always the identity.
   const prior = (c: Candidate): number => c.channel + 0.35 * Math.log10(model.count(c.id) + 1);
   list.sort((x, y) => prior(y) - prior(x));
-  const kept = list.slice(0, opts.maxCandidates);
+  const kept = list.slice(0, limit);
   if (identity && !kept.includes(identity)) kept.push(identity);
   return kept;
 }

@@ -1,0 +1,190 @@
+/**
+ * The restorer against the real committed model and confusion table: stripped
+ * and OCR-garbled text repaired, everything that is not a word left alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { distance } from 'fastest-levenshtein';
+import { restore, restoreTokens } from '../src/restore/index.js';
+import { runRestoreCommand } from '../src/restore/cli.js';
+import { getModel } from '../src/restore/lm.js';
+import { isVanbanError } from '../src/errors.js';
+
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/restore/${name}`, import.meta.url), 'utf8');
+
+describe('restore: accent-stripped text', () => {
+  it.each([
+    ['Thang hanh dong vi tre em nam 2024', 'Tháng hành động vì trẻ em năm 2024'],
+    ['Doc lap - Tu do - Hanh phuc', 'Độc lập - Tự do - Hạnh phúc'],
+    ['Cong hoa xa hoi chu nghia Viet Nam', 'Cộng hòa xã hội chủ nghĩa Việt Nam'],
+    ['Uy ban nhan dan tinh ban hanh ke hoach trien khai thuc hien', 'Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai thực hiện'],
+  ])('%s', (input, expected) => {
+    expect(restore(input).text).toBe(expected);
+  });
+
+  it('keeps the case pattern of each word', () => {
+    expect(restore('KE HOACH').text).toBe('KẾ HOẠCH');
+    expect(restore('CONG HOA XA HOI CHU NGHIA VIET NAM').text).toBe('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+  });
+
+  it("keeps the document's tone-mark placement style", () => {
+    // "thuỷ" shows the new style, so the restored "hoá" follows it.
+    expect(restore('Thuỷ loi va van hoa').text).toBe('Thuỷ lợi và văn hoá');
+    expect(restore('Thủy loi va van hoa').text).toBe('Thủy lợi và văn hóa');
+  });
+});
+
+describe('restore: OCR garbles from a diacritic-blind engine', () => {
+  it('repairs the national motto as the seed OCR read it', () => {
+    expect(restore('Poc lap - Tw do - Hanh phiic').text).toBe('Độc lập - Tự do - Hạnh phúc');
+  });
+
+  it('repairs header words read with look-alikes', () => {
+    expect(restore('CONG HOA XA HQI CHU NGHIA VIET NAM').text).toBe('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(restore('UY BAN NHAN pAN').text).toBe('ỦY BAN NHÂN DÂN');
+  });
+
+  it('brings the seed page 004 close to the hand transcription', () => {
+    const ocr = fixture('004.ocr.txt');
+    const truth = fixture('004.truth.txt');
+    const out = restore(ocr).text;
+    const before = distance(ocr, truth) / truth.length;
+    const after = distance(out, truth) / truth.length;
+    expect(before).toBeGreaterThan(0.2);
+    expect(after).toBeLessThan(0.06);
+    // Line structure is kept exactly.
+    expect(out.split('\n').length).toBe(ocr.split('\n').length);
+  });
+});
+
+describe('restore: what must not change', () => {
+  it('leaves numbers, codes, dates, URLs, e-mails, acronyms, punctuation and line breaks alone', () => {
+    const input =
+      'So 127/KH-UBND ngay 12/4/2023 cua UBND va HĐND;\n  xem https://quangbinh.gov.vn/van-ban, gui  vanthu@quangbinh.gov.vn\n\n(Thong tu 28/2019/TT-BLĐTBXH)\t';
+    const out = restore(input).text;
+    for (const kept of ['127/KH-UBND', '12/4/2023', 'UBND', 'HĐND', 'https://quangbinh.gov.vn/van-ban', 'vanthu@quangbinh.gov.vn', '28/2019/TT-BLĐTBXH']) {
+      expect(out).toContain(kept);
+    }
+    // Same layout: only letters inside words may differ.
+    expect(out.replace(/[\p{L}\p{M}]/gu, 'x')).toBe(input.replace(/[\p{L}\p{M}]/gu, 'x'));
+    expect(out.startsWith('Số 127/KH-UBND ngày 12/4/2023 của UBND và HĐND;')).toBe(true);
+  });
+
+  it('leaves correct accented text unchanged', () => {
+    const text =
+      'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n' +
+      'Theo đề nghị của Giám đốc Sở Lao động - Thương binh và Xã hội tại Tờ trình số 45/TTr-SLĐTBXH.\n' +
+      'Trẻ em được bảo vệ, chăm sóc và giáo dục; gia đình, nhà trường và xã hội có trách nhiệm thực hiện.';
+    const result = restore(text);
+    expect(result.text).toBe(text);
+    expect(result.tokens.every((t) => !t.changed)).toBe(true);
+  });
+
+  it('mode "off" returns the input and "repair" still repairs', () => {
+    expect(restore('Thang hanh dong', { mode: 'off' }).text).toBe('Thang hanh dong');
+    expect(restore('Thang hanh dong vi tre em', { mode: 'repair' }).text).toBe('Tháng hành động vì trẻ em');
+  });
+});
+
+describe('restore: tokens and errors', () => {
+  it('reports each word with its source token index, alternatives and confidence', () => {
+    const r = restore('Ke hoach so 12');
+    const words = r.tokens.map((t) => [t.original, t.text, t.changed]);
+    expect(words).toEqual([
+      ['Ke', 'Kế', true],
+      ['hoach', 'hoạch', true],
+      ['so', 'số', true],
+    ]);
+    expect(r.tokens.map((t) => t.source[0])).toEqual([0, 2, 4]);
+    for (const t of r.tokens) {
+      expect(t.confidence).toBeGreaterThan(0);
+      expect(t.confidence).toBeLessThanOrEqual(1);
+      expect(t.alternatives).not.toContain(t.text);
+    }
+  });
+
+  it('rejects bad options with a VanbanError that says what to use', () => {
+    let caught: unknown;
+    try {
+      restore('x', { mode: 'fast' as never });
+    } catch (e) {
+      caught = e;
+    }
+    expect(isVanbanError(caught) && caught.code === 'USAGE' && /auto, repair/.test(caught.message)).toBe(true);
+    expect(() => restore(42 as never)).toThrow(/needs a string/);
+  });
+});
+
+describe('restoreTokens: OCR words with confidences', () => {
+  it('returns one token per input word, aligned, punctuation kept, line breaks as context', () => {
+    const words = [
+      { text: 'Poc', conf: 60 },
+      { text: 'lap', conf: 70 },
+      { text: '-', conf: 90 },
+      { text: 'Tw', conf: 40 },
+      { text: 'do', conf: 80, lineBreakAfter: true },
+      { text: '-' },
+      { text: 'Hanh' },
+      { text: 'phiic.' },
+    ];
+    const out = restoreTokens(words);
+    expect(out.map((t) => t.text)).toEqual(['Độc', 'lập', '-', 'Tự', 'do', '-', 'Hạnh', 'phúc.']);
+    expect(out.map((t) => t.source)).toEqual(words.map((_, i) => [i]));
+    expect(out.map((t) => t.original)).toEqual(words.map((w) => w.text));
+    expect(out[2]?.changed).toBe(false);
+    expect(out[7]?.changed).toBe(true);
+  });
+
+  it('keeps high-confidence accented words of a Vietnamese-model OCR', () => {
+    const out = restoreTokens([
+      { text: 'Căn', conf: 96 },
+      { text: 'cứ', conf: 95 },
+      { text: 'Luật', conf: 96 },
+      { text: 'Trẻ', conf: 93 },
+      { text: 'em', conf: 97 },
+    ]);
+    expect(out.every((t) => !t.changed)).toBe(true);
+  });
+});
+
+describe('vanban restore (CLI piece)', () => {
+  const run = async (args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> => {
+    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+    io.stdin.end(stdin);
+    let out = '';
+    let err = '';
+    io.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    io.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const code = await runRestoreCommand(args, io);
+    return { code, out, err };
+  };
+
+  it('restores stdin and a file, keeping lines', async () => {
+    expect(await run([], 'KE HOACH\nThang hanh dong\n')).toEqual({ code: 0, out: 'KẾ HOẠCH\nTháng hành động\n', err: '' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'vanban-restore-'));
+    const file = path.join(dir, 'in.txt');
+    writeFileSync(file, 'Doc lap - Tu do - Hanh phuc');
+    const r = await run([file]);
+    expect(r.out).toBe('Độc lập - Tự do - Hạnh phúc');
+    expect(readFileSync(file, 'utf8')).toBe('Doc lap - Tu do - Hanh phuc');
+  });
+
+  it('names the missing file and exits non-zero', async () => {
+    const r = await run(['/nonexistent/vanban.txt']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('/nonexistent/vanban.txt: file not found');
+    expect((await run(['--mode'])).code).toBe(2);
+  });
+});
+
+describe('model facts the decoder relies on', () => {
+  it('every vocabulary form of a base shares that base', () => {
+    const model = getModel();
+    const forms = model.formsOfBase('thang').map((id) => model.symbol(id));
+    expect(forms).toContain('tháng');
+    expect(forms).toContain('thắng');
+  });
+});
