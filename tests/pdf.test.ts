@@ -183,6 +183,27 @@ describe('embedded images', () => {
     expect(Buffer.from(sixteen.px).equals(Buffer.from(g))).toBe(true);
   });
 
+  it('reads an Adobe-inverted CMYK JPEG with /Decode [1 0 …] as the renderer shows it', async () => {
+    const rgb = new Uint8Array(W * H * 3).fill(255);
+    for (let y = 0; y < 30; y++) for (let x = 0; x < 30; x++) rgb.fill(0, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    // libjpeg writes CMYK inverted with an Adobe APP14 marker, as Photoshop does
+    const cmyk = await sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([W, H]);
+    const ref = doc.context.register(
+      doc.context.stream(cmyk, { Type: 'XObject', Subtype: 'Image', Width: W, Height: H, ColorSpace: 'DeviceCMYK', BitsPerComponent: 8, Filter: 'DCTDecode', Decode: [1, 0, 1, 0, 1, 0, 1, 0] }),
+    );
+    drawWithMatrix(doc, page, ref, [W, 0, 0, H, 0, 0]);
+    const file = await save('cmyk.pdf', await doc.save());
+    const [direct] = await all(file);
+    const [rendered] = await all(file, { forceRender: true, dpi: 72 });
+    expect(direct!.origin).toBe('embedded-image');
+    const { px } = await rawOf(direct!.data);
+    expect(px[10 * W + 10]!).toBeLessThan(80); // the square is dark
+    expect(px[100 * W + 60]!).toBeGreaterThan(230); // the paper is white
+    expect(await layout(direct!.data)).toEqual(await layout(rendered!.data));
+  });
+
   it('applies /Rotate 90 so the image is upright as a viewer shows it', async () => {
     const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
     const doc = await PDFDocument.create();

@@ -3,13 +3,13 @@
  * image back at its own resolution — JPEG bytes untouched when no turn is
  * needed — instead of rasterizing it again.
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { PDFArray, PDFBool, PDFDict, PDFName, PDFNumber, type PDFPage, type PDFRawStream } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
 import { contentBytes, scanContent } from './content.js';
-import { isIdentity, orientPixels, placeImage, uprightSize, type PageFrame, type Placement } from './placement.js';
-import { colorModel, cmykToRgb, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
+import { isIdentity, placeImage, sharpOps, uprightSize, type Orientation, type PageFrame, type Placement } from './placement.js';
+import { colorModel, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
 import { StreamError, decodeStream, dictNumber } from './streams.js';
 
 /** Minimum share of the page a lone image must cover to count as "the scan". */
@@ -108,9 +108,19 @@ function dpiOf(pixels: number, points: number): number {
   return points > 0 ? (pixels * 72) / points : 300;
 }
 
-async function pngOf(data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Uint8Array> {
-  const buf = await sharp(data, { raw: { width, height, channels } }).png(PNG_OPTIONS).toBuffer();
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+/** Encodes pixels (raw or any sharp input) as PNG, turned upright. */
+async function uprightPng(input: Sharp, channels: 1 | 3, o: Orientation): Promise<Extracted> {
+  const { angle, flop } = sharpOps(o);
+  let s = angle ? input.rotate(angle) : input;
+  if (flop) s = s.flop();
+  // Without this a 1-channel input is written as RGB.
+  s = channels === 1 ? s.toColourspace('b-w') : s.toColourspace('srgb');
+  const { data, info } = await s.png(PNG_OPTIONS).toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+function rawInput(data: Uint8Array, width: number, height: number, channels: 1 | 3): Sharp {
+  return sharp(data, { raw: { width, height, channels } });
 }
 
 interface Extracted {
@@ -145,46 +155,45 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
     }
     return { data: jpeg, width: meta.width, height: meta.height };
   }
+  if (!decode && channels !== 4) {
+    try {
+      return await uprightPng(input, channels === 1 ? 1 : 3, o);
+    } catch (error) {
+      throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+    }
+  }
   let raw: Buffer;
   let info: OutputInfo;
   try {
-    const pipeline = channels === 4 ? input.pipelineColourspace('cmyk').toColourspace('cmyk') : input;
+    const pipeline = channels === 4 ? input.pipelineColourspace('cmyk').toColourspace('cmyk') : input.toColourspace(channels === 1 ? 'b-w' : 'srgb');
     ({ data: raw, info } = await pipeline.raw().toBuffer({ resolveWithObject: true }));
   } catch (error) {
     throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
   }
   let pixels = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
-  let outChannels: 1 | 3 = info.channels === 1 ? 1 : 3;
+  let outChannels: 1 | 3;
   if (info.channels === 4) {
-    // PDF semantics: the Adobe marker does not invert CMYK (libjpeg/libvips does), /Decode does.
+    // PDF semantics: the Adobe APP14 marker does not invert CMYK (libjpeg/libvips does), /Decode does.
     const undoAdobe = hasAdobeMarker(jpeg);
-    const inv = decode ? decode.map(([lo, hi]) => lo > hi) : [false, false, false, false];
+    const flip = [0, 1, 2, 3].map((c) => (undoAdobe !== Boolean(decode && decode[c]![0] > decode[c]![1]) ? 255 : 0));
+    const [f0, f1, f2, f3] = flip as [number, number, number, number];
     const rgb = new Uint8Array(info.width * info.height * 3);
     for (let p = 0, q = 0; p < pixels.length; p += 4, q += 3) {
-      const v = [0, 1, 2, 3].map((c) => {
-        let x = pixels[p + c]!;
-        if (undoAdobe) x = 255 - x;
-        if (inv[c]) x = 255 - x;
-        return x;
-      }) as [number, number, number, number];
-      const [r, g, b] = cmykToRgb(...v);
-      rgb[q] = r;
-      rgb[q + 1] = g;
-      rgb[q + 2] = b;
+      const k = 255 - (pixels[p + 3]! ^ f3);
+      rgb[q] = ((255 - (pixels[p]! ^ f0)) * k) / 255;
+      rgb[q + 1] = ((255 - (pixels[p + 1]! ^ f1)) * k) / 255;
+      rgb[q + 2] = ((255 - (pixels[p + 2]! ^ f2)) * k) / 255;
     }
     pixels = rgb;
     outChannels = 3;
-  } else if (info.channels === 1 || info.channels === 3) {
-    if (decode) {
-      const samples = pixels;
-      const out = samplesToPixels(samples, info.width, info.height, 8, model, decode);
-      pixels = out.data;
-    }
+  } else if (info.channels === channels) {
+    outChannels = channels === 1 ? 1 : 3;
+    // (decode is set here: the plain case went through uprightPng above)
+    pixels = samplesToPixels(pixels, info.width, info.height, 8, model, decode).data;
   } else {
-    throw new StreamError(`JPEG with ${info.channels} channels`, 'unsupported');
+    throw new StreamError(`JPEG decoded to ${info.channels} channels`, 'unsupported');
   }
-  const turned = orientPixels(pixels, info.width, info.height, outChannels, o);
-  return { data: await pngOf(turned.data, turned.width, turned.height, outChannels), width: turned.width, height: turned.height };
+  return uprightPng(rawInput(pixels, info.width, info.height, outChannels), outChannels, o);
 }
 
 async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
@@ -192,8 +201,7 @@ async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel
   const height = dictNumber(dict, 'Height', 0);
   const bpc = dictNumber(dict, 'BitsPerComponent', 8);
   const px = samplesToPixels(samples, width, height, bpc, model, decodeRanges(dict, model, bpc));
-  const turned = orientPixels(px.data, px.width, px.height, px.channels, placement.orientation);
-  return { data: await pngOf(turned.data, turned.width, turned.height, px.channels), width: turned.width, height: turned.height };
+  return uprightPng(rawInput(px.data, px.width, px.height, px.channels), px.channels, placement.orientation);
 }
 
 /**

@@ -107,7 +107,21 @@ export function isIdentity(o: Orientation): boolean {
   return !o.swap && !o.flipX && !o.flipY;
 }
 
-/** Re-lays interleaved 8-bit pixels so they appear upright. */
+/**
+ * The same re-layout as sharp operations (native, ~10× faster than orientPixels
+ * on a 300-dpi page). Found by checking all eight cases against orientPixels —
+ * see tests/pdf-placement.test.ts — as sharp applies flop and rotate in its own order.
+ */
+export function sharpOps(o: Orientation): { angle: 0 | 90 | 180 | 270; flop: boolean } {
+  if (!o.swap) {
+    if (o.flipY) return { angle: 180, flop: !o.flipX };
+    return { angle: 0, flop: o.flipX };
+  }
+  if (o.flipX) return { angle: 90, flop: o.flipY };
+  return { angle: 270, flop: !o.flipY };
+}
+
+/** Re-lays interleaved 8-bit pixels so they appear upright (reference implementation). */
 export function orientPixels(
   src: Uint8Array,
   width: number,
