@@ -50,6 +50,9 @@ export interface PageEvent {
   page: number;
 }
 
+/** Only what OCR cannot do without: decode to gray at a workable resolution. */
+const NO_PREPROCESSING = { flatten: false, normalize: false, denoise: false, orient: false, deskew: false, binarize: false } as const;
+
 export function resolveJobs(jobs: number | undefined): number {
   if (jobs === undefined) return Math.max(1, availableParallelism());
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
@@ -86,7 +89,7 @@ export class Pipeline {
   /** OCR, restore and score one page image. */
   async convertPage(image: PageImage): Promise<ConvertedPage> {
     const t0 = performance.now();
-    const prepared = await prepare(image, { enabled: this.options.preprocess });
+    const prepared = await prepare(image, this.options.preprocess ? {} : NO_PREPROCESSING);
     const t1 = performance.now();
     const ocr = await this.pool.recognize(prepared);
     const t2 = performance.now();

@@ -3,12 +3,16 @@
  * with one shared pipeline, write every output atomically, and keep going past
  * bad files (each gets one clear error, collected in errors.json).
  */
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { openSource } from '../pdf/index.js';
 import { Pipeline, resolveJobs, type PipelineOptions, type VanBanDocument } from '../pipeline.js';
 import { VanbanError, isVanbanError, type VanbanErrorCode } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { OUTPUT_FORMATS, renderOutputs, type OutputFormat } from '../output/index.js';
+import { metadataCsv, metadataRow, dublinCore, type MetadataRow } from '../output/metadata.js';
+import { qualityCsv, type QualityCsvRow } from '../quality/index.js';
+import type { VanBanStructure } from '../structure/index.js';
 import { walkInputs } from './walk.js';
 import { isUpToDate, planOutputs, type PlannedInput } from './plan.js';
 
@@ -36,6 +40,8 @@ export interface FileResult {
   seconds: number;
   quality: number;
   flaggedPages: number[];
+  /** Catalogue data, for the batch's metadata files. */
+  document: VanBanStructure;
 }
 
 export type BatchEvent =
@@ -60,9 +66,11 @@ export const DEFAULT_FORMATS: readonly OutputFormat[] = ['json', 'txt', 'md'];
 
 function toFileError(error: unknown, file: string): FileError {
   if (isVanbanError(error)) {
-    const prefix = `${error.file ?? file}: `;
+    // The message already starts with the file it is about; when that is not the
+    // input itself (a model file, say), keep it so the cause stays visible.
+    const prefix = `${file}: `;
     const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    return { file: error.file ?? file, code: error.code, message };
+    return { file, code: error.code, message };
   }
   return { file, code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
 }
@@ -150,6 +158,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
               seconds: document.seconds,
               quality: document.quality.score,
               flaggedPages: document.quality.flaggedPages,
+              document: document.document,
             };
             pages += document.pages.length;
             converted.push(result);
@@ -167,7 +176,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
     }
   }
 
-  await writeFileAtomic(resolve(outDir, 'errors.json'), `${JSON.stringify(failed, null, 2)}\n`);
+  await writeBatchFiles(outDir, converted, planned.filter((p) => skipped.includes(p.path)), failed);
   return {
     files: planned.length,
     converted,
@@ -185,3 +194,51 @@ export const OUTPUT_EXTENSIONS: Record<OutputFormat, string> = {
   pdf: '.pdf',
   alto: '.alto.xml',
 };
+
+/** What an earlier run's JSON says about a skipped input, so batch files cover the whole folder. */
+async function previousResult(input: PlannedInput): Promise<FileResult | undefined> {
+  try {
+    const json = JSON.parse(await readFile(`${input.outputStem}.json`, 'utf8')) as {
+      pages: unknown[];
+      seconds?: number;
+      quality: { score: number; flaggedPages: number[] };
+      document: VanBanStructure;
+    };
+    return {
+      file: input.path,
+      outputStem: input.outputStem,
+      pages: json.pages.length,
+      seconds: json.seconds ?? 0,
+      quality: json.quality.score,
+      flaggedPages: json.quality.flaggedPages,
+      document: json.document,
+    };
+  } catch {
+    return undefined; // Written by another version or damaged: it will be redone next time anyway.
+  }
+}
+
+/** errors.json, report.csv, metadata.csv and metadata.dc.json for the whole output folder. */
+async function writeBatchFiles(
+  outDir: string,
+  converted: readonly FileResult[],
+  skipped: readonly PlannedInput[],
+  failed: readonly FileError[],
+): Promise<void> {
+  const previous = (await Promise.all(skipped.map(previousResult))).filter((r): r is FileResult => r !== undefined);
+  const results = [...converted, ...previous].sort((a, b) => (a.outputStem < b.outputStem ? -1 : 1));
+  const name = (r: FileResult): string => relative(outDir, r.outputStem) || r.file;
+  const quality: QualityCsvRow[] = results.map((r) => ({
+    file: r.file,
+    pages: r.pages,
+    score: r.quality,
+    flaggedPages: r.flaggedPages,
+    seconds: r.seconds,
+  }));
+  const rows: MetadataRow[] = results.map((r) => metadataRow(r.file, r.document, r.pages, r.quality));
+  await writeFileAtomic(resolve(outDir, 'errors.json'), `${JSON.stringify(failed, null, 2)}\n`);
+  await writeFileAtomic(resolve(outDir, 'report.csv'), qualityCsv(quality));
+  await writeFileAtomic(resolve(outDir, 'metadata.csv'), metadataCsv(rows));
+  const dc = results.map((r, i) => ({ output: name(r), ...dublinCore(rows[i]!) }));
+  await writeFileAtomic(resolve(outDir, 'metadata.dc.json'), `${JSON.stringify(dc, null, 2)}\n`);
+}

@@ -2,6 +2,9 @@
 import type { VanBanDocument } from '../pipeline.js';
 import { toMarkdown } from '../structure/index.js';
 import { toJson } from './json.js';
+import { toAlto } from './alto.js';
+import { toSearchablePdf } from './pdf.js';
+import { pdfMetadata } from './metadata.js';
 
 export const OUTPUT_FORMATS = ['json', 'txt', 'md', 'pdf', 'alto'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -14,7 +17,7 @@ export interface RenderContext {
 export async function renderOutputs(
   doc: VanBanDocument,
   formats: readonly OutputFormat[],
-  _context: RenderContext,
+  context: RenderContext,
 ): Promise<Map<OutputFormat, string | Uint8Array>> {
   const outputs = new Map<OutputFormat, string | Uint8Array>();
   for (const format of formats) {
@@ -29,8 +32,11 @@ export async function renderOutputs(
         outputs.set(format, toMarkdown(doc.document, doc.text));
         break;
       case 'pdf':
+        outputs.set(format, await toSearchablePdf(doc, context.inputPath, pdfMetadata(doc.document)));
+        break;
       case 'alto':
-        throw new Error(`output format ${format} is not available yet`);
+        outputs.set(format, toAlto(doc));
+        break;
     }
   }
   return outputs;

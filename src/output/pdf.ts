@@ -1,0 +1,169 @@
+/**
+ * Searchable PDF: the input's own pages (their images untouched: pdf-lib copies
+ * streams without re-encoding) with an invisible text layer of the restored
+ * words, each placed on its OCR box and squeezed to the box's width, lines on
+ * their baseline, drawn in reading order so selection and copy follow it.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import fontkit from '@pdf-lib/fontkit';
+import {
+  PDFDocument,
+  PDFName,
+  PDFDict,
+  TextRenderingMode,
+  beginText,
+  endText,
+  popGraphicsState,
+  pushGraphicsState,
+  setCharacterSqueeze,
+  setFontAndSize,
+  setTextMatrix,
+  setTextRenderingMode,
+  showText,
+  type PDFFont,
+  type PDFPage,
+} from 'pdf-lib';
+import sharp from 'sharp';
+import { readPages } from '../pdf/index.js';
+import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
+import type { BBox } from '../types.js';
+import { VERSION } from './json.js';
+
+const require = createRequire(import.meta.url);
+
+/** Tinos (Apache-2.0, Times-metric, full Vietnamese coverage), shipped by an npm font package. */
+export function textLayerFontPath(): string {
+  return require.resolve('@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf');
+}
+
+let fontBytes: Promise<Uint8Array> | undefined;
+const loadFontBytes = (): Promise<Uint8Array> => (fontBytes ??= readFile(textLayerFontPath()));
+
+/** Maps upright page-image pixels to the PDF page's user space, honouring the crop box and /Rotate. */
+export interface PageFrame {
+  /** Crop box (or media box) in user space. */
+  box: { x: number; y: number; width: number; height: number };
+  /** The page's /Rotate, clockwise degrees. */
+  rotate: 0 | 90 | 180 | 270;
+  /** Size of the upright page image, pixels. */
+  imageWidth: number;
+  imageHeight: number;
+}
+
+/** Point from image pixels (origin top-left of the upright page) to user space. */
+export function toUserSpace(frame: PageFrame, x: number, y: number): [number, number] {
+  const { box, rotate } = frame;
+  const upW = rotate % 180 === 0 ? box.width : box.height;
+  const upH = rotate % 180 === 0 ? box.height : box.width;
+  const u = (x * upW) / frame.imageWidth;
+  const v = upH - (y * upH) / frame.imageHeight;
+  switch (rotate) {
+    case 0:
+      return [box.x + u, box.y + v];
+    case 90:
+      return [box.x + box.width - v, box.y + u];
+    case 180:
+      return [box.x + box.width - u, box.y + box.height - v];
+    case 270:
+      return [box.x + v, box.y + box.height - u];
+  }
+}
+
+function pageFrame(page: PDFPage, imageWidth: number, imageHeight: number): PageFrame {
+  const angle = (((page.getRotation().angle % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+  return { box: page.getCropBox(), rotate: angle, imageWidth, imageHeight };
+}
+
+/** Pages that already carry text (vector or an earlier OCR layer) keep it and get no second layer. */
+function hasText(page: PDFPage): boolean {
+  const resources = page.node.Resources();
+  const fonts = resources?.lookupMaybe(PDFName.of('Font'), PDFDict);
+  return fonts !== undefined && fonts.keys().length > 0;
+}
+
+function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFFont): void {
+  const frame = pageFrame(page, converted.ocr.width, converted.ocr.height);
+  const fontKey = page.node.newFontDictionary('VanbanOCR', font.ref);
+  const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
+  const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => line.bbox));
+  const operators = [pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible)];
+  const words = converted.restored.words;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    if (word.text.length === 0) continue;
+    const lineBox = lineBoxes[word.line] ?? word.bbox;
+    const heightPx = Math.max(1, lineBox[3] - lineBox[1]);
+    const size = Math.max(1, heightPx * ptPerPx * 0.75);
+    // Baseline a fifth of the line height above its bottom (the bottom holds descenders).
+    const baselinePx = lineBox[3] - heightPx * 0.2;
+    const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
+    const next = words[i + 1];
+    const text = next && next.line === word.line ? `${word.text} ` : word.text;
+    const natural = font.widthOfTextAtSize(word.text, size);
+    const target = Math.max(1, (word.bbox[2] - word.bbox[0]) * ptPerPx);
+    const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
+    const rad = (frame.rotate * Math.PI) / 180;
+    const cos = Math.round(Math.cos(rad));
+    const sin = Math.round(Math.sin(rad));
+    operators.push(
+      setFontAndSize(fontKey, size),
+      setCharacterSqueeze(squeeze),
+      setTextMatrix(cos, sin, -sin, cos, x, y),
+      showText(font.encodeText(text)),
+    );
+  }
+  operators.push(endText(), popGraphicsState());
+  page.pushOperators(...operators);
+}
+
+async function imagePdf(doc: PDFDocument, inputPath: string): Promise<void> {
+  for await (const image of readPages(inputPath)) {
+    const bytes = image.data;
+    const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+    const isPng = bytes[0] === 0x89 && bytes[1] === 0x50;
+    const embedded = isJpeg
+      ? await doc.embedJpg(bytes)
+      : await doc.embedPng(isPng ? bytes : await sharp(bytes).png().toBuffer());
+    const width = (image.width * 72) / image.dpi;
+    const height = (image.height * 72) / image.dpi;
+    const page = doc.addPage([width, height]);
+    page.drawImage(embedded, { x: 0, y: 0, width, height });
+  }
+}
+
+export interface PdfMetadata {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string[];
+  created?: Date;
+}
+
+/**
+ * Build the searchable PDF for a converted document.
+ * PDF inputs keep their own pages; image inputs get one page per image at its dpi.
+ */
+export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, metadata: PdfMetadata = {}): Promise<Uint8Array> {
+  const input = await readFile(inputPath);
+  const isPdf = input.subarray(0, 5).toString('latin1') === '%PDF-';
+  const pdf = isPdf ? await PDFDocument.load(input, { updateMetadata: false }) : await PDFDocument.create();
+  if (!isPdf) await imagePdf(pdf, inputPath);
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(await loadFontBytes(), { subset: true });
+  const pages = pdf.getPages();
+  for (const converted of doc.pages) {
+    const page = pages[converted.number - 1];
+    if (!page || (isPdf && hasText(page))) continue;
+    drawTextLayer(page, converted, font);
+  }
+  if (metadata.title) pdf.setTitle(metadata.title);
+  if (metadata.author) pdf.setAuthor(metadata.author);
+  if (metadata.subject) pdf.setSubject(metadata.subject);
+  if (metadata.keywords && metadata.keywords.length > 0) pdf.setKeywords(metadata.keywords);
+  if (metadata.created) pdf.setCreationDate(metadata.created);
+  pdf.setProducer(`vanban ${VERSION} (pdf-lib)`);
+  pdf.setCreator('vanban');
+  pdf.setModificationDate(new Date());
+  return pdf.save({ useObjectStreams: false });
+}
