@@ -136,15 +136,14 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t)) name = t;
     }
     if (titles.length || name) {
-      const first = matchAuthority(titles[0] ?? '');
-      const lastTitle = titles[titles.length - 1];
-      const lastAuth = lastTitle !== undefined ? matchAuthority(lastTitle) : null;
+      // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.
+      const authorityLines = titles.filter((t) => matchAuthority(t) !== null);
+      const plain = titles.filter((t) => matchAuthority(t) === null);
       const signer: Signer = {
-        authority: first ? first.prefix : null,
-        onBehalfOf: first ? first.rest || null : null,
-        title: lastTitle === undefined ? null : lastAuth ? lastAuth.rest || null : lastTitle,
+        authority: authorityLines.length ? authorityLines.join('\n') : null,
+        authorityLines,
+        title: plain.length ? plain[plain.length - 1]! : null,
         name,
-        lines: titles,
       };
       let c = 0.5 + (titles.length ? 0.25 : 0) + (name ? 0.2 : 0);
       if (parts.some((p) => p.src.conf !== undefined && p.src.conf < 60)) c -= 0.2;

@@ -22,17 +22,37 @@ function isRestoredPage(x: unknown): x is RestoredPage {
 
 /** Normalise the accepted inputs to source lines; anything else is a usage error. */
 export function toSourceLines(input: string | readonly OcrPage[] | readonly RestoredPage[], file?: string): SourceLine[] {
-  if (typeof input === 'string') return linesFromText(input);
+  if (typeof input === 'string') return dropPageNumbers(linesFromText(input));
   if (Array.isArray(input)) {
     if (input.length === 0) return [];
-    if (input.every(isRestoredPage)) return linesFromRestored(input as readonly RestoredPage[]);
-    if (input.every(isOcrPage)) return linesFromOcr(input as readonly OcrPage[]);
+    if (input.every(isRestoredPage)) return dropPageNumbers(linesFromRestored(input as readonly RestoredPage[]));
+    if (input.every(isOcrPage)) return dropPageNumbers(linesFromOcr(input as readonly OcrPage[]));
   }
   throw new VanbanError(
     'USAGE',
     'extract() takes the document text, an array of OcrPage or an array of RestoredPage; got something else. Pass the OCR or restore stage output as it is.',
     file ? { file } : {},
   );
+}
+
+/** The page number printed at the top of pages 2, 3, … ("2", "- 2 -") is not document text. */
+function dropPageNumbers(lines: SourceLine[]): SourceLine[] {
+  const out: SourceLine[] = [];
+  let page = 0;
+  let seenText = false;
+  for (const l of lines) {
+    if (l.page !== page) {
+      page = l.page;
+      seenText = false;
+    }
+    const t = l.text.trim();
+    if (!seenText && t) {
+      seenText = true;
+      if (page > 1 && /^[-–—\s]*\d{1,3}[-–—\s]*$/.test(t)) continue;
+    }
+    out.push(l);
+  }
+  return out;
 }
 
 interface BodyResult {
@@ -87,7 +107,8 @@ function parseBody(lines: readonly SourceLine[]): BodyResult {
   let basesSrc: SourceLine | undefined;
   const preamble: string[] = [];
   for (const p of before) {
-    if (isBasisStart(p.text)) {
+    // "Căn cứ …" is always a basis; "Theo/Xét đề nghị …" only when it does not introduce what follows ("… như sau:").
+    if (isBasisStart(p.text) && (/^\W*c/i.test(p.text) || !/:$/.test(p.text))) {
       bases.push(p.text);
       basesSrc ??= p.src;
     } else if (!(upperShare(p.text) > 0.9 && p.text.length < 120 && bases.length === 0 && preamble.length === 0)) {

@@ -61,20 +61,20 @@ function trimJunk(text: string): string {
 const UNIT_START = /^(tinh|huyen|quan|xa|phuong|thi xa|thi tran|thanh pho|tp\.?|va)\b/;
 
 /** Group agency lines into names: a line continues the previous one when it names the unit ("TỈNH …") or ends a phrase. */
-function groupAgencyLines(lines: string[]): string[] {
-  const units: string[] = [];
+function groupAgencyLines(lines: Array<{ text: string; src: SourceLine }>): Array<{ text: string; src: SourceLine }> {
+  const units: Array<{ text: string; src: SourceLine }> = [];
   for (const line of lines) {
     const prev = units[units.length - 1];
-    const f = fold(line);
+    const f = fold(line.text);
     const continues =
       prev !== undefined &&
       (UNIT_START.test(f) ||
-        /(\bva|[-,&])$/.test(fold(prev)) ||
-        /^\p{Ll}/u.test(line) ||
+        /(\bva|[-,&])$/.test(fold(prev.text)) ||
+        /^\p{Ll}/u.test(line.text) ||
         // "ỦY BAN NHÂN DÂN" / "HỘI ĐỒNG NHÂN DÂN" alone always needs its unit.
-        /nhan dan$/.test(fold(prev)));
-    if (continues) units[units.length - 1] = `${prev} ${line}`;
-    else units.push(line);
+        /nhan dan$/.test(fold(prev.text)));
+    if (continues) prev.text = `${prev.text} ${line.text}`;
+    else units.push({ ...line });
   }
   return units;
 }
@@ -255,16 +255,13 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
   // Agency and parent agency.
   if (agencyLines.length) {
-    const units = groupAgencyLines(agencyLines.map((a) => a.text));
-    const canon = units.map((u) => canonicalizeAgency(u));
-    const last = canon[canon.length - 1]!;
-    const src = agencyLines[agencyLines.length - 1]!.src;
-    const base = 0.6 + 0.35 * last.known;
-    result.agency = at(src, last.text, base * lineFactor(src));
-    if (canon.length > 1) {
-      const parent = canon.slice(0, -1);
-      const psrc = agencyLines[0]!.src;
-      const pk = parent.reduce((s, p) => s + p.known, 0) / parent.length;
+    const units = groupAgencyLines(agencyLines).map((u) => ({ ...canonicalizeAgency(u.text), src: u.src }));
+    const last = units[units.length - 1]!;
+    result.agency = at(last.src, last.text, (0.6 + 0.35 * last.known) * lineFactor(last.src));
+    if (units.length > 1) {
+      const parent = units.slice(0, -1);
+      const psrc = parent[0]!.src;
+      const pk = parent.reduce((sum, p) => sum + p.known, 0) / parent.length;
       result.parentAgency = at(psrc, parent.map((p) => p.text).join(' '), (0.55 + 0.35 * pk) * lineFactor(psrc));
     }
   }
@@ -290,6 +287,9 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 /** Title lines under the type name: until a blank line after text, a rule, the authority line or the body. */
 function parseTitle(lines: readonly SourceLine[], from: number): { title?: Field<string>; end: number } {
   const parts: SourceLine[] = [];
+  // A title is centred, so its lines are shorter than a full body line; a full-width line after it is body.
+  const lengths = lines.map((l) => l.text.trim().length).filter((n) => n > 0).sort((a, b) => a - b);
+  const fullWidth = lengths.length ? lengths[Math.floor(lengths.length * 0.9)]! : 0;
   let i = from;
   for (; i < lines.length && parts.length < 5; i++) {
     const src = lines[i]!;
@@ -313,6 +313,8 @@ function parseTitle(lines: readonly SourceLine[], from: number): { title?: Field
       matchMarker(t) !== null ||
       /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t)) ||
       /^Để\s/.test(t) ||
+      /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t) ||
+      (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth) ||
       // "(Ban hành kèm theo …)" under a title is a note, not the title.
       (parts.length > 0 && /^\(/.test(t))
     )

@@ -41,7 +41,6 @@ function frontMatter(doc: VanBanStructure): string {
   if (doc.signer) {
     out.push('signer:');
     out.push(`  authority: ${scalar(doc.signer.authority)}`);
-    out.push(`  onBehalfOf: ${scalar(doc.signer.onBehalfOf)}`);
     out.push(`  title: ${scalar(doc.signer.title)}`);
     out.push(`  name: ${scalar(doc.signer.name)}`);
   } else out.push('signer: null');
@@ -63,7 +62,9 @@ function paragraphs(text: string): string[] {
 
 function renderSection(s: Section, out: string[]): void {
   const depth = Math.min(6, s.level + 1);
-  const heading = s.title ? `${s.number} ${s.title}` : s.number;
+  // Put back the punctuation the number was printed with.
+  const shown = s.style === 'alpha' || s.style === 'khoan' ? `${s.number})` : /^(Chương|Phần|Mục)/.test(s.number) ? s.number : `${s.number}.`;
+  const heading = s.title ? `${shown} ${s.title}` : shown;
   out.push(`${'#'.repeat(depth)} ${heading.replace(/([*_`])/g, '\\$1')}`, '');
   if (s.text) {
     for (const p of paragraphs(s.text)) out.push(p, '');
@@ -91,7 +92,7 @@ export function toMarkdown(doc: VanBanStructure, text?: string): string {
     out.push('');
   }
   if (doc.signer) {
-    for (const l of doc.signer.lines) out.push(`**${l}**  `);
+    for (const l of [...doc.signer.authorityLines, ...(doc.signer.title ? [doc.signer.title] : [])]) out.push(`**${l}**  `);
     if (doc.signer.name) out.push(`**${doc.signer.name}**`);
     out.push('');
   }

@@ -7,11 +7,12 @@
  * kept as written — a skipped "2." stays skipped.
  */
 import { fold, squash, upperShare } from './fold.js';
+import { isBasisStart } from './phrases.js';
 import type { NumberingStyle, Section, SourceLine } from './types.js';
 
 export interface Marker {
   style: NumberingStyle;
-  /** Number as it will be shown: "I.", "1.", "1.1.", "a)", "Điều 1.", "Chương II", "Mục 2". */
+  /** Number as printed without its final "." or ")": "I", "1", "1.1", "a", "Điều 1", "Chương II", "Mục 2". */
   number: string;
   /** Text after the marker on the same line. */
   rest: string;
@@ -34,29 +35,29 @@ export function matchMarker(line: string): Marker | null {
     return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(dieu)\s+(\d{1,3})\s*[.:]\s*/.exec(f))) {
-    return { style: 'dieu', number: `Điều ${m[2]}.`, rest: t.slice(m[0].length).trim() };
+    return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
-    return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}.`, rest: t.slice(m[0].length).trim() };
+    return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=\D)/.exec(t))) {
-    return { style: 'arabic2', number: `${m[1]}.${m[2]}.`, rest: t.slice(m[0].length).trim() };
+    return { style: 'arabic2', number: `${m[1]}.${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t))) {
-    return { style: 'arabic', number: `${m[1]}.`, rest: t.slice(m[0].length).trim() };
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
-    return { style: 'khoan', number: `${m[1]})`, rest: t.slice(m[0].length).trim() };
+    return { style: 'khoan', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^([IVXl1]{1,5})\s?[.]\s*(?=\p{Lu})/u.exec(t))) {
     // OCR reads "II" as "Il" or "I1"; only a valid roman numeral after fixing that counts.
     const roman = m[1]!.replace(/[l1]/g, 'I');
     if (roman[0] === m[1]![0] && ROMAN.test(roman) && roman.length > 0) {
-      return { style: 'roman', number: `${roman}.`, rest: t.slice(m[0].length).trim() };
+      return { style: 'roman', number: roman, rest: t.slice(m[0].length).trim() };
     }
   }
   if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
-    return { style: 'alpha', number: `${m[1]})`, rest: t.slice(m[0].length).trim() };
+    return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   return null;
 }
@@ -105,7 +106,10 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur.marker !== null &&
       !titleBelow &&
       (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
-    if (cur === null || (!titleBelow && (marker || bullet || (prevEnds && startsUpper) || prevIsHeading))) {
+    // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
+    const basisStart = !marker && isBasisStart(t);
+    const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart;
+    if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading))) {
       cur = { text: squash(marker ? marker.rest : t), src, marker, lines: 1 };
       out.push(cur);
     } else {
@@ -118,15 +122,6 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     }
   }
   return out;
-}
-
-/** A numbered paragraph that reads as a heading rather than a sentence. */
-function isHeading(marker: Marker, text: string): boolean {
-  if (!text) return true;
-  if (upperShare(text) > 0.8) return true;
-  if (marker.style === 'chuong' || marker.style === 'muc' || marker.style === 'phan') return true;
-  if (/:$/.test(text)) return text.length <= 60;
-  return text.length <= 100 && !/[.;,]$/.test(text);
 }
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
@@ -145,13 +140,11 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     const mk = p.marker;
     const k = stack.findIndex((s) => s.style === mk.style);
     if (k >= 0) stack.length = k;
-    const heading = isHeading(mk, p.text);
-    const rest = p.text;
     const section: Section = {
       number: mk.number,
       style: mk.style,
-      title: heading ? rest : '',
-      text: heading ? '' : rest,
+      title: p.text,
+      text: '',
       level: stack.length + 1,
       page: p.src.page,
       line: p.src.line,

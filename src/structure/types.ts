@@ -39,15 +39,13 @@ export interface SourceLine {
 export type SignAuthority = 'TM.' | 'KT.' | 'Q.' | 'TL.' | 'TUQ.';
 
 export interface Signer {
-  /** First authority prefix written (TM./KT./Q./TL./TUQ.), null when the head signs in own name. */
-  authority: SignAuthority | null;
-  /** What follows the first prefix: "ỦY BAN NHÂN DÂN" in "TM. ỦY BAN NHÂN DÂN". */
-  onBehalfOf: string | null;
-  /** The signer's own position: the last title line ("PHÓ CHỦ TỊCH"). */
+  /** The authority lines (those with a TM./KT./Q./TL./TUQ. prefix) joined by "\n"; null when the head signs in own name. */
+  authority: string | null;
+  /** The same lines, one per entry ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"). */
+  authorityLines: string[];
+  /** The signer's own position: the title line under the authority lines ("PHÓ CHỦ TỊCH"). */
   title: string | null;
   name: string | null;
-  /** All title lines as written, prefixes included ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"). */
-  lines: string[];
 }
 
 /** Numbering styles, in the order they usually nest. */
@@ -64,12 +62,12 @@ export type NumberingStyle =
   | 'khoan'; // 1) 2)
 
 export interface Section {
-  /** Numbering as written, normalised: "I.", "1.", "1.1.", "a)", "Điều 1.", "Chương I", "Mục 1". */
+  /** Numbering as printed without its final "." or ")": "I", "1", "1.1", "a", "Điều 1", "Chương I", "Mục 1". */
   number: string;
   style: NumberingStyle;
-  /** Heading text after the number; "" when the item is a sentence rather than a heading (its words are in `text`). */
+  /** Heading text after the number or, for a run-in item ("1. Tăng cường …"), its whole first paragraph. */
   title: string;
-  /** Body under the heading up to the next section: paragraphs joined by "\n" ("-"/"+" bullets kept as lines). */
+  /** Following paragraphs up to the next section, joined by "\n" ("-"/"+" bullets kept as lines). */
   text: string;
   /** 1 for top-level sections, +1 per nesting. */
   level: number;
