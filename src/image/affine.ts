@@ -29,7 +29,8 @@ export function invert(m: Affine): Affine {
   const ib = -b / det;
   const ic = -c / det;
   const id = a / det;
-  return [ia, ib, ic, id, -(ia * e + ic * f), -(ib * e + id * f)];
+  // `+ 0` turns −0 into 0, so an identity stays a plain identity.
+  return [ia + 0, ib + 0, ic + 0, id + 0, -(ia * e + ic * f) + 0, -(ib * e + id * f) + 0];
 }
 
 /**

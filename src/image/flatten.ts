@@ -17,12 +17,16 @@ function maxPool(img: GrayImage, f: number): GrayImage {
   const out = new Uint8Array(w * h);
   const { data, width: W, height: H } = img;
   for (let y = 0; y < H; y++) {
-    const o = ((y / f) | 0) * w;
+    const o = Math.floor(y / f) * w;
     const row = y * W;
-    for (let x = 0; x < W; x++) {
-      const v = data[row + x]!;
-      const k = o + ((x / f) | 0);
-      if (v > out[k]!) out[k] = v;
+    for (let c = 0, x = 0; c < w; c++) {
+      const end = Math.min(x + f, W);
+      let m = out[o + c]!;
+      for (; x < end; x++) {
+        const v = data[row + x]!;
+        if (v > m) m = v;
+      }
+      out[o + c] = m;
     }
   }
   return { data: out, width: w, height: h };
@@ -116,21 +120,21 @@ export function flattenBackground(img: GrayImage, options: FlattenOptions = {}):
     xi[x] = i;
     xf[x] = bw > 1 ? u - i : 0;
   }
+  const brow = new Float32Array(bw);
   for (let y = 0; y < h; y++) {
     const v = Math.min(Math.max((y + 0.5) / f - 0.5, 0), bh - 1);
     const j = Math.min(Math.floor(v), bh - 2 < 0 ? 0 : bh - 2);
     const fy = bh > 1 ? v - j : 0;
     const r0 = j * bw;
     const r1 = bh > 1 ? r0 + bw : r0;
+    // Background of this row at low resolution; then per pixel only a horizontal lerp.
+    for (let i = 0; i < bw; i++) brow[i] = bg[r0 + i]! + (bg[r1 + i]! - bg[r0 + i]!) * fy;
     const o = y * w;
     for (let x = 0; x < w; x++) {
       const i = xi[x]!;
-      const i1 = bw > 1 ? i + 1 : i;
-      const fx = xf[x]!;
-      const t = bg[r0 + i]! + (bg[r0 + i1]! - bg[r0 + i]!) * fx;
-      const b = bg[r1 + i]! + (bg[r1 + i1]! - bg[r1 + i]!) * fx;
-      const back = Math.max(t + (b - t) * fy, 1);
-      const val = (data[o + x]! * 255) / back;
+      const t = brow[i]!;
+      const back = t + ((bw > 1 ? brow[i + 1]! : t) - t) * xf[x]!;
+      const val = (data[o + x]! * 255) / (back > 1 ? back : 1);
       out[o + x] = val >= 255 ? 255 : (val + 0.5) | 0;
     }
   }

@@ -57,6 +57,7 @@ export async function resizeGray(img: GrayImage, width: number, height: number, 
 export function downscaleMean(img: GrayImage, factor: number): GrayImage {
   const f = Math.max(1, Math.floor(factor));
   if (f === 1) return img;
+  if (f === 2) return halve(img);
   const w = Math.floor(img.width / f);
   const h = Math.floor(img.height / f);
   const out = new Uint8Array(w * h);
@@ -75,6 +76,21 @@ export function downscaleMean(img: GrayImage, factor: number): GrayImage {
     }
     const o = by * w;
     for (let x = 0; x < w; x++) out[o + x] = Math.round(acc[x]! / n);
+  }
+  return { data: out, width: w, height: h };
+}
+
+function halve(img: GrayImage): GrayImage {
+  const w = img.width >> 1;
+  const h = img.height >> 1;
+  const W = img.width;
+  const d = img.data;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let i = 2 * y * W;
+    let j = i + W;
+    const o = y * w;
+    for (let x = 0; x < w; x++, i += 2, j += 2) out[o + x] = (d[i]! + d[i + 1]! + d[j]! + d[j + 1]! + 2) >> 2;
   }
   return { data: out, width: w, height: h };
 }

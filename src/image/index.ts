@@ -7,5 +7,5 @@ export { normalizeContrast } from './contrast.js';
 export { binarizeOtsu, binarizeSauvola, type SauvolaOptions } from './binarize.js';
 export { rotateGray, type Rotated } from './rotate.js';
 export { inkPoints, measureSkewPoints, projectionProfile, type InkPoints, type SkewResult, type SkewSearchOptions } from './skew.js';
-export { detectOrientationPoints, ascenderBalance, type OrientationResult } from './orientation.js';
+export { detectOrientationPoints, ascenderBalance, MIN_CONTRAST, type OrientationResult } from './orientation.js';
 export { measureSkew, detectOrientation } from './measure.js';

@@ -10,7 +10,7 @@ import { binarizeOtsu, binarizeSauvola } from './binarize.js';
 import { normalizeContrast } from './contrast.js';
 import { flattenBackground } from './flatten.js';
 import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotateRight } from './gray.js';
-import { detectOrientationPoints } from './orientation.js';
+import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
 
@@ -107,11 +107,12 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     const small = downscaleMean(img, Math.max(1, Math.round(dpi / MEASURE_DPI)));
     const pts = inkPoints(small);
     if (options.orient !== false) {
-      const o = detectOrientationPoints(pts);
+      const o = detectOrientationPoints(pts, undefined, maxSkew);
       rotation = o.rotation;
       skew = o.skew.angle;
     } else {
-      skew = measureSkewPoints(pts, { maxAngle: maxSkew }).angle;
+      const m = measureSkewPoints(pts, { maxAngle: maxSkew });
+      skew = m.contrast < MIN_CONTRAST ? 0 : m.angle;
     }
     if (Math.abs(skew) > maxSkew) skew = 0;
     skew = Math.round(skew * 1000) / 1000;

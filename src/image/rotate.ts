@@ -41,7 +41,17 @@ export function rotateGray(img: GrayImage, angleDeg: number): Rotated {
       const fx = x - x0;
       const fy = y - y0;
       const i = y0 * w + x0;
-      // Out-of-range neighbours count as white paper.
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // Interior fast path.
+        const p00 = data[i]!;
+        const p10 = data[i + 1]!;
+        const p01 = data[i + w]!;
+        const p11 = data[i + w + 1]!;
+        const top = p00 + (p10 - p00) * fx;
+        const bot = p01 + (p11 - p01) * fx;
+        out[o + X] = (top + (bot - top) * fy + 0.5) | 0;
+        continue;
+      }
       const inX0 = x0 >= 0;
       const inX1 = x0 + 1 < w;
       const inY0 = y0 >= 0;

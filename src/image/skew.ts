@@ -41,13 +41,20 @@ export function inkPoints(img: GrayImage, maxPoints = 300_000): InkPoints {
   const cy = (h - 1) / 2;
   let k = 0;
   let j = 0;
+  // Sub-pixel dither (deterministic): without it every point shares one bin phase
+  // at exactly 0°, which biases the profile score for or against level pages.
+  let seed = 0x9e3779b9;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296 - 0.5;
+  };
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
       if (data[row + x]! <= t) {
         if (j++ % stride === 0 && k < cnt) {
-          xs[k] = x - cx;
-          ys[k] = y - cy;
+          xs[k] = x - cx + rnd();
+          ys[k] = y - cy + rnd();
           k++;
         }
       }
@@ -136,7 +143,7 @@ export function coarseSkew(p: InkPoints, maxAngle = 10): { angle: number; score:
   const binScale = 0.5;
   const extent = Math.max(p.width * binScale, 32);
   const step = Math.min(0.5, Math.max(0.1, (Math.atan(3 / extent) * 180) / Math.PI));
-  const stride = Math.max(1, Math.floor(p.count / 60_000));
+  const stride = Math.max(1, Math.floor(p.count / 40_000));
   let best = 0;
   let bestScore = -1;
   let sum = 0;
@@ -155,7 +162,7 @@ export function coarseSkew(p: InkPoints, maxAngle = 10): { angle: number; score:
 
 /** Refines a coarse estimate at full bin resolution, finishing with parabolic interpolation. */
 export function refineSkew(p: InkPoints, start: number, startStep: number, maxAngle = 10): { angle: number; score: number } {
-  const stride = Math.max(1, Math.floor(p.count / 200_000));
+  const stride = Math.max(1, Math.floor(p.count / 120_000));
   const scoreAt = (a: number): number => profileScore(projectionProfile(p, a, 1, stride));
   let best = start;
   let bestScore = scoreAt(start);
