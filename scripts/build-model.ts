@@ -22,6 +22,7 @@ import {
   VERSION,
   capacityFor,
   hashKey,
+  startSlot,
   quantizeBackoff,
   quantizeProb,
   type ModelHeader,
@@ -450,7 +451,6 @@ for (let n = 2; n <= ORDER; n++) {
   const t = tables[n]!;
   const count = keptCount(n);
   const cap = capacityFor(count);
-  const mask = cap - 1;
   const lo = new Uint32Array(cap);
   const hi = n === 3 ? new Uint16Array(cap) : n === 4 ? new Uint32Array(cap) : null;
   const prob = new Uint16Array(cap);
@@ -459,8 +459,8 @@ for (let n = 2; n <= ORDER; n++) {
     if (!kept[n]![j]) continue;
     const klo = t.lo[j]!;
     const khi = t.hi[j]!;
-    let i = hashKey(klo, khi) & mask;
-    while (prob[i] !== 0) i = (i + 1) & mask;
+    let i = startSlot(hashKey(klo, khi), cap);
+    while (prob[i] !== 0) if (++i === cap) i = 0;
     lo[i] = klo;
     if (hi) hi[i] = khi;
     prob[i] = quantizeProb(Math.log10(fullP[n]![j]!));

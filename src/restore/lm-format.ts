@@ -4,13 +4,14 @@
  * File: "VNLM" | u32 version | u32 header length | header JSON (UTF-8) | zero pad to 8 |
  * sections at the byte offsets the header names (each 8-aligned, little-endian).
  * Vocabulary ids are < 2^16. Order-1 data are arrays indexed by id; order n ≥ 2
- * is an open-addressing hash (linear probing, power-of-two capacity) whose key is
+ * is an open-addressing hash (linear probing, ~80 % full, start slot by
+ * multiply-shift so any capacity works) whose key is
  * the n ids packed as lo = (w[n-2] << 16 | w[n-1]) and hi = (w[n-4] << 16 | w[n-3]);
  * an empty slot has prob 0.
  */
 
 export const MAGIC = 'VNLM';
-export const VERSION = 1;
+export const VERSION = 2;
 
 /** log10 probabilities are stored as 1 + round(-lp / PROB_RANGE · 65534) in a Uint16 (0 = empty slot). */
 export const PROB_RANGE = 12;
@@ -93,8 +94,12 @@ export function packKey(ids: ArrayLike<number>, from: number, n: number): [numbe
   return [lo, hi];
 }
 
+/** Table size for `count` keys: ~80 % full keeps probe runs short and the file small. */
 export function capacityFor(count: number): number {
-  let cap = 1024;
-  while (cap * 0.75 < count) cap *= 2;
-  return cap;
+  return Math.max(16, Math.ceil(count / 0.8) + 1);
+}
+
+/** First probe slot of a hash in a table of `capacity` slots (exact in doubles: < 2^52). */
+export function startSlot(hash: number, capacity: number): number {
+  return Math.floor(((hash >>> 8) * capacity) / 16777216);
 }

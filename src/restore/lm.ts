@@ -18,6 +18,7 @@ import {
   dequantizeBackoff,
   dequantizeProb,
   hashKey,
+  startSlot,
   type ModelHeader,
   type Section,
   type TableHeader,
@@ -53,7 +54,9 @@ export interface ModelInfo {
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../dictionaries/vi-lm.bin', import.meta.url));
 
 interface Table {
-  mask: number;
+  capacity: number;
+  /** Format 1 tables: power-of-two capacity, start slot = hash & (capacity - 1). */
+  pow2: boolean;
   lo: Uint32Array;
   hi: Uint16Array | Uint32Array | null;
   prob: Uint16Array;
@@ -85,7 +88,7 @@ class NgramModel implements LanguageModel {
       new VanbanError('MODEL', `language model is damaged (${why}); rebuild it with "npm run build:model" or reinstall vanban`, { file });
     if (buf.length < 12 || buf.toString('latin1', 0, 4) !== MAGIC) throw fail('bad magic');
     const version = buf.readUInt32LE(4);
-    if (version !== VERSION) throw fail(`format version ${version}, expected ${VERSION}`);
+    if (version !== VERSION && version !== 1) throw fail(`format version ${version}, expected ${VERSION}`);
     const headerLen = buf.readUInt32LE(8);
     let header: ModelHeader;
     try {
@@ -118,7 +121,7 @@ class NgramModel implements LanguageModel {
       this.boOf[q] = dequantizeBackoff(q);
     }
     this.tables = [null, null];
-    for (const t of header.tables) this.tables[t.order] = this.openTable(t, view);
+    for (const t of header.tables) this.tables[t.order] = { ...this.openTable(t, view), pow2: version === 1 };
     const need = (s: string): number => {
       const id = this.ids.get(s);
       if (id === undefined) throw fail(`no ${s} symbol`);
@@ -140,9 +143,9 @@ class NgramModel implements LanguageModel {
   private openTable(
     t: TableHeader,
     view: <T>(s: Section | undefined, ctor: new (b: ArrayBufferLike, o: number, l: number) => T, size: number) => T,
-  ): Table {
+  ): Omit<Table, 'pow2'> {
     return {
-      mask: t.capacity - 1,
+      capacity: t.capacity,
       lo: view(t.lo, Uint32Array, 4),
       hi: t.hi === undefined ? null : t.hi.type === 'u16' ? view(t.hi, Uint16Array, 2) : view(t.hi, Uint32Array, 4),
       prob: view(t.prob, Uint16Array, 2),
@@ -162,14 +165,15 @@ class NgramModel implements LanguageModel {
 
   /** Slot of the n-gram ids[from..from+n) in table n, or -1. */
   private find(t: Table, lo: number, hi: number): number {
-    let i = hashKey(lo, hi) & t.mask;
-    const { prob } = t;
+    const { prob, capacity } = t;
+    const h = hashKey(lo, hi);
+    let i = t.pow2 ? h & (capacity - 1) : startSlot(h, capacity);
     const keys = t.lo;
     const his = t.hi;
     for (;;) {
       if (prob[i] === 0) return -1;
       if (keys[i] === lo && (his === null || his[i] === hi)) return i;
-      i = (i + 1) & t.mask;
+      if (++i === capacity) i = 0;
     }
   }
 
