@@ -1,3 +1,31 @@
-/** vanban public API. */
+/**
+ * vanban public API: the whole job (`convert`), the pipeline that holds the OCR
+ * workers (`Pipeline`), and every stage on its own, each over the plain data in
+ * types.ts.
+ *
+ * @example
+ * import { convert, restore, extract } from 'vanban';
+ * await convert(['scans/'], { out: 'text/', jobs: 2 });
+ * restore('Thang hanh dong vi tre em nam 2024').text; // 'Tháng hành động vì trẻ em năm 2024'
+ * extract('UBND TỈNH QUẢNG BÌNH\nSố: 127/KH-UBND\n…').symbol; // 'KH-UBND'
+ */
 export * from './types.js';
 export { VanbanError, isVanbanError, type VanbanErrorCode } from './errors.js';
+
+// The whole job.
+export { convert, DEFAULT_FORMATS, type ConvertOptions, type BatchSummary, type BatchEvent, type FileResult, type FileError } from './batch/convert.js';
+export { Pipeline, type PipelineOptions, type VanBanDocument, type ConvertedPage, type PageEvent } from './pipeline.js';
+
+// Stages, usable one by one.
+export { openSource, readPages, type ReadPagesOptions } from './pdf/index.js';
+export { prepare, type PrepareOptions } from './image/index.js';
+export { OcrPool, type OcrPoolOptions, orderReading } from './ocr/index.js';
+export { restore, restoreTokens, type RestoreOptions, type RestoreResult, type RestoreMode, type OcrWordInput } from './restore/index.js';
+export { restorePage, type RestorePageOptions } from './restore/page.js';
+export { extract, toMarkdown, type VanBanStructure, type Section, type Signer } from './structure/index.js';
+export { score, estimate, estimateDocument, formatAlignment, type ScoreReport, type QualityEstimate, type DocumentQuality } from './quality/index.js';
+export { OUTPUT_FORMATS, renderOutputs, type OutputFormat } from './output/index.js';
+export { toJson } from './output/json.js';
+export { toAlto } from './output/alto.js';
+export { toSearchablePdf, type PdfMetadata } from './output/pdf.js';
+export { writeFileAtomic } from './output/atomic.js';
