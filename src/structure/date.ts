@@ -26,7 +26,7 @@ function digits(raw: string): { value: number | null; clean: boolean } {
 
 // On the folded line: "ngay", "ngdy", "ngay" + day (may be blank/underscores/dots) + "thang" + month + "nam" + year.
 const DATE_RE =
-  /(?:^|[\s,.;])(n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(th[a-z]{1,3}g?)\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(n[a-z]{1,2}m?)\s+([0-9olisqb|!]{4})/d;
+  /(?:^|[\s,.;])(n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(t[a-z]{2,4})\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(n[a-z]{1,3})\s+([0-9olisqb|!]{4})/d;
 
 export function findPlaceDate(line: string): PlaceDate | null {
   // fold() keeps offsets, so group indices on the folded line are offsets in the original.

@@ -88,7 +88,11 @@ function accentsAgree(word: string, accented: string | undefined): boolean {
  * Unknown words are left as they are.
  */
 function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed: number; matched: number; words: number } {
-  const tokens = text.split(/\s+/).filter(Boolean);
+  // Vietnamese has no syllable "P+vowel": an unaccented "Pong", "PAO" is an OCR'd "Đ".
+  const tokens = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((t) => (/^[Pp][aeiouyAEIOUY]\p{L}*$/u.test(t) && !hasDiacritics(t) ? (t[0] === 'P' ? 'Đ' : 'đ') + t.slice(1) : t));
   const keys = tokens.map((t) => fold(t).replace(/[^a-z0-9]/g, ''));
   const out: string[] = [];
   let changed = 0;

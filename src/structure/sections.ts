@@ -34,7 +34,8 @@ export function matchMarker(line: string): Marker | null {
     const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
     return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(dieu)\s+(\d{1,3})\s*[.:]\s*/.exec(f))) {
+  // "Pieu": OCR reads the capital Đ as P.
+  if ((m = /^([dp]i[eé]u)\s+(\d{1,3})\s*[.:]\s*/.exec(f))) {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {

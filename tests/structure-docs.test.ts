@@ -1,0 +1,234 @@
+// Our own documents of every common type, clean and with OCR-like noise.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { extract, type Section, type VanBanStructure } from '../src/structure/index.js';
+import { noisify } from './fixtures-structure/noise.js';
+
+const dir = fileURLToPath(new URL('./fixtures-structure/', import.meta.url));
+const read = (name: string): string => readFileSync(dir + name, 'utf8');
+
+type Tree = Array<[string, number, Tree]>;
+const tree = (sections: Section[]): Tree => sections.map((s) => [s.number, s.level, tree(s.children)]);
+
+interface Expected {
+  nationalMotto: string | null;
+  agency: string | null;
+  parentAgency: string | null;
+  number: string | null;
+  symbol: string | null;
+  place: string | null;
+  date: string | null;
+  dateText: string | null;
+  type: string;
+  typeAbbreviation: string | null;
+  title: string;
+  addressees: string[];
+  bases: number;
+  tree: Tree;
+  recipients: string[];
+  signer: VanBanStructure['signer'];
+}
+
+const MOTTO = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+
+const DOCS: Record<string, Expected> = {
+  'quyet-dinh.txt': {
+    nationalMotto: MOTTO,
+    agency: 'ỦY BAN NHÂN DÂN HUYỆN QUỲNH LƯU',
+    parentAgency: null,
+    number: '1250',
+    symbol: 'QĐ-UBND',
+    place: 'Quỳnh Lưu',
+    date: '2025-09-08',
+    dateText: 'ngày 08 tháng 9 năm 2025',
+    type: 'QUYẾT ĐỊNH',
+    typeAbbreviation: 'QĐ',
+    title: 'Về việc thành lập Tổ công tác rà soát thủ tục hành chính trên địa bàn huyện năm 2025',
+    addressees: [],
+    bases: 3,
+    tree: [
+      ['Điều 1', 1, [['1', 2, []], ['2', 2, []]]],
+      ['Điều 2', 1, [['1', 2, []], ['2', 2, [['a', 3, []], ['b', 3, []]]]]],
+      ['Điều 3', 1, []],
+    ],
+    recipients: ['Như Điều 3', 'Chủ tịch, các PCT UBND huyện', 'Lưu: VT, VP'],
+    signer: { authority: 'TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH', authorityLines: ['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'], title: 'PHÓ CHỦ TỊCH', name: 'Nguyễn Đình Hùng' },
+  },
+  'cong-van.txt': {
+    nationalMotto: MOTTO,
+    agency: 'SỞ Y TẾ',
+    parentAgency: 'UBND TỈNH LÂM ĐỒNG',
+    number: '845',
+    symbol: 'SYT-NVY',
+    place: 'Lâm Đồng',
+    date: '2024-07-03',
+    dateText: 'ngày 3 tháng 7 năm 2024',
+    type: 'CÔNG VĂN',
+    typeAbbreviation: null,
+    title: 'tăng cường phòng, chống dịch sốt xuất huyết mùa mưa năm 2024',
+    addressees: ['Trung tâm Kiểm soát bệnh tật tỉnh', 'Các bệnh viện tuyến tỉnh', 'Trung tâm Y tế các huyện, thành phố'],
+    bases: 0,
+    tree: [
+      ['1', 1, []],
+      ['2', 1, []],
+    ],
+    recipients: ['Như trên', 'UBND tỉnh (để b/c)', 'Giám đốc, các PGĐ Sở', 'Lưu: VT, NVY'],
+    signer: { authority: 'KT. GIÁM ĐỐC', authorityLines: ['KT. GIÁM ĐỐC'], title: 'PHÓ GIÁM ĐỐC', name: 'Phạm Thị Thu Hà' },
+  },
+  'to-trinh.txt': {
+    nationalMotto: MOTTO,
+    agency: 'ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH',
+    parentAgency: null,
+    number: null,
+    symbol: 'TTr-UBND',
+    place: 'Quảng Bình',
+    date: null,
+    dateText: 'ngày tháng 11 năm 2024',
+    type: 'TỜ TRÌNH',
+    typeAbbreviation: 'TTr',
+    title: 'Đề nghị ban hành Nghị quyết quy định mức chi hỗ trợ công tác bảo vệ trẻ em trên địa bàn tỉnh',
+    addressees: ['Hội đồng nhân dân tỉnh'],
+    bases: 2,
+    tree: [
+      ['1', 1, []],
+      ['2', 1, []],
+      ['3', 1, []],
+    ],
+    recipients: ['Như trên', 'Thường trực Tỉnh ủy', 'Lưu: VT, KGVX'],
+    signer: { authority: 'TM. ỦY BAN NHÂN DÂN', authorityLines: ['TM. ỦY BAN NHÂN DÂN'], title: 'CHỦ TỊCH', name: 'Trần Thắng' },
+  },
+  'thong-bao.txt': {
+    nationalMotto: MOTTO,
+    agency: 'BỘ GIÁO DỤC VÀ ĐÀO TẠO',
+    parentAgency: null,
+    number: '57',
+    symbol: 'TB-BGDĐT',
+    place: 'Hà Nội',
+    date: '2025-01-22',
+    dateText: 'ngày 22 tháng 01 năm 2025',
+    type: 'THÔNG BÁO',
+    typeAbbreviation: 'TB',
+    title: 'Kết luận của Bộ trưởng tại cuộc họp về công tác tuyển sinh năm 2025',
+    addressees: [],
+    bases: 0,
+    tree: [
+      ['I', 1, []],
+      ['II', 1, [['1', 2, []], ['2', 2, []]]],
+    ],
+    recipients: ['Bộ trưởng (để b/c)', 'Các Thứ trưởng', 'Lưu: VT, VP'],
+    signer: { authority: 'TL. BỘ TRƯỞNG', authorityLines: ['TL. BỘ TRƯỞNG'], title: 'CHÁNH VĂN PHÒNG', name: 'Nguyễn Văn Hòa' },
+  },
+  'bao-cao.txt': {
+    nationalMotto: MOTTO,
+    agency: 'PHÒNG GIÁO DỤC VÀ ĐÀO TẠO',
+    parentAgency: 'UBND HUYỆN ĐỒNG VĂN',
+    number: '112',
+    symbol: 'BC-PGDĐT',
+    place: 'Đồng Văn',
+    date: '2024-05-30',
+    dateText: 'ngày 30 tháng 5 năm 2024',
+    type: 'BÁO CÁO',
+    typeAbbreviation: 'BC',
+    title: 'Kết quả thực hiện nhiệm vụ năm học 2023 - 2024',
+    addressees: [],
+    bases: 0,
+    tree: [
+      ['I', 1, [['1', 2, [['1.1', 3, []], ['1.2', 3, [['a', 4, []], ['b', 4, []]]]]], ['2', 2, []]]],
+      ['II', 1, []],
+      ['III', 1, []],
+    ],
+    recipients: ['UBND huyện', 'Sở GD&ĐT', 'Lưu: VT'],
+    signer: { authority: null, authorityLines: [], title: 'TRƯỞNG PHÒNG', name: 'Vàng Mí Sính' },
+  },
+  'quy-che.txt': {
+    nationalMotto: MOTTO,
+    agency: 'ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG',
+    parentAgency: null,
+    number: null,
+    symbol: null,
+    place: null,
+    date: null,
+    dateText: null,
+    type: 'QUY CHẾ',
+    typeAbbreviation: 'QC',
+    title: 'Làm việc của Ủy ban nhân dân thành phố Đà Nẵng',
+    addressees: [],
+    bases: 0,
+    tree: [
+      ['Chương I', 1, [['Điều 1', 2, []], ['Điều 2', 2, [['1', 3, []], ['2', 3, []]]]]],
+      ['Chương II', 1, [['Mục 1', 2, [['Điều 3', 3, []]]]]],
+    ],
+    recipients: [],
+    signer: null,
+  },
+};
+
+/** Accent-free comparison form. */
+const fold = (s: string | null): string | null =>
+  s === null ? null : s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+
+describe.each(Object.entries(DOCS))('%s', (name, want) => {
+  const text = read(name);
+  it('clean text: every catalogue field, the section tree and the closing', () => {
+    const doc = extract(text);
+    expect({
+      nationalMotto: doc.nationalMotto,
+      agency: doc.agency,
+      parentAgency: doc.parentAgency,
+      number: doc.number,
+      symbol: doc.symbol,
+      place: doc.place,
+      date: doc.date,
+      dateText: doc.dateText,
+      type: doc.type,
+      typeAbbreviation: doc.typeAbbreviation,
+      title: doc.title,
+      addressees: doc.addressees,
+      bases: doc.bases.length,
+      tree: tree(doc.sections),
+      recipients: doc.recipients,
+      signer: doc.signer,
+    }).toEqual(want);
+    if (want.nationalMotto) expect(doc.slogan).toBe('Độc lập - Tự do - Hạnh phúc');
+    for (const b of doc.bases) expect(b).toMatch(/^(Căn cứ|Theo đề nghị)/);
+  });
+
+  it('noisy OCR-like text (no accents, look-alikes, merged columns): same fields up to accents', () => {
+    const noisy = noisify(text, name.length * 7919);
+    expect(noisy).not.toBe(text);
+    const doc = extract(noisy);
+    expect(doc.nationalMotto).toBe(want.nationalMotto);
+    expect(doc.number).toBe(want.number);
+    expect(doc.date).toBe(want.date);
+    expect(doc.type).toBe(want.type);
+    expect(doc.typeAbbreviation).toBe(want.typeAbbreviation);
+    expect(fold(doc.symbol)?.replace(/p/g, 'd')).toBe(fold(want.symbol)?.replace(/p/g, 'd'));
+    expect(doc.place === null ? null : fold(doc.place)).toBe(fold(want.place));
+    expect(tree(doc.sections)).toEqual(want.tree);
+    expect(doc.bases).toHaveLength(want.bases);
+    expect(doc.addressees).toHaveLength(want.addressees.length);
+    expect(doc.recipients).toHaveLength(want.recipients.length);
+    if (want.signer) {
+      expect(doc.signer?.authorityLines.map(fold)).toEqual(want.signer.authorityLines.map(fold));
+      expect(fold(doc.signer?.title ?? null)).toBe(fold(want.signer.title));
+      expect(fold(doc.signer?.name ?? null)).toBe(fold(want.signer.name));
+    } else expect(doc.signer).toBeNull();
+  });
+});
+
+describe('accents are put back on known header words of unaccented OCR', () => {
+  it('agency, place and signer titles from a fully unaccented header', () => {
+    const doc = extract(noisify(read('to-trinh.txt'), 1));
+    expect(doc.agency).toBe('ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH');
+    expect(doc.place).toBe('Quảng Bình');
+    expect(doc.signer?.authorityLines).toEqual(['TM. ỦY BAN NHÂN DÂN']);
+    expect(doc.signer?.title).toBe('CHỦ TỊCH');
+  });
+  it('keeps accented words as written, even in the newer tone-mark style', () => {
+    const doc = extract('UỶ BAN NHÂN DÂN\nTỈNH KHÁNH HOÀ\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nPhòng chống thiên tai năm 2025\n');
+    expect(doc.agency).toBe('UỶ BAN NHÂN DÂN TỈNH KHÁNH HOÀ');
+    expect(doc.number).toBe('12');
+    expect(doc.type).toBe('KẾ HOẠCH');
+  });
+});
