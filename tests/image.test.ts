@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   applyAffine,
   decodeGray,
+  downscaleMean,
   detectOrientation,
   flattenBackground,
   measureSkew,
@@ -134,6 +135,12 @@ describe('prepare', () => {
     expect(prepared.dpi).toBe(300);
     expect(prepared.steps).toContain('upscale');
     expect(prepared.width).toBe(2480);
+    // Same picture, twice the pixels: halve it again and compare with the input.
+    const back = downscaleMean(await decodeGray(prepared.png), 2);
+    const orig = await decodeGray(low);
+    let diff = 0;
+    for (let i = 0; i < orig.data.length; i++) diff += Math.abs(back.data[i]! - orig.data[i]!);
+    expect(diff / orig.data.length).toBeLessThan(6);
     const [x, y] = applyAffine(prepared.toPage, 2479.5, 0);
     expect(x).toBeCloseTo(1239.5, 5);
     expect(y).toBeCloseTo(-0.25, 5);

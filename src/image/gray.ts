@@ -39,6 +39,7 @@ export async function decodeGray(bytes: Uint8Array, what = 'page image'): Promis
 /** PNG for the OCR engine; low zlib effort because the bytes are decoded again at once. */
 export async function encodePng(img: GrayImage): Promise<Uint8Array> {
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 1, adaptiveFiltering: false })
     .toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -48,8 +49,14 @@ export async function encodePng(img: GrayImage): Promise<Uint8Array> {
 export async function resizeGray(img: GrayImage, width: number, height: number, kernel: 'linear' | 'cubic' | 'lanczos3' = 'lanczos3'): Promise<GrayImage> {
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
     .resize(width, height, { kernel, fit: 'fill' })
+    // Without this, sharp widens single-channel raw input to sRGB.
+    .toColourspace('b-w')
     .raw()
-    .toBuffer();
+    .toBuffer({ resolveWithObject: true })
+    .then(({ data, info }) => {
+      if (info.channels !== 1) throw new Error(`resize produced ${info.channels} channels`);
+      return data;
+    });
   return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), width, height };
 }
 

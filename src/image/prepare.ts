@@ -47,6 +47,7 @@ const MEASURE_DPI = 150;
 async function median3(img: GrayImage): Promise<GrayImage> {
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
     .median(3)
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
   return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), width: img.width, height: img.height };
