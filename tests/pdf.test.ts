@@ -204,6 +204,41 @@ describe('embedded images', () => {
     expect(await layout(direct!.data)).toEqual(await layout(rendered!.data));
   });
 
+  it('decodes CCITT Group 4 and stencil-mask scans exactly, as the renderer shows them', async () => {
+    // ≤ 256 rows: libvips writes one strip, which is the whole G4 stream
+    const w = 240;
+    const h = 200;
+    const g = new Uint8Array(w * h).fill(255);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x < 40 && y < 40) || (y > 150 && (x >> 3) % 2 === 0)) g[y * w + x] = 0;
+    const tif = Buffer.from(await sharp(g, { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').tiff({ compression: 'ccittfax4', bitdepth: 1 }).toBuffer());
+    const tag = (id: number): number => {
+      const ifd = tif.readUInt32LE(4);
+      for (let i = 0; i < tif.readUInt16LE(ifd); i++) if (tif.readUInt16LE(ifd + 2 + i * 12) === id) return tif.readUInt32LE(ifd + 2 + i * 12 + 8);
+      throw new Error(`tag ${id}`);
+    };
+    expect(tag(262)).toBe(1); // libvips writes BlackIsZero: its "white" runs are black, hence BlackIs1 below
+    const g4 = tif.subarray(tag(273), tag(273) + tag(279));
+    const doc = await PDFDocument.create();
+    const ccitt = doc.context.register(
+      doc.context.stream(g4, { Type: 'XObject', Subtype: 'Image', Width: w, Height: h, ColorSpace: 'DeviceGray', BitsPerComponent: 1, Filter: 'CCITTFaxDecode', DecodeParms: { K: -1, Columns: w, Rows: h, BlackIs1: true } }),
+    );
+    drawWithMatrix(doc, doc.addPage([w, h]), ccitt, [w, 0, 0, h, 0, 0]);
+    const rowBytes = w / 8;
+    const bits = new Uint8Array(rowBytes * h);
+    for (let i = 0; i < w * h; i++) if (g[i]! === 255) bits[Math.floor(i / w) * rowBytes + ((i % w) >> 3)]! |= 0x80 >> (i % w & 7);
+    const mask = doc.context.register(doc.context.flateStream(bits, { Type: 'XObject', Subtype: 'Image', Width: w, Height: h, ImageMask: true }));
+    drawWithMatrix(doc, doc.addPage([w, h]), mask, [w, 0, 0, h, 0, 0]);
+    const file = await save('bilevel.pdf', await doc.save());
+    const direct = await all(file);
+    const rendered = await all(file, { forceRender: true, dpi: 72 });
+    for (let i = 0; i < 2; i++) {
+      expect(direct[i]!.origin).toBe('embedded-image');
+      const got = await rawOf(direct[i]!.data);
+      expect(Buffer.from(got.px).equals(Buffer.from(g)), `page ${i + 1}`).toBe(true);
+      expect(await layout(direct[i]!.data)).toEqual(await layout(rendered[i]!.data));
+    }
+  });
+
   it('applies /Rotate 90 so the image is upright as a viewer shows it', async () => {
     const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
     const doc = await PDFDocument.create();

@@ -61,8 +61,13 @@ export function uprightPageSize(frame: PageFrame): { width: number; height: numb
   return uprightSize(frame);
 }
 
-/** Why a page was not taken directly (for diagnostics and tests). */
-export type RenderReason = string;
+/** Why a page was not taken directly, and at what resolution to render it instead. */
+export interface RenderAdvice {
+  reason: string;
+  /** Native resolution of a lone page-filling image we could not decode ourselves (JBIG2, JPX…): render at it to avoid resampling. */
+  dpi?: number;
+}
+type RenderReason = string;
 
 interface Candidate {
   stream: PDFRawStream;
@@ -87,7 +92,6 @@ export function findPageImage(page: PDFPage, frame: PageFrame): Candidate | Rend
   if (placement.coverage < MIN_COVERAGE) return `image covers ${(placement.coverage * 100).toFixed(0)}% of the page`;
   if (events.some((e, i) => e.type === 'paint' && i < at) && placement.coverage < 0.98) return 'vector drawing around the image';
   const dict = event.stream.dict;
-  if (dict.lookup(PDFName.of('ImageMask')) === PDFBool.True) return 'stencil mask';
   if (dict.has(PDFName.of('SMask')) || dict.has(PDFName.of('Mask'))) return 'masked image';
   return { stream: event.stream, placement };
 }
@@ -196,29 +200,98 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
   return uprightPng(rawInput(pixels, info.width, info.height, outChannels), outChannels, o);
 }
 
-async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
+/**
+ * Wraps a CCITT Group 4 stream in a one-strip TIFF so libtiff (inside sharp)
+ * decodes it: exact pixels, no re-rendering. Group 3 and byte-aligned data are
+ * left to the renderer.
+ */
+function ccittTiff(data: Uint8Array, width: number, height: number): Uint8Array {
+  const tags: Array<[tag: number, type: 3 | 4, value: number]> = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 1],
+    [259, 3, 4], // CCITT T.6 (Group 4)
+    [262, 3, 0], // WhiteIsZero: white-coded runs decode to white
+    [273, 4, 0], // strip offset, patched below
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, data.length],
+    [293, 4, 0],
+  ];
+  const ifdSize = 2 + tags.length * 12 + 4;
+  const dataOffset = 8 + ifdSize;
+  const out = Buffer.alloc(dataOffset + data.length);
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  out.writeUInt16LE(tags.length, 8);
+  tags.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(1, at + 4);
+    if (type === 3) out.writeUInt16LE(value, at + 8);
+    else out.writeUInt32LE(tag === 273 ? dataOffset : value, at + 8);
+  });
+  out.set(data, dataOffset);
+  return out;
+}
+
+async function fromCcitt(data: Uint8Array, parms: PDFDict | undefined, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
   const width = dictNumber(dict, 'Width', 0);
   const height = dictNumber(dict, 'Height', 0);
-  const bpc = dictNumber(dict, 'BitsPerComponent', 8);
+  const k = dictNumber(parms, 'K', 0);
+  const columns = dictNumber(parms, 'Columns', 1728);
+  const aligned = parms?.lookup(PDFName.of('EncodedByteAlign')) === PDFBool.True;
+  if (k >= 0 || aligned || columns !== width || model.kind !== 'gray') throw new StreamError('CCITT image other than plain Group 4', 'unsupported');
+  let pixels: Buffer;
+  try {
+    const { data: raw, info } = await sharp(ccittTiff(data, width, height), { failOn: 'error' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height || info.channels !== 1) throw new Error(`decoded as ${info.width}×${info.height}×${info.channels}`);
+    pixels = raw;
+  } catch (error) {
+    throw new StreamError(`CCITT image does not decode (${(error as Error).message})`, 'corrupt');
+  }
+  // Shown white where the filter's output bit is 1 after /Decode: BlackIs1 and an inverted /Decode each flip it.
+  const blackIs1 = parms?.lookup(PDFName.of('BlackIs1')) === PDFBool.True;
+  const decode = decodeRanges(dict, model, 1);
+  const inverted = Boolean(decode && decode[0]![0] > decode[0]![1]);
+  let input = sharp(pixels, { raw: { width, height, channels: 1 } });
+  if (blackIs1 !== inverted) input = input.negate();
+  return uprightPng(input, 1, placement.orientation);
+}
+
+async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement, stencil = false): Promise<Extracted> {
+  const width = dictNumber(dict, 'Width', 0);
+  const height = dictNumber(dict, 'Height', 0);
+  const bpc = stencil ? 1 : dictNumber(dict, 'BitsPerComponent', 8);
   const px = samplesToPixels(samples, width, height, bpc, model, decodeRanges(dict, model, bpc));
   return uprightPng(rawInput(px.data, px.width, px.height, px.channels), px.channels, placement.orientation);
 }
 
+/** Native dpi of an image as placed, for rendering it without resampling (clamped to sane values). */
+function nativeDpi(dict: PDFDict, placement: Placement): number | undefined {
+  const w = dictNumber(dict, 'Width', 0);
+  const h = dictNumber(dict, 'Height', 0);
+  const swap = placement.orientation.swap;
+  const dpi = (dpiOf(swap ? h : w, placement.widthPt) + dpiOf(swap ? w : h, placement.heightPt)) / 2;
+  return Number.isFinite(dpi) && dpi > 0 ? Math.round(Math.min(600, Math.max(150, dpi))) : undefined;
+}
+
 /**
- * The page's scan as an upright PageImage, or a reason string when the page
- * has to go through the renderer. Throws VanbanError CORRUPT/TOO_LARGE when the
- * image is there but broken or absurd.
+ * The page's scan as an upright PageImage, or advice to render the page. Throws
+ * VanbanError CORRUPT/TOO_LARGE when the image is there but broken or absurd.
  */
-export async function extractPageImage(page: PDFPage, pageNumber: number, file: string): Promise<PageImage | RenderReason> {
+export async function extractPageImage(page: PDFPage, pageNumber: number, file: string): Promise<PageImage | RenderAdvice> {
   const frame = pageFrame(page);
   let found: Candidate | RenderReason;
   try {
     found = findPageImage(page, frame);
   } catch (error) {
-    if (error instanceof StreamError && error.kind === 'unsupported') return error.message;
+    if (error instanceof StreamError && error.kind === 'unsupported') return { reason: error.message };
     throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${(error as Error).message})`, { file, cause: error });
   }
-  if (typeof found === 'string') return found;
+  if (typeof found === 'string') return { reason: found };
   const { stream, placement } = found;
   const dict = stream.dict;
   const w = dictNumber(dict, 'Width', 0);
@@ -227,13 +300,22 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
   if (w * h > MAX_PIXELS) {
     throw new VanbanError('TOO_LARGE', `page ${pageNumber}: image is ${w}×${h} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit`, { file });
   }
+  const advice = (reason: string): RenderAdvice => {
+    const dpi = nativeDpi(dict, placement);
+    return dpi ? { reason, dpi } : { reason };
+  };
   try {
-    const model = colorModel(dict.lookup(PDFName.of('ColorSpace')) ?? dict.lookup(PDFName.of('CS')));
+    // A stencil mask paints its 0 samples in the fill colour (black, on a scan) over white paper:
+    // the same pixels as a 1-bit DeviceGray image.
+    const stencil = dict.lookup(PDFName.of('ImageMask')) === PDFBool.True;
+    if (stencil && dictNumber(dict, 'BitsPerComponent', 1) !== 1) return advice('stencil mask with more than 1 bit');
+    const model: ColorModel = stencil ? { kind: 'gray', components: 1 } : colorModel(dict.lookup(PDFName.of('ColorSpace')) ?? dict.lookup(PDFName.of('CS')));
     const decoded = decodeStream(stream);
     let out: Extracted;
     if (decoded.codec === 'DCTDecode') out = await fromJpeg(decoded.data, dict, model, placement);
-    else if (decoded.codec) return `${decoded.codec} image`;
-    else out = await fromSamples(decoded.data, dict, model, placement);
+    else if (decoded.codec === 'CCITTFaxDecode') out = await fromCcitt(decoded.data, decoded.parms, dict, model, placement);
+    else if (decoded.codec) return advice(`${decoded.codec} image`);
+    else out = await fromSamples(decoded.data, dict, model, placement, stencil);
     const dpiX = dpiOf(out.width, placement.widthPt);
     const dpiY = dpiOf(out.height, placement.heightPt);
     return {
@@ -248,7 +330,7 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
     };
   } catch (error) {
     if (error instanceof StreamError) {
-      if (error.kind === 'unsupported') return error.message;
+      if (error.kind === 'unsupported') return advice(error.message);
       throw new VanbanError('CORRUPT', `page ${pageNumber}: ${error.message}; the file is damaged — re-scan or re-export it`, { file, cause: error });
     }
     throw error;

@@ -67,8 +67,10 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
   try {
     const pages = doc.getPages();
     for (const n of pageList(options.pages, pageCount, path)) {
-      const direct = options.forceRender ? 'forced' : await extractPageImage(pages[n - 1]!, n, path);
-      yield typeof direct === 'string' ? await renderer.render(n, dpi) : direct;
+      const direct = options.forceRender ? { reason: 'forced' } : await extractPageImage(pages[n - 1]!, n, path);
+      if ('data' in direct) yield direct;
+      // A lone scan we cannot decode (JBIG2, JPX…) is rendered at its own resolution unless dpi was asked for.
+      else yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
     }
   } finally {
     await renderer.close();
@@ -80,5 +82,5 @@ export async function renderReason(path: string, pageNumber: number): Promise<st
   const { doc, pageCount } = await openPdf(path);
   const [n] = pageList([pageNumber], pageCount, path);
   const direct = await extractPageImage(doc.getPage(n! - 1), n!, path);
-  return typeof direct === 'string' ? direct : undefined;
+  return 'data' in direct ? undefined : direct.reason;
 }
