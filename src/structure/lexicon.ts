@@ -31,7 +31,7 @@ export const AGENCY_WORDS: readonly string[] = [
   'NỘI VỤ', 'XÂY DỰNG', 'CÔNG THƯƠNG', 'NÔNG NGHIỆP', 'PHÁT TRIỂN', 'NÔNG THÔN', 'TÀI NGUYÊN', 'MÔI TRƯỜNG',
   'GIAO THÔNG', 'VẬN TẢI', 'KẾ HOẠCH', 'ĐẦU TƯ', 'LAO ĐỘNG', 'THƯƠNG BINH', 'XÃ HỘI', 'VĂN HÓA', 'THỂ THAO',
   'DU LỊCH', 'KHOA HỌC', 'CÔNG NGHỆ', 'THÔNG TIN', 'TRUYỀN THÔNG', 'DÂN TỘC', 'TÔN GIÁO', 'NGOẠI VỤ', 'VÀ',
-  'CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'TRƯỞNG BAN', 'PHÓ TRƯỞNG BAN', 'GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', 'TRƯỞNG PHÒNG',
+  'CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'GIÁM ĐỐC', 'TRƯỞNG BAN', 'PHÓ TRƯỞNG BAN', 'GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', 'TRƯỞNG PHÒNG',
   'PHÓ TRƯỞNG PHÒNG', 'CHÁNH VĂN PHÒNG', 'HIỆU TRƯỞNG', 'BỘ TRƯỞNG', 'THỨ TRƯỞNG', 'CỤC TRƯỞNG',
   'ỦY VIÊN', 'THƯỜNG TRỰC', 'TRƯỞNG', 'PHÓ',
 ];
@@ -92,41 +92,52 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
   const tokens = text
     .split(/\s+/)
     .filter(Boolean)
-    .map((t) => (/^[Pp][aeiouyAEIOUY]\p{L}*$/u.test(t) && !hasDiacritics(t) ? (t[0] === 'P' ? 'Đ' : 'đ') + t.slice(1) : t));
+    .map((t) => (/^[Pp][aeiouyAEIOUY]\p{L}*$/u.test(t) && !hasDiacritics(t) ? (t[0] === 'P' ? 'D' : 'd') + t.slice(1) : t));
   const keys = tokens.map((t) => fold(t).replace(/[^a-z0-9]/g, ''));
   const out: string[] = [];
   let changed = 0;
   let matched = 0;
   let i = 0;
-  while (i < tokens.length) {
-    let done = false;
-    for (const e of vocab) {
-      const n = e.words.length;
-      if (i + n > tokens.length) continue;
-      let ok = true;
-      let cost = 0;
-      for (let k = 0; k < n && ok; k++) {
-        const d = wordClose(keys[i + k]!, e.words[k]!);
-        if (d < 0) ok = false;
-        else if (d > 0 && !accentsAgree(tokens[i + k]!, e.accented[k])) ok = false;
-        else cost += d;
-      }
-      if (!ok) continue;
-      const span = tokens.slice(i, i + n).join(' ');
-      matched += n;
-      if (cost === 0 && hasDiacritics(span)) out.push(span);
-      else {
-        out.push(keepCase(span, e.canonical));
-        changed++;
-      }
-      i += n;
-      done = true;
-      break;
+  const costAt = (e: Entry): number => {
+    const n = e.words.length;
+    if (i + n > tokens.length) return -1;
+    let cost = 0;
+    for (let k = 0; k < n; k++) {
+      const d = wordClose(keys[i + k]!, e.words[k]!);
+      if (d < 0 || (d > 0 && !accentsAgree(tokens[i + k]!, e.accented[k]))) return -1;
+      cost += d;
     }
-    if (!done) {
+    return cost;
+  };
+  while (i < tokens.length) {
+    // Longest phrase first; among equally long ones the closest ("GIAM DOC" is GIÁM ĐỐC, not GIÁO DỤC).
+    let best: Entry | null = null;
+    let bestCost = Infinity;
+    for (const e of vocab) {
+      if (best && e.words.length < best.words.length) break;
+      const c = costAt(e);
+      if (c >= 0 && c < bestCost) {
+        best = e;
+        bestCost = c;
+      }
+    }
+    if (!best) {
       out.push(tokens[i]!);
       i++;
+      continue;
     }
+    const n = best.words.length;
+    const spanWords = tokens.slice(i, i + n);
+    const span = spanWords.join(' ');
+    matched += n;
+    // Written with its accents (any tone-mark style): keep it as the scan has it.
+    const accented = bestCost === 0 && spanWords.every((w, k) => hasDiacritics(w) || !hasDiacritics(best.accented[k] ?? ''));
+    if (accented) out.push(span);
+    else {
+      out.push(keepCase(span, best.canonical));
+      changed++;
+    }
+    i += n;
   }
   return { text: out.join(' '), changed, matched, words: tokens.length };
 }

@@ -64,7 +64,8 @@ export function isBasisStart(line: string): boolean {
   // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú".
   if (w1.length <= 5 && distance(w1, 'can') <= 1 && w2.replace(/[^a-z]/g, '').length <= 3 && distance(w2.replace(/[^a-z]/g, ''), 'cu') <= 1 && w2.startsWith('c'))
     return true;
-  return /^(theo|xet) (de nghi|de xuat|to trinh)/.test(f);
+  // "Xét tờ trình / đề nghị …" reads as the motive of a resolution and stays in the preamble.
+  return /^theo (de nghi|de xuat)/.test(f);
 }
 
 /** "QUYẾT ĐỊNH:" (or "QUYẾT NGHỊ:") alone on a line: the enacting formula before the articles. */

@@ -96,7 +96,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     }
     const marker = matchMarker(t);
     const bullet = !marker && isBullet(t);
-    const prevEnds = cur !== null && /[.;:!?]["”)]?$/.test(cur.text);
+    // ";" ends list items and bases, which start with their own marker; after it a capital is a proper noun of the same sentence.
+    const prevEnds = cur !== null && /[.:!?]["”)]?$/.test(cur.text);
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
@@ -108,7 +109,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       !titleBelow &&
       (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
-    const basisStart = !marker && isBasisStart(t);
+    // Every basis or motive of the preamble starts its own paragraph.
+    const basisStart = !marker && (isBasisStart(t) || (/^\p{Lu}/u.test(t) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(t))));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart;
     if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading))) {
       cur = { text: squash(marker ? marker.rest : t), src, marker, lines: 1 };
