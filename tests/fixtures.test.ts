@@ -98,6 +98,7 @@ describe.each(good.map((e) => [e.path, e] as const))('%s', (_p, e) => {
       expect(meta.format).toBe(e.format === 'tiff' ? 'tiff' : 'png');
       expect(meta.density).toBe(e.dpi);
       expect(meta.width! / meta.height!).toBeCloseTo(210 / 297, 2);
+      expect(meta.pages ?? 1).toBe(e.pages);
       return;
     }
     const pages = await inspectPdf(bytes);
@@ -121,7 +122,7 @@ describe.each(good.map((e) => [e.path, e] as const))('%s', (_p, e) => {
       expect(Math.abs(long - Math.round((297 / 25.4) * e.dpi!))).toBeLessThanOrEqual(1);
       if (img.filter === 'DCTDecode') {
         const meta = await sharp(img.bytes).metadata();
-        expect(meta.channels).toBe(1);
+        expect(meta.channels).toBe(e.colour ? 3 : 1);
         expect([meta.width, meta.height]).toEqual([img.width, img.height]);
       }
     }
