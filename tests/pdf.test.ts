@@ -344,6 +344,46 @@ describe('rendered pages', () => {
   });
 });
 
+describe('damaged but usable', () => {
+  it('renders a PDF that lost its trailer (pdfjs alone rejects it; pdf-lib repairs it)', async () => {
+    const content = 'BT /F1 40 Tf 20 80 Td (Hello) Tj ET';
+    const objects = [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ];
+    const body = objects.map((o, i) => `${i + 1} 0 obj\n${o}\nendobj\n`).join('');
+    const file = await save('no-trailer.pdf', `%PDF-1.4\n${body}startxref\n0\n%%EOF\n`);
+    const [p] = await all(file, { dpi: 72 });
+    expect([p!.origin, p!.width, p!.height]).toEqual(['rendered', 200, 200]);
+    const { px } = await rawOf(p!.data);
+    expect(Math.min(...px)).toBeLessThan(60); // the word is there
+  });
+
+  it('finds a scan wrapped in a form XObject', async () => {
+    const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg().toBuffer();
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(jpeg);
+    const form = doc.context.register(
+      doc.context.flateStream('q 1 0 0 1 0 0 cm /Im0 Do Q', {
+        Type: 'XObject',
+        Subtype: 'Form',
+        BBox: [0, 0, 1, 1],
+        Matrix: [W, 0, 0, H, 0, 0],
+        Resources: { XObject: { Im0: img.ref } },
+      } as never),
+    );
+    const page = doc.addPage([W, H]);
+    page.node.setXObject(PDFName.of('Fm0'), form);
+    page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream('q /Fm0 Do Q')));
+    const [p] = await all(await save('form.pdf', await doc.save()));
+    expect([p!.origin, p!.dpi]).toEqual(['embedded-image', 72]);
+    expect(Buffer.from(p!.data).equals(jpeg)).toBe(true);
+  });
+});
+
 describe('bad input', () => {
   it('reports missing, empty, wrong-type and unreadable files', async () => {
     const missing = path.join(dir, 'nope.pdf');

@@ -30,7 +30,8 @@ export interface ReadPagesOptions {
 export async function openSource(path: string): Promise<PdfSource> {
   const { kind } = await sniffFile(path);
   if (kind === 'pdf') {
-    const { pageCount } = await openPdf(path);
+    const { pageCount, renderer } = await openPdf(path);
+    await renderer?.close();
     return { path, kind: 'pdf', pageCount };
   }
   const bytes = await readFileBytes(path);
@@ -62,12 +63,14 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
     for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path);
     return;
   }
-  const { bytes, doc, pageCount } = await openPdf(path);
-  const renderer = new PageRenderer(bytes, path);
+  const opened = await openPdf(path);
+  const { doc, pageCount } = opened;
+  const renderer = opened.renderer ?? new PageRenderer(opened.bytes, path, doc ? () => doc.save({ addDefaultPage: false }) : undefined);
   try {
-    const pages = doc.getPages();
+    const pages = doc?.getPages();
     for (const n of pageList(options.pages, pageCount, path)) {
-      const direct = options.forceRender ? { reason: 'forced' } : await extractPageImage(pages[n - 1]!, n, path);
+      const page = pages?.[n - 1];
+      const direct = options.forceRender || !page ? { reason: page ? 'forced' : 'pdf-lib cannot parse the file' } : await extractPageImage(page, n, path);
       if ('data' in direct) yield direct;
       // A lone scan we cannot decode (JBIG2, JPX…) is rendered at its own resolution unless dpi was asked for.
       else yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
@@ -79,8 +82,10 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
 
 /** Why a PDF page would be rendered rather than taken directly (undefined when taken directly). For diagnostics. */
 export async function renderReason(path: string, pageNumber: number): Promise<string | undefined> {
-  const { doc, pageCount } = await openPdf(path);
+  const { doc, pageCount, renderer } = await openPdf(path);
+  await renderer?.close();
   const [n] = pageList([pageNumber], pageCount, path);
+  if (!doc) return 'pdf-lib cannot parse the file';
   const direct = await extractPageImage(doc.getPage(n! - 1), n!, path);
   return 'data' in direct ? undefined : direct.reason;
 }

@@ -2,12 +2,46 @@
 import { readFile } from 'node:fs/promises';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
+import { PageRenderer } from './render.js';
 import { fsError } from './sniff.js';
 
 export interface OpenedPdf {
   bytes: Uint8Array;
-  doc: PDFDocument;
+  /** Undefined when pdf-lib cannot parse the file but pdfjs can: every page is then rendered. */
+  doc: PDFDocument | undefined;
   pageCount: number;
+  /** The renderer, already open when pdf-lib failed (reuse it). */
+  renderer?: PageRenderer;
+}
+
+/**
+ * pdf-lib reports recoverable damage with console.warn; an unattended batch
+ * should not spray that on stderr. Parsing runs without timers or I/O
+ * (ParseSpeeds.Fastest), so muting only spans this document's parse.
+ */
+async function quietly<T>(run: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    return { value: await run(), warnings };
+  } finally {
+    console.warn = original;
+  }
+}
+
+/** Second opinion from pdfjs for files pdf-lib rejects (its parser is stricter about some real-world quirks). */
+async function openWithRenderer(bytes: Uint8Array, file: string, libError: unknown): Promise<OpenedPdf> {
+  const renderer = new PageRenderer(bytes, file);
+  try {
+    const pageCount = await renderer.pageCount();
+    if (pageCount === 0) throw new VanbanError('NO_PAGES', 'the PDF has no pages', { file });
+    return { bytes, doc: undefined, pageCount, renderer };
+  } catch (error) {
+    await renderer.close();
+    if (error instanceof VanbanError && error.code !== 'CORRUPT') throw error;
+    throw new VanbanError('CORRUPT', `not a readable PDF (${(libError as Error).message})`, { file, cause: libError });
+  }
 }
 
 function hasEof(bytes: Uint8Array): boolean {
@@ -30,14 +64,19 @@ export async function openPdf(file: string): Promise<OpenedPdf> {
   const truncated = !hasEof(bytes);
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(bytes, {
-      ignoreEncryption: true,
-      updateMetadata: false,
-      throwOnInvalidObject: false,
-      parseSpeed: ParseSpeeds.Fastest,
-    });
+    doc = (
+      await quietly(() =>
+        PDFDocument.load(bytes, {
+          ignoreEncryption: true,
+          updateMetadata: false,
+          throwOnInvalidObject: false,
+          parseSpeed: ParseSpeeds.Fastest,
+        }),
+      )
+    ).value;
   } catch (error) {
-    throw new VanbanError('CORRUPT', `not a readable PDF (${(error as Error).message})${truncated ? '; the file looks truncated (no %%EOF)' : ''}`, { file, cause: error });
+    if (truncated) throw new VanbanError('CORRUPT', `not a readable PDF (${(error as Error).message}); the file looks truncated (no %%EOF)`, { file, cause: error });
+    return openWithRenderer(bytes, file, error);
   }
   if (doc.isEncrypted) {
     throw new VanbanError('ENCRYPTED', 'the PDF is password-protected; decrypt it first (e.g. qpdf --decrypt in.pdf out.pdf)', { file });
@@ -46,7 +85,8 @@ export async function openPdf(file: string): Promise<OpenedPdf> {
   try {
     pageCount = doc.getPageCount();
   } catch (error) {
-    throw new VanbanError('CORRUPT', `the page tree is damaged (${(error as Error).message})${truncated ? '; the file looks truncated' : ''}`, { file, cause: error });
+    if (truncated) throw new VanbanError('CORRUPT', `the page tree is damaged (${(error as Error).message}); the file looks truncated`, { file, cause: error });
+    return openWithRenderer(bytes, file, error);
   }
   if (truncated) {
     // pdf-lib recovers what it can from a cut-off file; pages would come out blank or missing.

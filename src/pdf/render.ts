@@ -52,35 +52,58 @@ export const DEFAULT_RENDER_DPI = 300;
 export class PageRenderer {
   private doc: Promise<PdfjsDocument> | undefined;
 
+  /**
+   * @param repair  produces a rewritten copy of the file (pdf-lib's save), tried
+   *                when pdfjs rejects the original: pdf-lib recovers some damage
+   *                (lost trailer, bad xref) that pdfjs does not.
+   */
   constructor(
     private readonly bytes: Uint8Array,
     private readonly file: string,
+    private readonly repair?: () => Promise<Uint8Array>,
   ) {}
+
+  private async load(data: Uint8Array): Promise<PdfjsDocument> {
+    const pdfjs = await loadPdfjs();
+    const root = pdfjsRoot() + path.sep;
+    return pdfjs.getDocument({
+      data,
+      standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
+      cMapUrl: path.join(root, 'cmaps') + path.sep,
+      cMapPacked: true,
+      wasmUrl: path.join(root, 'wasm') + path.sep,
+      iccUrl: path.join(root, 'iccs') + path.sep,
+      isEvalSupported: false,
+      useSystemFonts: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
+  }
 
   private open(): Promise<PdfjsDocument> {
     this.doc ??= (async () => {
-      const pdfjs = await loadPdfjs();
-      const root = pdfjsRoot() + path.sep;
-      const task = pdfjs.getDocument({
-        // pdfjs takes ownership of (detaches) the buffer it is given.
-        data: this.bytes.slice(),
-        standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
-        cMapUrl: path.join(root, 'cmaps') + path.sep,
-        cMapPacked: true,
-        wasmUrl: path.join(root, 'wasm') + path.sep,
-        iccUrl: path.join(root, 'iccs') + path.sep,
-        isEvalSupported: false,
-        useSystemFonts: false,
-        disableFontFace: true,
-        verbosity: 0,
-      });
       try {
-        return await task.promise;
+        // pdfjs takes ownership of (detaches) the buffer it is given.
+        return await this.load(this.bytes.slice());
       } catch (error) {
+        if ((error as Error | undefined)?.name === 'PasswordException') {
+          throw new VanbanError('ENCRYPTED', 'the PDF is password-protected; decrypt it first (e.g. qpdf --decrypt in.pdf out.pdf)', { file: this.file, cause: error });
+        }
+        if (this.repair) {
+          try {
+            return await this.load(await this.repair());
+          } catch {
+            // report the original failure
+          }
+        }
         throw new VanbanError('CORRUPT', `the PDF renderer cannot open the file (${(error as Error).message})`, { file: this.file, cause: error });
       }
     })();
     return this.doc;
+  }
+
+  async pageCount(): Promise<number> {
+    return (await this.open()).numPages;
   }
 
   async render(pageNumber: number, dpi = DEFAULT_RENDER_DPI): Promise<PageImage> {
