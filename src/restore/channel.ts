@@ -133,6 +133,8 @@ const VOWEL = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 const EDIT = -2.6; // unknown substitution
 /** Neighbour bases whose forms are aligned in full, per garbled word. */
 const FUZZY_BASES = 24;
+/** Candidates whose channel + unigram prior is this far (log10) below the best are dropped. */
+const PRIOR_DELTA = 2.2;
 const INDEL = -2.8; // unknown insertion/deletion
 
 /** log10 P(obs char | true char) for single characters. */
@@ -434,7 +436,9 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   // Keep the best by channel plus a little unigram prior, and always the identity.
   const prior = (c: Candidate): number => c.channel + 0.35 * Math.log10(model.count(c.id) + 1);
   list.sort((x, y) => prior(y) - prior(x));
-  const kept = list.slice(0, limit);
+  // Forms far less likely a priori than the best cannot win on context alone.
+  const bestPrior = list.length ? prior(list[0] as Candidate) : 0;
+  const kept = list.slice(0, limit).filter((c) => prior(c) >= bestPrior - PRIOR_DELTA);
   if (identity && !kept.includes(identity)) kept.push(identity);
   return kept;
 }

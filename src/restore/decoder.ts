@@ -17,9 +17,11 @@ export interface DecoderParams {
   channelWeight: number;
   /** LM score (log10) used for a word the model does not know, kept as it is. */
   unkLogProb: number;
+  /** Hypotheses further than this (log10) below the best are dropped. */
+  beamDelta: number;
 }
 
-export const DEFAULT_PARAMS: DecoderParams = { beam: 12, maxCandidates: 10, channelWeight: 1, unkLogProb: -5.5 };
+export const DEFAULT_PARAMS: DecoderParams = { beam: 12, maxCandidates: 10, channelWeight: 1, unkLogProb: -5.5, beamDelta: 3 };
 
 /** What the decoder decided for one token. */
 export interface Decision {
@@ -87,6 +89,24 @@ export function mergeGarbles(tokens: readonly Token[]): { tokens: Token[]; from:
   return { tokens: out, from };
 }
 
+const VOWELS = /[aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/gu;
+
+/**
+ * UBND, HĐND, BLĐTBXH, UBMTTQ: capitals with at most one vowel in four or more
+ * letters (or none at all) are acronyms, kept as they are. HQI is not: it is a
+ * garbled HỘI. Known vocabulary words are never acronyms here.
+ */
+export function isAcronym(model: LanguageModel, text: string): boolean {
+  if (text.length < 2 || !/^\p{Lu}+$/u.test(text)) return false;
+  const lower = text.toLowerCase();
+  const id = model.id(lower);
+  if (id !== model.unk && model.count(id) >= 3) return false;
+  // A stripped capitalised syllable (DICH ← ĐÍCH) is not an acronym.
+  if (isValidSyllable(lower) || model.formsOfBase(baseForm(lower)).length > 0) return false;
+  const vowels = (lower.match(VOWELS) ?? []).length;
+  return vowels === 0 || (vowels <= 1 && [...lower].length >= 4);
+}
+
 /** Per-word trust (0–1) that the observed word is already right. */
 export type TrustFn = (tokenIndex: number, key: string) => number;
 
@@ -107,14 +127,6 @@ function cachedCandidates(model: LanguageModel, key: string, trust: number, fuzz
     cache.set(ck, c);
   }
   return c;
-}
-
-interface Hyp {
-  h2: number;
-  h1: number;
-  score: number;
-  back: number; // index of previous hyp in the previous column
-  cand: number; // candidate index in this slot
 }
 
 /**
@@ -150,7 +162,10 @@ export function decodeTokens(
     const tok = ti >= 0 ? tokens[ti] : undefined;
     if (tok && tok.kind === 'word') {
       const key = normalizeKey(tok.text);
-      sentence.push({ token: ti, cands: cachedCandidates(model, key, trustOf(ti, key), fuzzy, params) });
+      const cands = isAcronym(model, tok.text)
+        ? [{ id: model.id(key), form: key, channel: 0 }]
+        : cachedCandidates(model, key, trustOf(ti, key), fuzzy, params);
+      sentence.push({ token: ti, cands });
     } else {
       sentence.push({ token: -1, cands: [{ id: model.id(sym), form: sym, channel: 0 }] });
     }
@@ -168,39 +183,103 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     ctx[1] = h1;
     return model.logProb(ctx, w);
   };
-  const columns: Hyp[][] = [];
-  let prev: Hyp[] = [{ h2: model.bos, h1: model.bos, score: 0, back: -1, cand: 0 }];
+  // Column k: for each kept hypothesis, its candidate index and back pointer.
+  const colCand: Int32Array[] = [];
+  const colBack: Int32Array[] = [];
+  const fwdBest: Float64Array[] = [];
+  const fwdPrev: Int32Array[] = [];
+  let pH2 = Int32Array.of(model.bos);
+  let pH1 = Int32Array.of(model.bos);
+  let pScore = Float64Array.of(0);
+  const gIds: number[] = [];
+  const groupOf: number[] = [];
+  const order: number[] = [];
   for (const slot of slots) {
-    const next = new Map<number, Hyp>();
     const cands = slot.cands;
-    for (let p = 0; p < prev.length; p++) {
-      const h = prev[p] as Hyp;
-      for (let c = 0; c < cands.length; c++) {
+    const nc = cands.length;
+    const np = pScore.length;
+    // Hypotheses that end in the same word merge after this step: group them by h1.
+    gIds.length = 0;
+    groupOf.length = 0;
+    for (let p = 0; p < np; p++) {
+      const h1 = pH1[p] as number;
+      let g = gIds.indexOf(h1);
+      if (g < 0) g = gIds.push(h1) - 1;
+      groupOf.push(g);
+    }
+    const ng = gIds.length;
+    const size = nc * ng;
+    const score = new Float64Array(size).fill(-Infinity);
+    const back = new Int32Array(size);
+    for (let p = 0; p < np; p++) {
+      const base = pScore[p] as number;
+      const g = groupOf[p] as number;
+      ctx[0] = pH2[p] as number;
+      ctx[1] = pH1[p] as number;
+      for (let c = 0; c < nc; c++) {
         const cand = cands[c] as Candidate;
-        const s = h.score + lp(h.h2, h.h1, cand.id) + params.channelWeight * cand.channel;
-        // State = last two words; an unk word keeps its own identity via the candidate index.
-        const key = (h.h1 * 16777216 + cand.id) * 32 + (cand.id === unk ? c : 0);
-        const old = next.get(key);
-        if (!old || s > old.score) next.set(key, { h2: h.h1, h1: cand.id, score: s, back: p, cand: c });
+        const s = base + (cand.id === unk ? params.unkLogProb : model.logProb(ctx, cand.id)) + params.channelWeight * cand.channel;
+        const idx = c * ng + g;
+        if (s > (score[idx] as number)) {
+          score[idx] = s;
+          back[idx] = p;
+        }
       }
     }
-    let col = [...next.values()];
-    if (col.length > params.beam) {
-      col.sort((a, b) => b.score - a.score);
-      col = col.slice(0, params.beam);
+    // Best score per candidate over all histories (left max-marginal), for confidences.
+    const fb = new Float64Array(nc).fill(-Infinity);
+    const fw = new Int32Array(nc);
+    for (let i = 0; i < size; i++) {
+      const c = Math.floor(i / ng);
+      if ((score[i] as number) > (fb[c] as number)) {
+        fb[c] = score[i] as number;
+        fw[c] = gIds[i % ng] as number;
+      }
     }
-    columns.push(col);
-    prev = col;
+    fwdBest.push(fb);
+    fwdPrev.push(fw);
+    order.length = 0;
+    let best = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const v = score[i] as number;
+      if (v === -Infinity) continue;
+      order.push(i);
+      if (v > best) best = v;
+    }
+    const floor = best - params.beamDelta;
+    let kept = order.filter((i) => (score[i] as number) >= floor);
+    if (kept.length > params.beam) {
+      kept.sort((a, b) => (score[b] as number) - (score[a] as number));
+      kept = kept.slice(0, params.beam);
+    }
+    const n = kept.length;
+    const h2 = new Int32Array(n);
+    const h1 = new Int32Array(n);
+    const sc = new Float64Array(n);
+    const cc = new Int32Array(n);
+    const bk = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = kept[k] as number;
+      const c = Math.floor(i / ng);
+      h2[k] = gIds[i % ng] as number;
+      h1[k] = (cands[c] as Candidate).id;
+      sc[k] = score[i] as number;
+      cc[k] = c;
+      bk[k] = back[i] as number;
+    }
+    colCand.push(cc);
+    colBack.push(bk);
+    pH2 = h2;
+    pH1 = h1;
+    pScore = sc;
   }
   // Backtrack the best path.
-  let best = 0;
-  const last = columns[columns.length - 1] ?? [];
-  for (let i = 1; i < last.length; i++) if ((last[i] as Hyp).score > (last[best] as Hyp).score) best = i;
+  let bestK = 0;
+  for (let i = 1; i < pScore.length; i++) if ((pScore[i] as number) > (pScore[bestK] as number)) bestK = i;
   const chosen: number[] = new Array(slots.length).fill(0);
-  for (let k = slots.length - 1, b = best; k >= 0; k--) {
-    const h = (columns[k] as Hyp[])[b] as Hyp;
-    chosen[k] = h.cand;
-    b = h.back;
+  for (let k = slots.length - 1, b = bestK; k >= 0; k--) {
+    chosen[k] = (colCand[k] as Int32Array)[b] as number;
+    b = (colBack[k] as Int32Array)[b] as number;
   }
   const idOf = (k: number): number => {
     if (k < 0) return model.bos;
@@ -216,16 +295,13 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     let confidence = 1;
     let alternatives: string[] = [];
     if (cands.length > 1) {
-      // Local posterior: swap this word with the neighbours fixed.
-      const p2 = k >= 2 ? idOf(k - 2) : model.bos;
-      const p1 = k >= 1 ? idOf(k - 1) : model.bos;
+      // Left max-marginal of each candidate plus the chosen next word: one LM call each.
       const n1 = k + 1 < slots.length ? idOf(k + 1) : -1;
-      const n2 = k + 2 < slots.length ? idOf(k + 2) : -1;
-      const scores = cands.map((c) => {
-        let s = lp(p2, p1, c.id) + params.channelWeight * c.channel;
-        if (n1 >= 0) s += lp(p1, c.id, n1);
-        if (n2 >= 0) s += lp(c.id, n1, n2);
-        return s;
+      const fb = fwdBest[k] as Float64Array;
+      const fw = fwdPrev[k] as Int32Array;
+      const scores = cands.map((c, i) => {
+        const s = fb[i] as number;
+        return n1 >= 0 && s > -Infinity ? s + lp(fw[i] as number, c.id, n1) : s;
       });
       const top = Math.max(...scores);
       let z = 0;

@@ -95,12 +95,15 @@ function caseLike(pattern: string, form: string): string {
   return form;
 }
 
+const STYLE_HINT = /[oòóỏõọ][aàáảãạeèéẻẽẹ]|[uùúủũụ][yỳýỷỹỵ]/iu;
+
 /** The document's tone placement: the majority of words that show one. */
 function documentStyle(tokens: readonly Token[]): ToneStyle | undefined {
   let oldN = 0;
   let newN = 0;
   for (const t of tokens) {
-    if (t.kind !== 'word') continue;
+    // Only oa/oe/uy with a mark can show the style: skip the parse for the rest.
+    if (t.kind !== 'word' || !STYLE_HINT.test(t.text)) continue;
     const s = detectToneStyle(t.text);
     if (s === 'old') oldN++;
     else if (s === 'new') newN++;
@@ -244,7 +247,9 @@ export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: Rest
     const original = w.text;
     const textOut = outText[i] ?? original;
     // Tokens never hold spaces, so a word with inner spaces keeps its original text.
-    const final = /\s/u.test(original.trim()) ? original : original.replace(original.trim(), textOut) || original;
+    const trimmed = original.trim();
+    const final =
+      /\s/u.test(trimmed) || textOut === trimmed.normalize('NFC').replace(/\s+/gu, ' ') ? original : original.replace(trimmed, () => textOut);
     return {
       original,
       text: final,
