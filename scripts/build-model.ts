@@ -3,13 +3,13 @@
  * count-pruned with renormalised backoffs) and dictionaries/syllables.tsv from the
  * training split of ../shared/corpus. Deterministic: same corpus → same bytes.
  *
- *   npm run build:model [-- --order 4 --cut 1,1,2,3 --out dictionaries/vi-lm.bin]
+ *   npm run build:model [-- --order 4 --cut 1,1,2,2 --out dictionaries/vi-lm.bin --cache /tmp/vnlm-cache]
  *
  * --cut gives, per order 1..N, the minimum adjusted count an n-gram needs to be kept
  * (order 1 = vocabulary cutoff for non-syllables is separate: --min-other).
  */
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusAvailable, corpusFiles, defaultCorpusRoot, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
 import { loadModel } from '../src/restore/lm.js';
@@ -100,32 +100,58 @@ class IntStream {
     return out;
   }
 }
-const stream = new IntStream();
 const domainTokens: Record<CorpusDomain, number> = { admin: 0, general: 0 };
 let styleOld = 0;
 let styleNew = 0;
-for (const file of corpusFiles('all')) {
-  let lines = 0;
-  for (const line of splitLines(file, 'train')) {
-    lines++;
-    const tokens = tokenize(line);
-    for (const t of tokens) {
-      if (t.kind !== 'word') continue;
-      const st = detectToneStyle(t.text);
-      if (st === null) continue;
-      const key = normalizeKey(t.text);
-      let c = styleCounts.get(key);
-      if (c === undefined) styleCounts.set(key, (c = [0, 0]));
-      if (st === 'old') (c[0]++, styleOld++);
-      else (c[1]++, styleNew++);
+/** Tokenizing the corpus is most of the build time; --cache DIR keeps the result between builds. */
+const CACHE = opt('cache', '');
+let raw: Int32Array;
+if (CACHE && existsSync(join(CACHE, 'stream.bin'))) {
+  const meta = JSON.parse(readFileSync(join(CACHE, 'stream.json'), 'utf8')) as {
+    syms: string[]; counts: number[]; styles: Array<[string, [number, number]]>; domainTokens: Record<CorpusDomain, number>; old: number; new: number;
+  };
+  tempSyms.length = 0;
+  tempIds.clear();
+  meta.syms.forEach((s, i) => (tempSyms.push(s), tempIds.set(s, i)));
+  tempCounts.length = 0;
+  tempCounts.push(...meta.counts);
+  for (const [k, v] of meta.styles) styleCounts.set(k, v);
+  Object.assign(domainTokens, meta.domainTokens);
+  styleOld = meta.old;
+  styleNew = meta.new;
+  const b = readFileSync(join(CACHE, 'stream.bin'));
+  raw = new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  log(`read the tokenized corpus from ${CACHE}`);
+} else {
+  const stream = new IntStream();
+  for (const file of corpusFiles('all')) {
+    let lines = 0;
+    for (const line of splitLines(file, 'train')) {
+      lines++;
+      const tokens = tokenize(line);
+      for (const t of tokens) {
+        if (t.kind !== 'word') continue;
+        const st = detectToneStyle(t.text);
+        if (st === null) continue;
+        const key = normalizeKey(t.text);
+        let c = styleCounts.get(key);
+        if (c === undefined) styleCounts.set(key, (c = [0, 0]));
+        if (st === 'old') (c[0]++, styleOld++);
+        else (c[1]++, styleNew++);
+      }
+      const { symbols } = lmSymbolsAligned(tokens);
+      for (const s of symbols) stream.push(intern(s));
+      domainTokens[file.domain] += symbols.length;
     }
-    const { symbols } = lmSymbolsAligned(tokens);
-    for (const s of symbols) stream.push(intern(s));
-    domainTokens[file.domain] += symbols.length;
+    log(`read ${file.domain}/${file.name}: ${lines} training lines`);
   }
-  log(`read ${file.domain}/${file.name}: ${lines} training lines`);
+  raw = stream.toArray();
+  if (CACHE) {
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(join(CACHE, 'stream.bin'), raw);
+    writeFileSync(join(CACHE, 'stream.json'), JSON.stringify({ syms: tempSyms, counts: tempCounts, styles: [...styleCounts], domainTokens, old: styleOld, new: styleNew }));
+  }
 }
-const raw = stream.toArray();
 log(`${raw.length} symbols, ${tempSyms.length} distinct`);
 
 // ---------- 2. vocabulary ----------
