@@ -70,6 +70,12 @@ function wordClose(a: string, b: string): number {
   return d <= allowed ? d : -1;
 }
 
+/** The diacritics of a text as a sorted list, wherever they sit (so "ỦY" and "UỶ" agree). */
+function marks(text: string): string {
+  const m = text.toLowerCase().normalize('NFD').replace(/đ/g, 'd\u0335').match(/\p{M}/gu);
+  return m ? m.sort().join('') : '';
+}
+
 /**
  * A word read with accents that differs from the vocabulary word must differ only
  * where its letters are wrong ("Quéng" ~ "Quảng"); otherwise it is another word ("BẮC" ≠ "BAN").
@@ -130,8 +136,12 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
     const spanWords = tokens.slice(i, i + n);
     const span = spanWords.join(' ');
     matched += n;
-    // Written with its accents (any tone-mark style): keep it as the scan has it.
-    const accented = bestCost === 0 && spanWords.every((w, k) => hasDiacritics(w) || !hasDiacritics(best.accented[k] ?? ''));
+    // Written with the right accents (either tone-mark placement: ỦY/UỶ): keep it as the scan has it.
+    // Wrong accents on a header word ("TÍNH" for TỈNH) are an OCR error: any same-length phrase with the same marks counts.
+    const written = marks(span);
+    const accented =
+      bestCost === 0 &&
+      vocab.some((e) => e.words.length === n && costAt(e) === 0 && marks(e.canonical) === written);
     if (accented) out.push(span);
     else {
       out.push(keepCase(span, best.canonical));
