@@ -434,11 +434,14 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   const limit = opts.maxCandidates + (opts.fuzzy ? 6 : 0) + (garbled ? 4 : 0);
   const identity = out.get(obsKey);
   // Keep the best by channel plus a little unigram prior, and always the identity.
-  const prior = (c: Candidate): number => c.channel + 0.35 * Math.log10(model.count(c.id) + 1);
+  // The unk id's count is the mass of all unknown words: an unknown identity has no prior.
+  const prior = (c: Candidate): number => c.channel + 0.35 * Math.log10((c.id === model.unk ? 0 : model.count(c.id)) + 1);
   list.sort((x, y) => prior(y) - prior(x));
   // Forms far less likely a priori than the best cannot win on context alone.
   const bestPrior = list.length ? prior(list[0] as Candidate) : 0;
-  const kept = list.slice(0, limit).filter((c) => prior(c) >= bestPrior - PRIOR_DELTA);
+  // (Not for a garbled word: its true form may need several edits.)
+  const floor = garbled ? -Infinity : bestPrior - PRIOR_DELTA;
+  const kept = list.slice(0, limit).filter((c) => prior(c) >= floor);
   if (identity && !kept.includes(identity)) kept.push(identity);
   return kept;
 }
