@@ -121,3 +121,29 @@ describe('orderReading', () => {
     expect(orderReading([{ text: ' ', conf: 0, bbox: [0, 0, 5, 5], words: [{ text: ' ', conf: 0, bbox: [0, 0, 5, 5] }] }])).toEqual([]);
   });
 });
+
+describe('orderReading, closing blocks', () => {
+  it('splits a closing block that shares only its first row', () => {
+    const input = [
+      line(justified('Phòng Tài chính - Kế hoạch kính trình Ủy ban nhân dân huyện xem xét,', 240, 2240, 100)),
+      line(words('quyết định./.', 240, 170)),
+      line([...words('Nơi nhận:', 355, 280), ...words('TRƯỞNG PHÒNG', 1495, 280)]),
+      line(words('- Như trên;', 355, 345)),
+      line(words('- Lưu: VT, TCKH.', 355, 400)),
+      line(words('Vi Thị Hoài', 1509, 600)),
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['full', 'left', 'right']);
+    expect(blocks[1]!.lines.map((l) => l.text)).toEqual(['Nơi nhận:', '- Như trên;', '- Lưu: VT, TCKH.']);
+    expect(blocks[2]!.lines.map((l) => l.text)).toEqual(['TRƯỞNG PHÒNG', 'Vi Thị Hoài']);
+  });
+
+  it('does not split a lone row with a wide gap inside body text', () => {
+    const input = [
+      line(justified('Thực hiện Nghị quyết số 52/NQ-CP của Chính phủ về đẩy mạnh', 240, 2240, 100)),
+      line([...words('Điều 1.', 240, 170), ...words('Ban hành kèm theo', 1400, 170)]),
+      line(justified('phát triển nguồn nhân lực, Ủy ban nhân dân tỉnh ban hành', 240, 2240, 240)),
+    ];
+    expect(orderReading(input).every((b) => b.column === 'full')).toBe(true);
+  });
+});

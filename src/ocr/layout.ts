@@ -146,7 +146,7 @@ function fitsColumn(e: Extent, column: Extent, tolerance: number): boolean {
   return (
     Math.abs(e.x0 - column.x0) <= tolerance ||
     Math.abs(e.x1 - column.x1) <= tolerance ||
-    Math.abs(centre - colCentre) <= Math.max(tolerance, 0.15 * width(column))
+    Math.abs(centre - colCentre) <= Math.max(2 * tolerance, 0.15 * width(column))
   );
 }
 
@@ -165,20 +165,28 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
     let right = extentOf(split0.right);
     let splitRows = 1;
     let multiGap = candidates.length > 1 ? 1 : 0;
+    let leftOnly = 0;
+    let rightOnly = 0;
     let end = start + 1;
     for (; end < rows.length; end++) {
       const row = rows[end]!;
-      const side = sideOf(row, gutter, tolerance);
+      let side = sideOf(row, gutter, tolerance);
       if (side === 'cross') {
-        // A row may still share the gutter partly: narrow it if enough remains.
-        const shared = wideGaps(row, 0.5 * minGutter)
+        // A row may still share the gutter partly (a longer left line, a wider right one):
+        // narrow the gutter if enough of it stays blank, margins included.
+        const first = row.words[0]!.bbox[0];
+        const last = Math.max(...row.words.map((w) => w.bbox[2]));
+        const blank = [...wideGaps(row, 0.5 * minGutter), { x0: -Infinity, x1: first }, { x0: last, x1: Infinity }];
+        const shared = blank
           .map((g) => ({ x0: Math.max(g.x0, gutter.x0), x1: Math.min(g.x1, gutter.x1) }))
           .filter((g) => width(g) >= 0.5 * minGutter)
           .sort((a, b) => width(b) - width(a))[0];
         if (!shared) break;
         gutter = shared;
+        side = sideOf(row, gutter, 0);
       }
-      if (side === 'both' || side === 'cross') {
+      if (side === 'cross') break;
+      if (side === 'both') {
         const s = splitWords(row, gutter);
         if (s.left.length === 0 || s.right.length === 0) break;
         const l = extentOf(s.left);
@@ -191,9 +199,14 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
       }
       const e = extentOf(row.words);
       if (!fitsColumn(e, side === 'left' ? left : right, tolerance)) break;
+      if (side === 'left') leftOnly++;
+      else rightOnly++;
     }
     // Rows cut into three or more wide cells are a table: read them row by row.
-    if (splitRows >= minSplitRows && multiGap * 2 <= splitRows) return { start, end, gutter };
+    if (multiGap * 2 > splitRows) continue;
+    // A closing block often shares only its first row ("Nơi nhận:" | "TRƯỞNG PHÒNG"); then
+    // rows that continue both columns on their own are the evidence.
+    if (splitRows >= minSplitRows || (splitRows >= 1 && leftOnly >= 1 && rightOnly >= 1)) return { start, end, gutter };
   }
   return undefined;
 }
