@@ -239,6 +239,23 @@ describe('embedded images', () => {
     }
   });
 
+  it('lays a scan that does not fill the page on white paper of the page size', async () => {
+    const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(jpeg);
+    // 120×180 px drawn 90×135 pt (96 dpi) at (4, 3) on a 96×142 pt page (89% coverage): 5 px margins left and top
+    doc.addPage([96, 142]).drawImage(img, { x: 4, y: 3, width: 90, height: 135 });
+    const file = await save('margins.pdf', await doc.save());
+    const [p] = await all(file);
+    const [r] = await all(file, { forceRender: true, dpi: 96 });
+    expect([p!.origin, p!.dpi, p!.width, p!.height]).toEqual(['embedded-image', 96, 128, 189]);
+    expect([r!.width, r!.height]).toEqual([128, 189]);
+    const { px } = await rawOf(p!.data);
+    expect(px[1 * 128 + 1]!).toBe(255); // margin: white paper
+    expect(px[(5 + 10) * 128 + 5 + 10]!).toBeLessThan(40); // the scan's black square, offset by the margin
+    expect(await layout(p!.data)).toEqual(await layout(r!.data));
+  });
+
   it('applies /Rotate 90 so the image is upright as a viewer shows it', async () => {
     const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
     const doc = await PDFDocument.create();

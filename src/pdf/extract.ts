@@ -269,6 +269,42 @@ async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel
   return uprightPng(rawInput(px.data, px.width, px.height, px.channels), px.channels, placement.orientation);
 }
 
+/** Off by at most this many pixels on each side, the image is taken as the page (scanner rounding). */
+const EDGE_TOLERANCE_PX = 3;
+
+/**
+ * When the scan does not exactly fill the page (margins, or bleed past the crop
+ * box), lay it on white paper of the page's size at the scan's resolution, so
+ * that for every PageImage, pixels × 72 / dpi = page size — the OCR boxes and
+ * the searchable PDF then line up with the original page.
+ */
+async function fillPage(img: Extracted, p: Placement, dpiX: number, dpiY: number): Promise<Extracted> {
+  const pageW = Math.round((p.pageWidthPt * dpiX) / 72);
+  const pageH = Math.round((p.pageHeightPt * dpiY) / 72);
+  const left = Math.round((p.leftPt * dpiX) / 72);
+  const top = Math.round((p.topPt * dpiY) / 72);
+  const right = pageW - (left + img.width);
+  const bottom = pageH - (top + img.height);
+  if ([left, top, right, bottom].every((d) => Math.abs(d) <= EDGE_TOLERANCE_PX)) return img;
+  if (pageW * pageH > MAX_PIXELS) throw new StreamError(`page at the scan's resolution would be ${pageW}×${pageH} pixels`, 'unsupported');
+  let s = sharp(img.data);
+  const cut = { left: Math.max(0, -left), top: Math.max(0, -top), right: Math.max(0, -right), bottom: Math.max(0, -bottom) };
+  if (cut.left || cut.top || cut.right || cut.bottom) {
+    const width = img.width - cut.left - cut.right;
+    const height = img.height - cut.top - cut.bottom;
+    if (width <= 0 || height <= 0) throw new StreamError('image lies outside the page', 'unsupported');
+    s = sharp(await s.extract({ left: cut.left, top: cut.top, width, height }).toBuffer());
+  }
+  const meta = await s.metadata();
+  const gray = meta.channels === 1 || meta.space === 'b-w';
+  const { data, info } = await s
+    .extend({ left: Math.max(0, left), top: Math.max(0, top), right: Math.max(0, right), bottom: Math.max(0, bottom), background: '#ffffff' })
+    .toColourspace(gray ? 'b-w' : 'srgb')
+    .png(PNG_OPTIONS)
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
 /** Native dpi of an image as placed, for rendering it without resampling (clamped to sane values). */
 function nativeDpi(dict: PDFDict, placement: Placement): number | undefined {
   const w = dictNumber(dict, 'Width', 0);
@@ -318,6 +354,7 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
     else out = await fromSamples(decoded.data, dict, model, placement, stencil);
     const dpiX = dpiOf(out.width, placement.widthPt);
     const dpiY = dpiOf(out.height, placement.heightPt);
+    out = await fillPage(out, placement, dpiX, dpiY);
     return {
       pageNumber,
       data: out.data,

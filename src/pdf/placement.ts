@@ -22,6 +22,9 @@ export interface Orientation {
 
 export interface Placement {
   orientation: Orientation;
+  /** Displayed top-left corner of the image in points (upright page, y down). */
+  leftPt: number;
+  topPt: number;
   /** Displayed size of the image in points (upright). */
   widthPt: number;
   heightPt: number;
@@ -95,6 +98,8 @@ export function placeImage(ctm: Matrix, frame: PageFrame): Placement | undefined
   const area = page.width * page.height;
   return {
     orientation,
+    leftPt: left,
+    topPt: top,
     widthPt: rightX - left,
     heightPt: bottom - top,
     coverage: area > 0 ? (ix * iy) / area : 0,
