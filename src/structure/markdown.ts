@@ -8,7 +8,7 @@ function q(value: string): string {
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
     .replace(/\t/g, '\\t')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`;
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 function scalar(value: string | null): string {
@@ -41,6 +41,7 @@ function frontMatter(doc: VanBanStructure): string {
   if (doc.signer) {
     out.push('signer:');
     out.push(`  authority: ${scalar(doc.signer.authority)}`);
+    out.push(...list('authorityLines', doc.signer.authorityLines).map((l) => `  ${l}`));
     out.push(`  title: ${scalar(doc.signer.title)}`);
     out.push(`  name: ${scalar(doc.signer.name)}`);
   } else out.push('signer: null');
@@ -53,22 +54,52 @@ function escapeLine(line: string): string {
   return line.replace(/^(\s*)([#>]|\d+[.)]\s|[-+*]\s*$)/, '$1\\$2').replace(/([*_`])/g, '\\$1');
 }
 
-function paragraphs(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (/^\s*[-–+•]\s+/.test(l) ? `- ${escapeLine(l.replace(/^\s*[-–+•]\s+/, ''))}` : escapeLine(l)));
+/** Body lines as Markdown blocks: "-" bullets as a tight list, "+" bullets nested under them. */
+function blocks(text: string): string[] {
+  const out: string[] = [];
+  let list: string[] = [];
+  const flush = (): void => {
+    if (list.length) out.push(list.join('\n'));
+    list = [];
+  };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const m = /^\s*([-–+•])\s+(.*)$/.exec(line);
+    if (m) list.push(`${m[1] === '+' ? '  ' : ''}- ${escapeLine(m[2]!)}`);
+    else {
+      flush();
+      out.push(escapeLine(line));
+    }
+  }
+  flush();
+  return out;
+}
+
+/** A title that reads as a heading; a run-in item ("1. Tăng cường …, …") is rendered as a paragraph instead. */
+function headingLike(title: string): boolean {
+  if (!title) return true;
+  const letters = title.replace(/[^\p{L}]/gu, '');
+  if (letters && letters === letters.toUpperCase()) return true;
+  return title.length <= 100 && !/[.;,]$/.test(title);
+}
+
+function shownNumber(s: Section): string {
+  // Put back the punctuation the number was printed with.
+  if (s.style === 'alpha' || s.style === 'khoan') return `${s.number})`;
+  if (s.style === 'chuong' || s.style === 'phan' || s.style === 'muc') return s.number;
+  return `${s.number}.`;
 }
 
 function renderSection(s: Section, out: string[]): void {
-  const depth = Math.min(6, s.level + 1);
-  // Put back the punctuation the number was printed with.
-  const shown = s.style === 'alpha' || s.style === 'khoan' ? `${s.number})` : /^(Chương|Phần|Mục)/.test(s.number) ? s.number : `${s.number}.`;
-  const heading = s.title ? `${shown} ${s.title}` : shown;
-  out.push(`${'#'.repeat(depth)} ${heading.replace(/([*_`])/g, '\\$1')}`, '');
-  if (s.text) {
-    for (const p of paragraphs(s.text)) out.push(p, '');
+  const shown = shownNumber(s);
+  if (headingLike(s.title)) {
+    const depth = Math.min(6, s.level + 1);
+    const heading = s.title ? `${shown} ${s.title}` : shown;
+    out.push(`${'#'.repeat(depth)} ${heading.replace(/([*_`])/g, '\\$1')}`, '');
+  } else {
+    out.push(`**${shown}** ${escapeLine(s.title)}`, '');
   }
+  if (s.text) for (const b of blocks(s.text)) out.push(b, '');
   for (const c of s.children) renderSection(c, out);
 }
 
