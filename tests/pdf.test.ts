@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -377,6 +378,71 @@ describe('damaged but usable', () => {
     expect([p!.origin, p!.width, p!.height]).toEqual(['rendered', 200, 200]);
     const { px } = await rawOf(p!.data);
     expect(Math.min(...px)).toBeLessThan(60); // the word is there
+  });
+
+  it('renders a "secured" PDF that opens without a password (owner password only), at the scan resolution', async () => {
+    const rc4 = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+      const S = Array.from({ length: 256 }, (_, i) => i);
+      for (let i = 0, j = 0; i < 256; i++) {
+        j = (j + S[i]! + key[i % key.length]!) & 255;
+        [S[i], S[j]] = [S[j]!, S[i]!];
+      }
+      const out = new Uint8Array(data.length);
+      for (let n = 0, i = 0, j = 0; n < data.length; n++) {
+        i = (i + 1) & 255;
+        j = (j + S[i]!) & 255;
+        [S[i], S[j]] = [S[j]!, S[i]!];
+        out[n] = data[n]! ^ S[(S[i]! + S[j]!) & 255]!;
+      }
+      return out;
+    };
+    const md5 = (...parts: Uint8Array[]): Uint8Array => {
+      const h = createHash('md5');
+      for (const p of parts) h.update(p);
+      return new Uint8Array(h.digest());
+    };
+    // Standard security handler, revision 2 (RC4 40-bit), empty user password: PDF 1.7 §7.6.3.3–4
+    const pad = Buffer.from('28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A', 'hex');
+    const ownerPad = Buffer.concat([Buffer.from('owner'), pad]).subarray(0, 32);
+    const O = rc4(md5(ownerPad).subarray(0, 5), pad);
+    const P = -3904; // printing and copying denied
+    const id = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    const pBytes = Buffer.alloc(4);
+    pBytes.writeInt32LE(P);
+    const key = md5(pad, O, pBytes, id).subarray(0, 5);
+    const U = rc4(key, pad);
+    const objectKey = (num: number): Uint8Array => md5(key, Uint8Array.from([num & 255, (num >> 8) & 255, num >> 16, 0, 0])).subarray(0, 10);
+    const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
+    const [pw, ph] = [(W * 72) / 200, (H * 72) / 200]; // a 200-dpi scan
+    const content = Buffer.from(`q ${pw} 0 0 ${ph} 0 0 cm /Im0 Do Q`);
+    const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+    const offsets: number[] = [];
+    const length = (): number => parts.reduce((t, b) => t + b.length, 0);
+    const obj = (text: string, stream?: Uint8Array): void => {
+      offsets.push(length());
+      const num = offsets.length;
+      if (!stream) return void parts.push(Buffer.from(`${num} 0 obj\n${text}\nendobj\n`));
+      const enc = rc4(objectKey(num), stream);
+      parts.push(Buffer.from(`${num} 0 obj\n${text.replace('LEN', String(enc.length))}\nstream\n`), Buffer.from(enc), Buffer.from('\nendstream\nendobj\n'));
+    };
+    obj('<< /Type /Catalog /Pages 2 0 R >>');
+    obj('<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
+    obj(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${pw} ${ph}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`);
+    obj(`<< /Type /XObject /Subtype /Image /Width ${W} /Height ${H} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length LEN >>`, jpeg);
+    obj('<< /Length LEN >>', content);
+    obj(`<< /Filter /Standard /V 1 /R 2 /O <${Buffer.from(O).toString('hex')}> /U <${Buffer.from(U).toString('hex')}> /P ${P} >>`);
+    const xref = length();
+    parts.push(
+      Buffer.from(
+        `xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}` +
+          `trailer\n<< /Size ${offsets.length + 1} /Root 1 0 R /Encrypt 6 0 R /ID [<${id.toString('hex')}> <${id.toString('hex')}>] >>\nstartxref\n${xref}\n%%EOF\n`,
+      ),
+    );
+    const file = await save('secured.pdf', Buffer.concat(parts));
+    expect((await openSource(file)).pageCount).toBe(1);
+    const [p] = await all(file);
+    expect([p!.origin, p!.dpi, p!.width, p!.height]).toEqual(['rendered', 200, W, H]);
+    expect(await layout(p!.data)).toEqual(await layout(await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).png().toBuffer()));
   });
 
   it('finds a scan wrapped in a form XObject', async () => {

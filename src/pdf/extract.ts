@@ -4,7 +4,7 @@
  * needed — instead of rasterizing it again.
  */
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
-import { PDFArray, PDFBool, PDFDict, PDFName, PDFNumber, type PDFPage, type PDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFName, PDFNumber, PDFRawStream, type PDFPage } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
 import { contentBytes, scanContent } from './content.js';
@@ -267,6 +267,26 @@ async function fromSamples(samples: Uint8Array, dict: PDFDict, model: ColorModel
   const bpc = stencil ? 1 : dictNumber(dict, 'BitsPerComponent', 8);
   const px = samplesToPixels(samples, width, height, bpc, model, decodeRanges(dict, model, bpc));
   return uprightPng(rawInput(px.data, px.width, px.height, px.channels), px.channels, placement.orientation);
+}
+
+/**
+ * Resolution to render a page at when its content cannot be read (encrypted
+ * streams): that of its only image XObject, if it has exactly one, assuming it
+ * fills the page.
+ */
+export function renderDpiHint(page: PDFPage): number | undefined {
+  const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return undefined;
+  const images = xobjects
+    .values()
+    .map((v) => page.doc.context.lookup(v))
+    .filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.lookup(PDFName.of('Subtype')) === PDFName.of('Image'));
+  if (images.length !== 1) return undefined;
+  const { width, height } = uprightSize(pageFrame(page));
+  const w = dictNumber(images[0]!.dict, 'Width', 0);
+  const h = dictNumber(images[0]!.dict, 'Height', 0);
+  const dpi = (Math.max(w, h) * 72) / Math.max(width, height);
+  return Number.isFinite(dpi) && dpi > 0 ? Math.round(Math.min(600, Math.max(150, dpi))) : undefined;
 }
 
 /** Off by at most this many pixels on each side, the image is taken as the page (scanner rounding). */

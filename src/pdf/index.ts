@@ -5,7 +5,7 @@
  */
 import { VanbanError } from '../errors.js';
 import type { PageImage, PdfSource } from '../types.js';
-import { extractPageImage } from './extract.js';
+import { extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
@@ -68,9 +68,15 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
   const renderer = opened.renderer ?? new PageRenderer(opened.bytes, path, doc ? () => doc.save({ addDefaultPage: false }) : undefined);
   try {
     const pages = doc?.getPages();
+    const hintPages = opened.hints?.getPages();
     for (const n of pageList(options.pages, pageCount, path)) {
       const page = pages?.[n - 1];
-      const direct = options.forceRender || !page ? { reason: page ? 'forced' : 'pdf-lib cannot parse the file' } : await extractPageImage(page, n, path);
+      const hint = hintPages?.[n - 1];
+      const direct: PageImage | RenderAdvice = page
+        ? options.forceRender
+          ? { reason: 'forced' }
+          : await extractPageImage(page, n, path)
+        : { reason: 'content not readable by pdf-lib', ...(hint && { dpi: renderDpiHint(hint) }) };
       if ('data' in direct) yield direct;
       // A lone scan we cannot decode (JBIG2, JPX…) is rendered at its own resolution unless dpi was asked for.
       else yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);

@@ -12,6 +12,11 @@ export interface OpenedPdf {
   pageCount: number;
   /** The renderer, already open when pdf-lib failed (reuse it). */
   renderer?: PageRenderer;
+  /**
+   * For encrypted files: pdf-lib's view, whose dictionaries (not streams) are
+   * readable — enough to find a page's image size and render at its resolution.
+   */
+  hints?: PDFDocument;
 }
 
 /**
@@ -79,7 +84,11 @@ export async function openPdf(file: string): Promise<OpenedPdf> {
     return openWithRenderer(bytes, file, error);
   }
   if (doc.isEncrypted) {
-    throw new VanbanError('ENCRYPTED', 'the PDF is password-protected; decrypt it first (e.g. qpdf --decrypt in.pdf out.pdf)', { file });
+    // Most "secured" official PDFs only restrict editing/printing and open with the empty
+    // user password: pdfjs decrypts those (pdf-lib cannot), so every page is rendered.
+    // A real user password makes pdfjs throw, which becomes ENCRYPTED.
+    const opened = await openWithRenderer(bytes, file, new Error('encrypted'));
+    return { ...opened, hints: doc };
   }
   let pageCount: number;
   try {
