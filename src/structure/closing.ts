@@ -40,7 +40,8 @@ const SPLIT = /^(.*?[;.,:])\s+((?:TUQ|TM|KT|TL|Q)\s*[.,]\s*\p{Lu}.*|[\p{Lu}][\p{
 
 /** Where the closing starts: the "Nơi nhận" line, or the signature block when there is none. */
 export function findClosing(lines: readonly SourceLine[], from: number): number {
-  for (let i = lines.length - 1; i >= from; i--) {
+  // The first list after the body: appendices (forms, tables) after the signature may carry their own "Nơi nhận".
+  for (let i = from; i < lines.length; i++) {
     if (matchRecipientsLabel(lines[i]!.text) !== null) {
       // Signature titles placed above the list in reading order belong to the closing too.
       let s = i;
@@ -80,6 +81,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     const src = lines[i]!;
     let text = src.text.trim();
     if (!text || isDecoration(text)) continue;
+    // The signer's name ends the document; what follows (appendices, forms) is not closing.
+    if (signerParts.some((p) => isName(p.text)) && src.column !== 'left') break;
     let right = '';
     const label = matchRecipientsLabel(text);
     if (label !== null && !recipientsSrc) {

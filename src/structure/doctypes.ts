@@ -1,6 +1,7 @@
 /**
  * Types of administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục I) and
- * their abbreviations in the document symbol (Phụ lục III).
+ * their abbreviations in the document symbol (Phụ lục III), plus the legal
+ * normative types that use the same layout.
  */
 import { distance } from 'fastest-levenshtein';
 import { fold, squash } from './fold.js';
@@ -42,6 +43,13 @@ export const DOC_TYPES: readonly DocType[] = [
   { name: 'PHIẾU CHUYỂN', abbreviation: 'PC' },
   { name: 'PHIẾU BÁO', abbreviation: 'PB' },
   { name: 'THƯ CÔNG', abbreviation: null },
+  // Legal normative documents (Luật Ban hành văn bản quy phạm pháp luật) share the layout and reach the same archives.
+  { name: 'NGHỊ ĐỊNH', abbreviation: 'NĐ' },
+  { name: 'THÔNG TƯ', abbreviation: 'TT' },
+  { name: 'THÔNG TƯ LIÊN TỊCH', abbreviation: 'TTLT' },
+  { name: 'LUẬT', abbreviation: null },
+  { name: 'PHÁP LỆNH', abbreviation: null },
+  { name: 'LỆNH', abbreviation: null },
 ];
 
 const FOLDED = DOC_TYPES.map((t) => ({ type: t, key: fold(t.name) }));
@@ -56,13 +64,14 @@ export interface TypeMatch {
  * alone (OCR noise tolerated): "KẾ HOẠCH", "KE HOACH", "QUYET DJNH".
  */
 export function matchTypeLine(line: string): TypeMatch | null {
+  if (line.length > 40) return null;
   const key = squash(fold(line).replace(/[^a-z0-9 ]+/g, ' '));
-  if (key.length < 5 || key.length > 20) return null;
+  if (key.length < 4 || key.length > 20) return null;
   let best: TypeMatch | null = null;
   for (const { type, key: k } of FOLDED) {
     const d = distance(key, k);
     // Short names like "de an" allow one error; spaces lost by OCR are cheap too.
-    const allowed = k.length <= 6 ? 1 : 2;
+    const allowed = k.length <= 5 ? 0 : k.length <= 6 ? 1 : 2;
     const d2 = Math.min(d, distance(key.replace(/ /g, ''), k.replace(/ /g, '')));
     if (d2 <= allowed) {
       const confidence = 1 - d2 / k.length;

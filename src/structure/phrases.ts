@@ -59,7 +59,7 @@ export function matchSubjectLabel(line: string): number | null {
 
 /** Opening words of a legal basis paragraph. */
 export function isBasisStart(line: string): boolean {
-  const f = fold(line).replace(/^[^a-z]+/, '');
+  const f = fold(line.slice(0, 40)).replace(/^[^a-z]+/, '');
   const [w1 = '', w2 = ''] = f.split(/\s+/, 2);
   // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú".
   if (w1.length <= 5 && distance(w1, 'can') <= 1 && w2.replace(/[^a-z]/g, '').length <= 3 && distance(w2.replace(/[^a-z]/g, ''), 'cu') <= 1 && w2.startsWith('c'))
@@ -70,6 +70,7 @@ export function isBasisStart(line: string): boolean {
 
 /** "QUYẾT ĐỊNH:" (or "QUYẾT NGHỊ:") alone on a line: the enacting formula before the articles. */
 export function isEnactingFormula(line: string): boolean {
+  if (line.length > 30) return false;
   const f = fold(line).replace(/[^a-z: ]/g, '').trim();
   if (!f.endsWith(':')) return false;
   const core = f.slice(0, -1).trim();

@@ -23,7 +23,8 @@ const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
 /** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
 export function matchMarker(line: string): Marker | null {
   const t = line.trim();
-  const f = fold(t);
+  // Markers sit at the line start: folding a long paragraph whole would be wasted work.
+  const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   if ((m = /^(chuong|phan|muc)\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
     const kind = m[1]!;
@@ -110,7 +111,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
     // Every basis or motive of the preamble starts its own paragraph.
-    const basisStart = !marker && (isBasisStart(t) || (/^\p{Lu}/u.test(t) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(t))));
+    const basisStart = !marker && (isBasisStart(t) || (/^\p{Lu}/u.test(t) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(t.slice(0, 16)))));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart;
     if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading))) {
       cur = { text: squash(marker ? marker.rest : t), src, marker, lines: 1 };
