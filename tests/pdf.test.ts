@@ -578,6 +578,15 @@ describe('image files', () => {
     expect((await all(file, { pages: [2] })).map((p) => p.pageNumber)).toEqual([2]);
   });
 
+  it('flattens a transparent PNG onto white paper', async () => {
+    const rgba = new Uint8Array(W * H * 4); // fully transparent black
+    for (let y = 0; y < 30; y++) for (let x = 0; x < 30; x++) rgba[(y * W + x) * 4 + 3] = 255; // opaque black square
+    const file = await save('alpha.png', await sharp(rgba, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer());
+    const [p] = await all(file);
+    const { px } = await rawOf(p!.data);
+    expect([px[5 * W + 5], px[100 * W + 60]]).toEqual([0, 255]);
+  });
+
   it('reports a truncated PNG', async () => {
     const png = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).png().toBuffer();
     const file = await save('cut.png', png.subarray(0, Math.floor(png.length / 2)));

@@ -150,7 +150,9 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
   const decode = decodeRanges(dict, model, 8);
   const o = placement.orientation;
   const input = sharp(jpeg, { failOn: 'truncated' });
-  if (!decode && isIdentity(o) && (channels === 1 || channels === 3)) {
+  // PDF viewers ignore EXIF orientation; passing such a JPEG on could get it turned by a later auto-orient.
+  const exifTurned = (meta.orientation ?? 1) !== 1;
+  if (!decode && isIdentity(o) && (channels === 1 || channels === 3) && !exifTurned) {
     // Decode (at 1/8 scale: every entropy-coded byte is still read) to catch truncation, keep the bytes.
     try {
       await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();

@@ -53,13 +53,13 @@ export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumb
   const orientation = meta.orientation ?? 1;
   const input = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS, ...(multi ? { page: pageNumber - 1 } : {}) });
   try {
-    if (!multi && orientation === 1) {
+    if (!multi && orientation === 1 && !meta.hasAlpha) {
       // Decode once to catch truncation (JPEG at 1/8 scale still reads every byte), then keep the original bytes.
       await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
       return { pageNumber, data: bytes, width, height, dpi, origin: 'image-file', pdfRotate: 0 };
     }
-    const { data, info } = await input
-      .autoOrient()
+    // Transparent areas are paper: flatten on white so later grayscale steps do not see black.
+    const { data, info } = await (meta.hasAlpha ? input.autoOrient().flatten({ background: '#ffffff' }) : input.autoOrient())
       .png({ compressionLevel: 2, adaptiveFiltering: false })
       .toBuffer({ resolveWithObject: true });
     return {

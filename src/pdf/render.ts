@@ -47,10 +47,14 @@ async function loadPdfjs(): Promise<Pdfjs> {
 }
 
 export const DEFAULT_RENDER_DPI = 300;
+/** A page that takes longer than this is abandoned (an unattended batch must not hang on one page). */
+const RENDER_TIMEOUT_MS = 180_000;
+const CLEANUP_EVERY = 16;
 
 /** One open document in pdfjs; render pages one at a time, then close(). */
 export class PageRenderer {
   private doc: Promise<PdfjsDocument> | undefined;
+  private rendered = 0;
 
   /**
    * @param repair  produces a rewritten copy of the file (pdf-lib's save), tried
@@ -125,7 +129,19 @@ export class PageRenderer {
     const factory = doc.canvasFactory as CanvasFactory;
     const target = factory.create(width, height);
     try {
-      await page.render({ canvas: target.canvas as never, viewport }).promise;
+      const task = page.render({ canvas: target.canvas as never, viewport });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          task.cancel();
+          reject(new Error(`rendering took longer than ${RENDER_TIMEOUT_MS / 1000} s`));
+        }, RENDER_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([task.promise, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       const rgba = target.context.getImageData(0, 0, width, height).data;
       // Unpainted areas are transparent: composite on white paper, keep plain RGB.
       const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length), { raw: { width, height, channels: 4 } })
@@ -152,6 +168,8 @@ export class PageRenderer {
     } finally {
       factory.destroy(target);
       page.cleanup();
+      // pdfjs keeps fonts and images per document; drop them now and then on long documents.
+      if (++this.rendered % CLEANUP_EVERY === 0) await doc.cleanup().catch(() => undefined);
     }
   }
 
