@@ -55,7 +55,13 @@ export function findClosing(lines: readonly SourceLine[], from: number): number 
       return s;
     }
   }
-  // No list: a name on the last lines, with uppercase titles above it.
+  // No list: a signature block opened by an authority prefix ("TM. CHÍNH PHỦ") with a name a few lines below.
+  for (let i = from; i < lines.length; i++) {
+    const a = matchAuthority(lines[i]!.text.trim());
+    if (!a || upperShare(a.rest) < 0.85) continue;
+    for (let k = i + 1; k < Math.min(lines.length, i + 6); k++) if (isName(lines[k]!.text)) return i;
+  }
+  // Or a name on the last lines, with uppercase titles above it.
   let i = lines.length - 1;
   while (i >= from && (!lines[i]!.text.trim() || isDecoration(lines[i]!.text) || isSignaturePlaceholder(lines[i]!.text))) i--;
   if (i < from || !isName(lines[i]!.text)) return lines.length;
