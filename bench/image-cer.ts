@@ -24,7 +24,10 @@ export const CONFIGS: Record<string, PrepareOptions | 'raw'> = {
   noNormalize: { normalize: false },
   noDeskew: { deskew: false },
   noRescale: { minDpi: 0 },
+  upscale: { minDpi: 250 },
   denoise: { denoise: true },
+  noDenoise: { denoise: false },
+  upscaleDenoise: { minDpi: 250, denoise: true },
   sauvola: { binarize: 'sauvola' },
   otsu: { binarize: 'otsu' },
 };

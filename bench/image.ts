@@ -8,8 +8,10 @@ import { decodeGray, detectOrientation, flattenBackground, measureSkew, prepare,
 import { renderText, skewImage, toPageImage } from '../tests/image-render.js';
 
 export interface ImageBench {
-  /** Median ms per page of each measured operation. */
+  /** Median wall-clock ms per page of each measured operation. */
   msPerPage: Record<string, number>;
+  /** Median CPU ms per page (all threads: our JS plus libvips workers); steadier than wall time on a busy machine. */
+  cpuMsPerPage: Record<string, number>;
   pages: number;
 }
 
@@ -18,14 +20,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
-async function time(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
+async function time(runs: number, fn: () => Promise<unknown> | unknown): Promise<[number, number]> {
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await fn();
+    const c = process.cpuUsage(c0);
     ts.push(performance.now() - t0);
+    cs.push((c.user + c.system) / 1000);
   }
-  return Math.round(median(ts));
+  return [Math.round(median(ts)), Math.round(median(cs))];
 }
 
 export async function benchImage(runs = 5): Promise<ImageBench> {
@@ -36,19 +42,20 @@ export async function benchImage(runs = 5): Promise<ImageBench> {
   const turnedPage = await toPageImage(await (await import('sharp')).default(skewed).rotate(90).png().toBuffer());
   const lowRes = await toPageImage(await (await import('sharp')).default(skewed).resize(Math.round(page.width / 2)).png().toBuffer(), 150);
   await prepare(page); // warm-up (JIT, sharp threads)
-  return {
-    pages: runs,
-    msPerPage: {
-      decode: await time(runs, () => decodeGray(page.data)),
-      flatten: await time(runs, () => flattenBackground(gray)),
-      measureSkew: await time(runs, () => measureSkew(gray)),
-      detectOrientation: await time(runs, () => detectOrientation(turned)),
-      prepareDefault: await time(runs, () => prepare(page)),
-      prepareTurned90: await time(runs, () => prepare(turnedPage)),
-      prepare150dpi: await time(runs, () => prepare(lowRes)),
-      prepareNoSteps: await time(runs, () => prepare(page, { flatten: false, normalize: false, orient: false, deskew: false })),
-    },
+  const ops: Record<string, () => Promise<unknown> | unknown> = {
+    decode: () => decodeGray(page.data),
+    flatten: () => flattenBackground(gray),
+    measureSkew: () => measureSkew(gray),
+    detectOrientation: () => detectOrientation(turned),
+    prepareDefault: () => prepare(page),
+    prepareTurned90: () => prepare(turnedPage),
+    prepare150dpi: () => prepare(lowRes),
+    prepareNoSteps: () => prepare(page, { flatten: false, normalize: false, orient: false, deskew: false }),
   };
+  const msPerPage: Record<string, number> = {};
+  const cpuMsPerPage: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(ops)) [msPerPage[name], cpuMsPerPage[name]] = await time(runs, fn);
+  return { pages: runs, msPerPage, cpuMsPerPage };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

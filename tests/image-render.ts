@@ -62,3 +62,35 @@ export async function toPageImage(png: Buffer, dpi = 300, pageNumber = 1): Promi
   const m = await sharp(png).metadata();
   return { pageNumber, data: new Uint8Array(png), width: m.width ?? 0, height: m.height ?? 0, dpi, origin: 'image-file', pdfRotate: 0 };
 }
+
+/**
+ * Degrades a page like a poor scan: a left-to-right shading (paper brightness
+ * falls to 1 − shade) and salt-and-pepper specks (each pixel becomes a dark
+ * 1–2 px speck with probability `speckle`). Deterministic (seeded).
+ */
+export async function degrade(png: Buffer, options: { shade?: number; speckle?: number; seed?: number } = {}): Promise<Buffer> {
+  const { data, info } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const shade = options.shade ?? 0.35;
+  const speckle = options.speckle ?? 0.004;
+  let seed = options.seed ?? 12345;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const w = info.width;
+  const out = Buffer.alloc(data.length);
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      out[i] = Math.round(data[i]! * (1 - (shade * x) / w));
+    }
+  }
+  for (let i = 0; i < out.length; i++) {
+    if (rnd() < speckle) {
+      const v = Math.round(rnd() * 60);
+      out[i] = v;
+      if (rnd() < 0.5 && i + 1 < out.length) out[i + 1] = v;
+    }
+  }
+  return sharp(out, { raw: { width: w, height: info.height, channels: 1 } }).png().toBuffer();
+}

@@ -108,7 +108,10 @@ export function estimateBackground(img: GrayImage, options: FlattenOptions = {})
 
 /** Divides the image by its estimated background, so paper becomes ~255 everywhere. */
 export function flattenBackground(img: GrayImage, options: FlattenOptions = {}): GrayImage {
-  const { bg, width: bw, height: bh, factor: f } = estimateBackground(img, options);
+  const est = estimateBackground(img, options);
+  const { width: bw, height: bh, factor: f } = est;
+  // Interpolate 255/background (smooth, so this equals dividing by the interpolated background to well under a grey level) and multiply.
+  const bg = est.bg.map((v) => 255 / Math.max(v, 1));
   const { width: w, height: h, data } = img;
   const out = new Uint8Array(w * h);
   // Bilinear upsampling of the background, precomputed per column.
@@ -133,8 +136,8 @@ export function flattenBackground(img: GrayImage, options: FlattenOptions = {}):
     for (let x = 0; x < w; x++) {
       const i = xi[x]!;
       const t = brow[i]!;
-      const back = t + ((bw > 1 ? brow[i + 1]! : t) - t) * xf[x]!;
-      const val = (data[o + x]! * 255) / (back > 1 ? back : 1);
+      const gain = t + ((bw > 1 ? brow[i + 1]! : t) - t) * xf[x]!;
+      const val = data[o + x]! * gain;
       out[o + x] = val >= 255 ? 255 : (val + 0.5) | 0;
     }
   }

@@ -1,5 +1,6 @@
 /** Preprocessing: page image → grayscale, flattened, upright, deskewed image for OCR. */
-export { prepare, type PrepareOptions } from './prepare.js';
+export { prepare, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
+export { speckleRatio } from './speckle.js';
 export { type GrayImage, decodeGray, encodePng, createGray, downscaleMean, histogram, otsuThreshold, rotateRight, resizeGray } from './gray.js';
 export { applyAffine, compose, invert, IDENTITY } from './affine.js';
 export { flattenBackground, estimateBackground, type FlattenOptions } from './flatten.js';

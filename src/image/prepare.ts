@@ -13,14 +13,19 @@ import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotat
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
+import { speckleRatio } from './speckle.js';
 
 export interface PrepareOptions {
   /** Divide out uneven illumination / paper colour. Default true. */
   flatten?: boolean;
   /** Stretch ink to black and paper to white. Default true. */
   normalize?: boolean;
-  /** 3×3 median against speckle. Default false (see README: it erodes thin diacritics). */
-  denoise?: boolean;
+  /**
+   * 3×3 median against speckle. 'auto' (default) applies it when more than
+   * SPECKLE_THRESHOLD of the ink is isolated specks (see speckle.ts); on the noisy
+   * fixtures it cut the CER by a quarter, on clean pages it is not needed.
+   */
+  denoise?: boolean | 'auto';
   /** Detect and undo 90/180/270° page turns. Default true. */
   orient?: boolean;
   /** Measure skew and level the page. Default true. */
@@ -29,7 +34,10 @@ export interface PrepareOptions {
   binarize?: false | 'otsu' | 'sauvola';
   /** Resolution to resample to when the input is outside [minDpi, maxDpi]. Default 300. */
   targetDpi?: number;
-  /** Upscale pages below this resolution. Default 250. */
+  /**
+   * Upscale pages below this resolution. Default 150: on the 200 dpi fixtures,
+   * upscaling to 300 doubled the CER (resampled speckle reads as diacritics).
+   */
   minDpi?: number;
   /** Downscale pages above this resolution (OCR time grows with pixels, accuracy does not). Default 450. */
   maxDpi?: number;
@@ -40,6 +48,9 @@ export interface PrepareOptions {
   /** Source file name, for error messages. */
   file?: string;
 }
+
+/** Speckle share above which 'auto' denoising runs: clean and moderate fixtures measure ≤ 0.027, noisy ones ≥ 0.069. */
+export const SPECKLE_THRESHOLD = 0.045;
 
 /** Working resolution of the copy used for skew and orientation measurement. */
 const MEASURE_DPI = 150;
@@ -55,7 +66,7 @@ async function median3(img: GrayImage): Promise<GrayImage> {
 
 export async function prepare(page: PageImage, options: PrepareOptions = {}): Promise<PreparedImage> {
   const targetDpi = options.targetDpi ?? 300;
-  const minDpi = options.minDpi ?? 250;
+  const minDpi = options.minDpi ?? 150;
   const maxDpi = options.maxDpi ?? 450;
   const minSkew = options.minSkew ?? 0.05;
   const maxSkew = options.maxSkew ?? 10;
@@ -102,6 +113,11 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     }
   }
 
+  if (options.denoise === true || ((options.denoise ?? 'auto') === 'auto' && speckleRatio(img) > SPECKLE_THRESHOLD)) {
+    img = await median3(img);
+    steps.push('denoise');
+  }
+
   let rotation: 0 | 90 | 180 | 270 = 0;
   let skew = 0;
   if (options.orient !== false || options.deskew !== false) {
@@ -129,10 +145,6 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     fwd = compose(r.forward, fwd);
     img = r.image;
     steps.push('deskew');
-  }
-  if (options.denoise === true) {
-    img = await median3(img);
-    steps.push('denoise');
   }
   if (options.binarize === 'otsu') {
     img = binarizeOtsu(img);
