@@ -171,9 +171,10 @@ function charCost(o: string, t: string, table: ConfusionTable, trust: number): n
 }
 
 /** Chunk rules grouped by observed chunk, for the alignment's inner loop. */
-let chunkIndex: { table: ConfusionTable; byObs: Map<string, Map<string, number>> } | undefined;
+const chunkIndex = new WeakMap<ConfusionTable, Map<string, Map<string, number>>>();
 function chunksByObs(table: ConfusionTable): Map<string, Map<string, number>> {
-  if (chunkIndex?.table === table) return chunkIndex.byObs;
+  const hit = chunkIndex.get(table);
+  if (hit) return hit;
   const byObs = new Map<string, Map<string, number>>();
   for (const [key, p] of table) {
     const [obs = '', truth = ''] = key.split('\t');
@@ -182,7 +183,7 @@ function chunksByObs(table: ConfusionTable): Map<string, Map<string, number>> {
     if (!m) byObs.set(obs, (m = new Map()));
     m.set(truth, p);
   }
-  chunkIndex = { table, byObs };
+  chunkIndex.set(table, byObs);
   return byObs;
 }
 
@@ -408,12 +409,20 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   for (const r of rewrites(base)) for (const id of model.formsOfBase(r).slice(0, 8)) add(id, 0);
   // Look further than the word's own base only for OCR-garbled documents, or for
   // a word that is neither known nor the base of a known word.
-  if (opts.fuzzy || (!known && model.formsOfBase(base).length === 0)) {
+  // Also for an accented word the model does not know (an OCR accent: nhén, hoét)
+  // and for a base whose commonest form is rare (vin, tae) while the text is not trusted.
+  const forms = model.formsOfBase(base);
+  const marked = base !== obsKey;
+  const rareBase = forms.length === 0 || model.count(forms[0] as number) < 30;
+  // No Vietnamese syllable has more than 7 letters: a longer word is foreign or a name.
+  const syllableSized = [...obsKey].length <= 7;
+  if (syllableSized && (opts.fuzzy || (!known && (forms.length === 0 || marked)) || (rareBase && opts.trust < 0.5))) {
     const index = baseIndexOf(model);
     const probes = new Set<string>([base]);
     for (const r of rewrites(base)) probes.add(r);
     // Rank neighbour bases cheaply (edit distance, frequency) before the costly alignment.
-    const scored = new Map<string, number>();
+    // First by edit distance and frequency (cheap), then the best by the base-level channel.
+    const rough = new Map<string, number>();
     for (const probe of probes) {
       const maxDist = probe.length <= 2 ? 1 : probe.length <= 4 ? (probe === base ? 2 : 1) : 2;
       const probeCost = probe === base ? 0 : 0.6;
@@ -421,12 +430,18 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
         if (b === base) continue;
         const top = model.formsOfBase(b)[0];
         if (top === undefined) continue;
-        const s = channelLogProb(base, b, params, baseTable()) - probeCost + 0.3 * Math.log10(model.count(top) + 1);
-        if (s > (scored.get(b) ?? -Infinity)) scored.set(b, s);
+        const s = -1.2 * distance(probe, b) - probeCost + 0.3 * Math.log10(model.count(top) + 1);
+        if (s > (rough.get(b) ?? -Infinity)) rough.set(b, s);
       }
     }
-    const bestBases = [...scored.entries()].sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES);
-    for (const [b] of bestBases) for (const id of model.formsOfBase(b).slice(0, 8)) add(id, 0);
+    const shortlist = [...rough.entries()].sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES * 2);
+    const bTable = baseTable();
+    const scored = shortlist.map(([b]): [string, number] => {
+      const top = model.formsOfBase(b)[0] as number;
+      return [b, channelLogProb(base, b, params, bTable) + 0.3 * Math.log10(model.count(top) + 1)];
+    });
+    const bestBases = scored.sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES);
+    for (const [b] of bestBases) for (const id of model.formsOfBase(b).slice(0, 6)) add(id, 0);
   }
   const list = [...out.values()];
   // A garbled word (neither known nor a known word's base) gets a wider net.

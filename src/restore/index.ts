@@ -137,9 +137,11 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const trustOf = (ti: number, key: string): number => {
     const conf = confs?.get(tokens[ti]?.start ?? -1);
     if (conf === undefined || o.mode !== 'auto') return docTrust;
-    // A high-confidence word that already reads as a known accented syllable is trusted.
+    // A high-confidence word that already reads as a known accented syllable is
+    // trusted; a low-confidence word is trusted less than the page around it.
+    const ct = Math.max(0, Math.min(1, (conf - 70) / 22));
     const looksRight = baseForm(key) !== key && isValidSyllable(key) && model.count(model.id(key)) >= 5;
-    return looksRight ? Math.max(docTrust, Math.min(1, (conf - 70) / 22)) : docTrust;
+    return looksRight ? Math.max(docTrust, ct) : docTrust * Math.min(1, 0.4 + ct);
   };
   const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > 0.06);
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
