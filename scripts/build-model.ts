@@ -39,7 +39,7 @@ function opt(name: string, dflt: string): string {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
 }
 const ORDER = Number(opt('order', '4'));
-const CUTS = opt('cut', ORDER === 3 ? '1,1,2' : '1,1,2,2').split(',').map(Number);
+const CUTS = opt('cut', ORDER === 3 ? '1,1,2' : '1,1,2,3').split(',').map(Number);
 const MIN_SYLLABLE = Number(opt('min-syllable', '2'));
 const MIN_OTHER = Number(opt('min-other', '8'));
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
