@@ -154,24 +154,34 @@ function fitBest(rows: readonly Row[], name: string, terms: string[], threshold:
   return fitLinear(rows, spec);
 }
 
+/**
+ * The models, most informed first; a page uses the first whose features it has. The
+ * dictionary and LM come from the restorer's files; without them the plain models remain.
+ */
 export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): QualityModelFile {
   const fitRows = rows.filter((r) => r.sample.split === 'fit');
-  const hasDict = fitRows.every((r) => r.features.dictionaryShare !== undefined);
-  const text = hasDict ? [...TEXT_TERMS, 'dictionaryShare'] : TEXT_TERMS;
-  const models: LinearModel[] = [];
   const threshold = 0.9;
-  const withConf = fitBest(fitRows, 'ocr-confidence+text', [...CONF_TERMS, ...text], threshold, log);
-  if (withConf) models.push(withConf);
-  // Text that came without an OCR engine's confidences (a .txt, or restorer-only output).
-  const textOnly = fitBest(fitRows, 'text-only', text, threshold, log);
-  if (textOnly) models.push(textOnly);
+  const lexical = ['dictionaryShare', 'lmLogProb', 'lmUnknownShare'];
+  const hasLexical = fitRows.filter((r) => lexical.every((t) => typeof r.features[t as keyof QualityFeatures] === 'number')).length > fitRows.length / 2;
+  const specs: Array<[string, string[]]> = [
+    ...(hasLexical ? ([['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...lexical]]] as Array<[string, string[]]>) : []),
+    ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
+    ...(hasLexical ? ([['text+lm', [...TEXT_TERMS, ...lexical]]] as Array<[string, string[]]>) : []),
+    // Text that came without an OCR engine's confidences (a .txt, or restorer-only output).
+    ['text-only', TEXT_TERMS],
+  ];
+  const models: LinearModel[] = [];
+  for (const [name, terms] of specs) {
+    const model = fitBest(fitRows, name, terms, threshold, log);
+    if (model) models.push(model);
+  }
   return { version: 1, threshold, models };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--samples');
-  const count = at >= 0 ? Number(args[at + 1]) : 300;
+  const count = at >= 0 ? Number(args[at + 1]) : 450;
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
   log(`collecting ${count} samples (cached OCR is reused)…`);
   const rows = toRows(await collectSamples(count, log));

@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isValidSyllable, normalizeKey } from '../restore/orthography.js';
+import { getModel, type LanguageModel } from '../restore/lm.js';
+import { BOS, EOS, lmSymbols, tokenize } from '../restore/tokenize.js';
 import type { BBox, RestoredToken } from '../types.js';
 
 export interface PageWord {
@@ -51,6 +53,10 @@ export interface QualityFeatures {
   oddTokenShare: number;
   /** Share of tokens of one character (text broken into pieces). */
   shortTokenShare: number;
+  /** Mean log10 probability per symbol under the n-gram LM (undefined when it is absent). */
+  lmLogProb?: number;
+  /** Share of word symbols the LM does not know. */
+  lmUnknownShare?: number;
   /** Share of restored tokens the restorer changed (undefined without restorer output). */
   restoreChangedShare?: number;
   /** Mean restorer confidence, 0–1. */
@@ -89,6 +95,45 @@ export function loadDictionary(): Set<string> | null {
     if (set.size > 0) dictionary = set;
   }
   return dictionary;
+}
+
+let lm: LanguageModel | null | undefined;
+
+/** The restorer's n-gram model, or null when its file is missing or damaged (the feature is then left out). */
+function languageModel(): LanguageModel | null {
+  if (lm === undefined) {
+    try {
+      lm = getModel();
+    } catch {
+      lm = null;
+    }
+  }
+  return lm;
+}
+
+/** Mean log10 P per predicted symbol and the share of unknown words, or undefined without an LM. */
+function lmFeatures(text: string): { logProb: number; unknown: number } | undefined {
+  const model = languageModel();
+  if (!model) return undefined;
+  const symbols = lmSymbols(tokenize(text));
+  const ids = symbols.map((s) => model.id(s));
+  let sum = 0;
+  let n = 0;
+  let words = 0;
+  let unknown = 0;
+  for (let i = 1; i < ids.length; i++) {
+    if (symbols[i] === BOS) continue;
+    const context = ids.slice(Math.max(0, i - model.order + 1), i);
+    const start = context.lastIndexOf(model.bos);
+    sum += model.logProb(start > 0 ? context.slice(start) : context, ids[i]!);
+    n++;
+    if (symbols[i] !== EOS && !symbols[i]!.startsWith('<')) {
+      words++;
+      if (ids[i] === model.unk) unknown++;
+    }
+  }
+  if (n === 0) return undefined;
+  return { logProb: sum / n, unknown: words === 0 ? 0 : unknown / words };
 }
 
 function isOddToken(token: string): boolean {
@@ -139,6 +184,11 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     shortTokenShare: tokens.length === 0 ? 0 : short / tokens.length,
   };
   if (dict) features.dictionaryShare = wordTokens === 0 ? 0 : known / wordTokens;
+  const lmf = chars > 0 ? lmFeatures(text) : undefined;
+  if (lmf) {
+    features.lmLogProb = lmf.logProb;
+    features.lmUnknownShare = lmf.unknown;
+  }
 
   const scored = (page.words ?? []).filter((w) => w.text.trim() !== '');
   const confs = scored.map((w) => Math.min(1, Math.max(0, w.conf / 100)));
