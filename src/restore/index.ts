@@ -136,12 +136,19 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const docTrust = o.mode === 'repair' ? 0 : o.mode === 'conservative' ? 1 : documentTrust(model, tokens);
   const trustOf = (ti: number, key: string): number => {
     const conf = confs?.get(tokens[ti]?.start ?? -1);
-    if (conf === undefined || o.mode !== 'auto') return docTrust;
+    if (o.mode !== 'auto') return docTrust;
+    // Within trusted text, an accented word the model hardly knows (trẽ, nuớc,
+    // triễn) is the likely OCR slip: it gets less of the page's trust.
+    const id = model.id(key);
+    const count = id === model.unk ? 0 : model.count(id);
+    const marked = baseForm(key) !== key;
+    const own = !marked || count >= 50 ? 1 : count >= 3 ? 0.6 : 0.25;
+    if (conf === undefined) return docTrust * own;
     // A high-confidence word that already reads as a known accented syllable is
     // trusted; a low-confidence word is trusted less than the page around it.
     const ct = Math.max(0, Math.min(1, (conf - 70) / 22));
-    const looksRight = baseForm(key) !== key && isValidSyllable(key) && model.count(model.id(key)) >= 5;
-    return looksRight ? Math.max(docTrust, ct) : docTrust * Math.min(1, 0.4 + ct);
+    const looksRight = marked && isValidSyllable(key) && count >= 5;
+    return looksRight ? Math.max(docTrust * own, ct) : docTrust * own * Math.min(1, 0.4 + ct);
   };
   const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > 0.06);
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
