@@ -133,12 +133,24 @@ interface Extracted {
   height: number;
 }
 
+/**
+ * A cut-off JPEG is damage we must report (a renderer would silently draw half a
+ * page). Any other decoder refusal may be a JPEG feature libjpeg lacks, so the
+ * page goes to pdfjs instead.
+ */
+function jpegError(error: unknown): StreamError {
+  const message = (error as Error | undefined)?.message ?? String(error);
+  const truncated = /premature end|truncat|unexpected end/i.test(message);
+  return new StreamError(`JPEG image ${truncated ? 'is truncated' : 'does not decode'} (${message})`, truncated ? 'corrupt' : 'unsupported');
+}
+
 async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
   let meta: Metadata;
   try {
     meta = await sharp(jpeg).metadata();
   } catch (error) {
-    throw new StreamError(`JPEG image does not decode (${(error as Error).message})`, 'corrupt');
+    // not even a readable JPEG header: damage, not an exotic feature
+    throw new StreamError(`DCTDecode stream is not a JPEG (${(error as Error).message})`, 'corrupt');
   }
   if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new StreamError('DCTDecode stream is not a JPEG', 'corrupt');
   if (meta.width * meta.height > MAX_PIXELS) throw new StreamError(`JPEG header claims ${meta.width}×${meta.height} pixels`, 'corrupt');
@@ -157,7 +169,7 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
     try {
       await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
     } catch (error) {
-      throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+      throw jpegError(error);
     }
     return { data: jpeg, width: meta.width, height: meta.height };
   }
@@ -165,7 +177,7 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
     try {
       return await uprightPng(input, channels === 1 ? 1 : 3, o);
     } catch (error) {
-      throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+      throw jpegError(error);
     }
   }
   let raw: Buffer;
@@ -174,7 +186,7 @@ async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, plac
     const pipeline = channels === 4 ? input.pipelineColourspace('cmyk').toColourspace('cmyk') : input.toColourspace(channels === 1 ? 'b-w' : 'srgb');
     ({ data: raw, info } = await pipeline.raw().toBuffer({ resolveWithObject: true }));
   } catch (error) {
-    throw new StreamError(`JPEG image is truncated or damaged (${(error as Error).message})`, 'corrupt');
+    throw jpegError(error);
   }
   let pixels = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   let outChannels: 1 | 3;

@@ -17,7 +17,11 @@ export { DEFAULT_RENDER_DPI } from './render.js';
 export interface ReadPagesOptions {
   /** 1-based page numbers to read, in the order given (default: all). */
   pages?: number[];
-  /** Resolution for pages that must be rendered (default 300). Embedded scans keep their own. */
+  /**
+   * Resolution for pages that must be rendered (default 300; a lone scan in a
+   * format we cannot decode is rendered at its own resolution). Embedded scans
+   * taken directly always keep their own.
+   */
   dpi?: number;
   /**
    * Always rasterize, even pages that are a single scanned image
