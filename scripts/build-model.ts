@@ -3,10 +3,13 @@
  * count-pruned with renormalised backoffs) and dictionaries/syllables.tsv from the
  * training split of ../shared/corpus. Deterministic: same corpus → same bytes.
  *
- *   npm run build:model [-- --order 4 --cut 1,1,2,2 --out dictionaries/vi-lm.bin --cache /tmp/vnlm-cache]
+ *   npm run build:model [-- --order 4 --cut 1,1,2,3 --out dictionaries/vi-lm.bin
+ *                          --syllables-out dictionaries/syllables.tsv --cache /tmp/vnlm-cache]
  *
- * --cut gives, per order 1..N, the minimum adjusted count an n-gram needs to be kept
- * (order 1 = vocabulary cutoff for non-syllables is separate: --min-other).
+ * --cut gives, per order 1..N, the minimum Kneser–Ney adjusted count (continuation count,
+ * raw count for the highest order and <s>-initial n-grams) an n-gram needs to be kept;
+ * the order-1 entry is unused (vocabulary: --min-syllable 2, --min-other 8).
+ * The corpus root is ../shared/corpus or $VANBAN_CORPUS.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,7 +47,7 @@ const MIN_SYLLABLE = Number(opt('min-syllable', '2'));
 const MIN_OTHER = Number(opt('min-other', '8'));
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = resolve(REPO, opt('out', 'dictionaries/vi-lm.bin'));
-const SYLLABLES_OUT = resolve(REPO, 'dictionaries/syllables.tsv');
+const SYLLABLES_OUT = resolve(REPO, opt('syllables-out', 'dictionaries/syllables.tsv'));
 if (!(ORDER >= 2 && ORDER <= 4) || CUTS.length !== ORDER) {
   console.error('--order must be 2..4 and --cut must list one cutoff per order');
   process.exit(2);
