@@ -8,9 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import {
+  PDFArray,
   PDFDocument,
+  PDFHexString,
   PDFName,
   PDFDict,
+  PDFString,
   TextRenderingMode,
   beginText,
   endText,
@@ -132,6 +135,76 @@ async function imagePdf(doc: PDFDocument, inputPath: string): Promise<void> {
   }
 }
 
+let iccProfile: Promise<Buffer> | undefined;
+/** sRGB ICC profile (CC0) as libvips ships it inside sharp: no profile file of our own to keep. */
+const srgbProfile = (): Promise<Buffer> =>
+  (iccProfile ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } })
+    .withIccProfile('srgb')
+    .png()
+    .toBuffer()
+    .then(async (png) => {
+      const { icc } = await sharp(png).metadata();
+      if (!icc) throw new Error('sharp returned no sRGB profile');
+      return icc;
+    }));
+
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const isoDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** XMP packet declaring PDF/A-2b, mirroring the Info dictionary (PDF/A requires the two to agree). */
+function xmpPacket(metadata: PdfMetadata, created: Date, modified: Date): string {
+  const alt = (value: string): string => `<rdf:Alt><rdf:li xml:lang="x-default">${xmlText(value)}</rdf:li></rdf:Alt>`;
+  return [
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" ' +
+      'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">',
+    '<pdfaid:part>2</pdfaid:part>',
+    '<pdfaid:conformance>B</pdfaid:conformance>',
+    '<dc:format>application/pdf</dc:format>',
+    metadata.title ? `<dc:title>${alt(metadata.title)}</dc:title>` : '',
+    metadata.author ? `<dc:creator><rdf:Seq><rdf:li>${xmlText(metadata.author)}</rdf:li></rdf:Seq></dc:creator>` : '',
+    metadata.subject ? `<dc:description>${alt(metadata.subject)}</dc:description>` : '',
+    metadata.keywords && metadata.keywords.length > 0 ? `<pdf:Keywords>${xmlText(metadata.keywords.join(' '))}</pdf:Keywords>` : '',
+    `<pdf:Producer>vanban ${VERSION} (pdf-lib)</pdf:Producer>`,
+    '<xmp:CreatorTool>vanban</xmp:CreatorTool>',
+    `<xmp:CreateDate>${isoDate(created)}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${isoDate(modified)}</xmp:ModifyDate>`,
+    `<xmp:MetadataDate>${isoDate(modified)}</xmp:MetadataDate>`,
+    '</rdf:Description>',
+    '</rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * What PDF/A-2b asks of the file as a whole: XMP metadata (unfiltered), an sRGB
+ * output intent and a file identifier. Whether the input's own pages conform
+ * (fonts it did not embed, say) is beyond what is checked here.
+ */
+async function addPdfA(pdf: PDFDocument, metadata: PdfMetadata, created: Date, modified: Date): Promise<void> {
+  const { context, catalog } = pdf;
+  const xmp = context.stream(xmpPacket(metadata, created, modified), { Type: 'Metadata', Subtype: 'XML' });
+  catalog.set(PDFName.of('Metadata'), context.register(xmp));
+  if (!catalog.has(PDFName.of('OutputIntents'))) {
+    const profile = context.flateStream(await srgbProfile(), { N: 3 });
+    const intent = context.obj({
+      Type: 'OutputIntent',
+      S: 'GTS_PDFA1',
+      OutputConditionIdentifier: PDFString.of('sRGB'),
+      Info: PDFString.of('sRGB IEC61966-2.1'),
+      DestOutputProfile: context.register(profile),
+    });
+    catalog.set(PDFName.of('OutputIntents'), context.obj([context.register(intent)]) as PDFArray);
+  }
+  const id = PDFHexString.of(Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'));
+  context.trailerInfo.ID = context.obj([id, id]);
+}
+
 export interface PdfMetadata {
   title?: string;
   author?: string;
@@ -161,9 +234,12 @@ export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, me
   if (metadata.author) pdf.setAuthor(metadata.author);
   if (metadata.subject) pdf.setSubject(metadata.subject);
   if (metadata.keywords && metadata.keywords.length > 0) pdf.setKeywords(metadata.keywords);
-  if (metadata.created) pdf.setCreationDate(metadata.created);
+  const modified = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const created = metadata.created ?? modified;
+  pdf.setCreationDate(created);
+  pdf.setModificationDate(modified);
   pdf.setProducer(`vanban ${VERSION} (pdf-lib)`);
   pdf.setCreator('vanban');
-  pdf.setModificationDate(new Date());
+  await addPdfA(pdf, metadata, created, modified);
   return pdf.save({ useObjectStreams: false });
 }
