@@ -147,3 +147,32 @@ describe('orderReading, closing blocks', () => {
     expect(orderReading(input).every((b) => b.column === 'full')).toBe(true);
   });
 });
+
+describe('orderReading, tight headers', () => {
+  it('keeps the first header row when a longer left line narrows the gutter', () => {
+    // Measured on a 200 dpi scan: only ~23 px of gutter is blank on every row.
+    const input = [
+      line([...words('UBND HUYỆN CON CUÔNG', 235, 150, 20, 10), ...words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 731, 150, 20, 10)]),
+      line([...words('PHÒNG TÀI CHÍNH - KẾ HOẠCH', 238, 205, 20, 10), ...words('Độc lập - Tự do - Hạnh phúc', 860, 200, 20, 10)]),
+      line([...words('Số: 45/TTr-TCKH', 319, 280, 20, 10), ...words('Con Cuông, ngày 03 tháng 10 năm 2023', 771, 270, 20, 10)]),
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right']);
+    expect(blocks[0]!.lines.map((l) => l.text)).toEqual(['UBND HUYỆN CON CUÔNG', 'PHÒNG TÀI CHÍNH - KẾ HOẠCH', 'Số: 45/TTr-TCKH']);
+  });
+});
+
+describe('isNoiseWord', () => {
+  it('drops unconfident specks but keeps confident punctuation, numbers and words', async () => {
+    const { isNoiseWord } = await import('../src/ocr/extract.js');
+    expect(isNoiseWord('.', 0)).toBe(true);
+    expect(isNoiseWord('^', 30)).toBe(true);
+    expect(isNoiseWord('Ệ', 10)).toBe(true);
+    expect(isNoiseWord('-', 93)).toBe(false);
+    expect(isNoiseWord('./.', 90)).toBe(false);
+    expect(isNoiseWord('5', 10)).toBe(false);
+    expect(isNoiseWord('Sở', 20)).toBe(true);
+    expect(isNoiseWord('Sở', 40)).toBe(false);
+    expect(isNoiseWord('pháp;', 5)).toBe(false);
+  });
+});

@@ -43,6 +43,18 @@ export function mapBox(box: EngineBox, m: Affine, pageWidth: number, pageHeight:
 }
 
 /**
+ * Specks, stamp edges and signature strokes come back as near-zero-confidence
+ * "words" of punctuation or one stray letter. They add characters to the text and,
+ * worse, can sit in the gutter between two columns. Real punctuation and list
+ * dashes are read with high confidence, so only unconfident ones are dropped.
+ */
+export function isNoiseWord(text: string, conf: number): boolean {
+  const hasAlnum = /[\p{L}\p{N}]/u.test(text);
+  if (!hasAlnum) return conf < 60;
+  return conf < 25 && [...text].length <= 2 && !/^\p{N}+$/u.test(text);
+}
+
+/**
  * Flattens blocks → paragraphs → lines, drops empty words, maps every box and
  * baseline to page coordinates. `group` numbers the engine's paragraphs.
  */
@@ -58,7 +70,7 @@ export function extractLines(
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines) {
         const words: OcrWord[] = line.words
-          .filter((w) => w.text.trim() !== '')
+          .filter((w) => w.text.trim() !== '' && !isNoiseWord(w.text.trim(), w.confidence))
           .map((w) => ({ text: w.text.trim(), conf: w.confidence, bbox: mapBox(w.bbox, toPage, pageWidth, pageHeight) }));
         if (words.length === 0) continue;
         const mapped: LayoutLine = {

@@ -154,6 +154,8 @@ interface Region {
   start: number;
   end: number; // exclusive
   gutter: Gap;
+  /** Per row from start: which column takes it whole, or 'both' to split at the gutter. */
+  sides: Array<'left' | 'right' | 'both'>;
 }
 
 function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows: number, tolerance: number): Region | undefined {
@@ -167,10 +169,29 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
     let multiGap = candidates.length > 1 ? 1 : 0;
     let leftOnly = 0;
     let rightOnly = 0;
+    const sides: Region['sides'] = ['both'];
     let end = start + 1;
     for (; end < rows.length; end++) {
       const row = rows[end]!;
       let side = sideOf(row, gutter, tolerance);
+      if (side === 'cross' && wideGaps(row, 0.5 * minGutter).length === 0) {
+        // A one-sided row may reach past the gutter of other rows (a long "Nơi nhận" item
+        // beside a signer block that starts further down): it belongs to a column if it
+        // sits like that column's lines and stays clear of the other column's centre.
+        const e = extentOf(row.words);
+        const leftCentre = (left.x0 + left.x1) / 2;
+        const rightCentre = (right.x0 + right.x1) / 2;
+        if (e.x1 < rightCentre && fitsColumn(e, left, tolerance)) {
+          sides.push('left');
+          leftOnly++;
+          continue;
+        }
+        if (e.x0 > leftCentre && fitsColumn(e, right, tolerance)) {
+          sides.push('right');
+          rightOnly++;
+          continue;
+        }
+      }
       if (side === 'cross') {
         // A row may still share the gutter partly (a longer left line, a wider right one):
         // narrow the gutter if enough of it stays blank, margins included.
@@ -179,7 +200,9 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
         const blank = [...wideGaps(row, 0.5 * minGutter), { x0: -Infinity, x1: first }, { x0: last, x1: Infinity }];
         const shared = blank
           .map((g) => ({ x0: Math.max(g.x0, gutter.x0), x1: Math.min(g.x1, gutter.x1) }))
-          .filter((g) => width(g) >= 0.5 * minGutter)
+          // Each split row shows a wide gap; the blank strip they all share may be much
+          // narrower (a long motto line on the right, a long agency name on the left).
+          .filter((g) => width(g) >= 0.2 * minGutter)
           .sort((a, b) => width(b) - width(a))[0];
         if (!shared) break;
         gutter = shared;
@@ -195,18 +218,20 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
         right = { x0: Math.min(right.x0, r.x0), x1: Math.max(right.x1, r.x1) };
         splitRows++;
         if (wideGaps(row, minGutter).length > 1) multiGap++;
+        sides.push('both');
         continue;
       }
       const e = extentOf(row.words);
       if (!fitsColumn(e, side === 'left' ? left : right, tolerance)) break;
       if (side === 'left') leftOnly++;
       else rightOnly++;
+      sides.push(side);
     }
     // Rows cut into three or more wide cells are a table: read them row by row.
     if (multiGap * 2 > splitRows) continue;
     // A closing block often shares only its first row ("Nơi nhận:" | "TRƯỞNG PHÒNG"); then
     // rows that continue both columns on their own are the evidence.
-    if (splitRows >= minSplitRows || (splitRows >= 1 && leftOnly >= 1 && rightOnly >= 1)) return { start, end, gutter };
+    if (splitRows >= minSplitRows || (splitRows >= 1 && leftOnly >= 1 && rightOnly >= 1)) return { start, end, gutter, sides };
   }
   return undefined;
 }
@@ -272,7 +297,8 @@ export function orderReading(lines: LayoutLine[], options: LayoutOptions = {}): 
       const right: OcrLine[] = [];
       for (let r = region.start; r < region.end; r++) {
         const row = rows[r]!;
-        const s = splitWords(row, region.gutter);
+        const side = region.sides[r - region.start] ?? 'both';
+        const s = side === 'both' ? splitWords(row, region.gutter) : side === 'left' ? { left: row.words, right: [] } : { left: [], right: row.words };
         if (s.left.length) left.push(makeLine(s.left, row.pieces));
         if (s.right.length) right.push(makeLine(s.right, row.pieces));
       }
