@@ -83,6 +83,15 @@ describe('restore: what must not change', () => {
     expect(result.tokens.every((t) => !t.changed)).toBe(true);
   });
 
+  it('fixes tone slips the model does not know inside otherwise correct text', () => {
+    const truth = fixture('004.truth.txt');
+    const slipped = truth
+      .replace('Tháng hành động vì trẻ em năm 2024', 'Tháng hảnh động vì trẽ em năm 2024')
+      .replace('phát triển đất nước', 'phát triễn đất nuớc');
+    expect(slipped).not.toBe(truth);
+    expect(restore(slipped).text).toBe(truth);
+  });
+
   it('mode "off" returns the input and "repair" still repairs', () => {
     expect(restore('Thang hanh dong', { mode: 'off' }).text).toBe('Thang hanh dong');
     expect(restore('Thang hanh dong vi tre em', { mode: 'repair' }).text).toBe('Tháng hành động vì trẻ em');

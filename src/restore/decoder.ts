@@ -299,9 +299,12 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       const n1 = k + 1 < slots.length ? idOf(k + 1) : -1;
       const fb = fwdBest[k] as Float64Array;
       const fw = fwdPrev[k] as Int32Array;
+      // A candidate already 4 (log10) behind on the left cannot matter: skip its LM call.
+      let leftBest = -Infinity;
+      for (let i = 0; i < cands.length; i++) leftBest = Math.max(leftBest, fb[i] as number);
       const scores = cands.map((c, i) => {
         const s = fb[i] as number;
-        return n1 >= 0 && s > -Infinity ? s + lp(fw[i] as number, c.id, n1) : s;
+        return n1 >= 0 && s > leftBest - 4 ? s + lp(fw[i] as number, c.id, n1) : s;
       });
       const top = Math.max(...scores);
       let z = 0;
