@@ -129,7 +129,16 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
   }
 
   if (recipients.length || recipientsSrc) {
-    const list = recipients.map((r) => squash(r.text.replace(/^\s*[-–+•·∙]\s*/, '')).replace(/[;,.]+$/, '').trim()).filter(Boolean);
+    const list = recipients
+      .map((r) =>
+        squash(r.text.replace(/^\s*[-–+•·∙]\s*/, ''))
+          // Specks read after the entry's own punctuation: "Sở; -", "Lưu: VT, VP. s".
+          .replace(/([;,.])\s+\S$/u, '$1')
+          .replace(/\s+[-–~|]$/, '')
+          .replace(/[;,.]+$/, '')
+          .trim(),
+      )
+      .filter(Boolean);
     const src = recipientsSrc ?? recipients[0]!.src;
     result.recipients = at(src, list, 0.9);
   }

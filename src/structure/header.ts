@@ -185,7 +185,6 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
         break;
       }
     }
-    const folded = fold(text);
     // Body reached without a type line (letters): stop before it.
     if (
       (seenNumber || seenRight) &&
@@ -247,7 +246,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       agencyLines.push({ text: leftText, src });
       continue;
     }
-    if (seenNumber && seenRight && folded.length > 0 && i > 0) {
+    if (seenNumber && seenRight && i > 0) {
       // Something else after the header fields: body text of a letter.
       if (leftText.length > 60 || upperShare(leftText) < 0.5) break;
     }

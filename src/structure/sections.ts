@@ -22,7 +22,8 @@ const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
 
 /** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
 export function matchMarker(line: string): Marker | null {
-  const t = line.trim();
+  // A speck in the margin read as "-" or "." glued to the number ("-2. Phòng …") is not a bullet.
+  const t = line.trim().replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
@@ -89,12 +90,21 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   // Length of a full printed line: a wrapped line is about this long, a heading is shorter.
   const lengths = lines.map((l) => l.text.trim().length).filter((n) => n > 0).sort((a, b) => a - b);
   const fullWidth = lengths.length ? lengths[Math.floor(lengths.length * 0.9)]! : 0;
+  // The paragraph a blank line closed: OCR splits one paragraph into blocks, and a
+  // next block that starts in lowercase mid-sentence continues it.
+  let closed: Paragraph | null = null;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
+      if (cur) closed = cur;
       cur = null;
       continue;
     }
+    const reopen = closed as Paragraph | null;
+    if (cur === null && reopen !== null && /^\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
+      cur = reopen;
+    }
+    closed = null;
     const marker = matchMarker(t);
     const bullet = !marker && isBullet(t);
     // ";" ends list items and bases, which start with their own marker; after it a capital is a proper noun of the same sentence.
@@ -111,10 +121,11 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
     // Every basis or motive of the preamble starts its own paragraph.
-    const basisStart = !marker && (isBasisStart(t) || (/^\p{Lu}/u.test(t) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(t.slice(0, 16)))));
+    const lead = t.replace(/^[^\p{L}\d"“(]+/u, '');
+    const basisStart = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart;
     if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading))) {
-      cur = { text: squash(marker ? marker.rest : t), src, marker, lines: 1 };
+      cur = { text: squash(marker ? marker.rest : basisStart ? lead : t), src, marker, lines: 1 };
       out.push(cur);
     } else {
       cur.lines++;
