@@ -3,7 +3,7 @@
  * of all marks (đ → d) and restored by a beam search over formsOfBase() candidates,
  * scored only by the LM. Prints syllable accuracy per domain. Needs ../shared/corpus.
  *
- *   npx tsx scripts/eval-lm.ts [model.bin] [--lines 400] [--beam 8]
+ *   npx tsx scripts/eval-lm.ts [model.bin] [--lines 400] [--beam 8] [--context 3] [--file congbao] [--errors 30]
  */
 import { corpusFiles, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
 import { loadModel, type LanguageModel } from '../src/restore/lm.js';
@@ -19,6 +19,12 @@ const path = args[0] && !args[0].startsWith('--') ? args[0] : undefined;
 const LINES = Number(opt('lines', '400'));
 const BEAM = Number(opt('beam', '8'));
 const model = loadModel(path);
+/** Context words the decoder keeps (default: order - 1). */
+const CONTEXT = Number(opt('context', String(model.order - 1)));
+/** Only corpus files whose name contains this. */
+const FILE = opt('file', '');
+/** Print this many confusions (truth → chosen) per domain, most frequent first. */
+const SHOW = Number(opt('errors', '0'));
 
 interface Hyp {
   ctx: number[];
@@ -34,7 +40,7 @@ function decode(m: LanguageModel, slots: number[][]): number[] {
     for (const h of beam) {
       for (const c of cands) {
         const score = h.score + m.logProb(h.ctx, c);
-        const ctx = [...h.ctx, c].slice(-(m.order - 1));
+        const ctx = [...h.ctx, c].slice(-CONTEXT);
         const key = ctx.join(',');
         const old = next.get(key);
         if (old === undefined || old.score < score) next.set(key, { ctx, score, out: [...h.out, c] });
@@ -47,11 +53,13 @@ function decode(m: LanguageModel, slots: number[][]): number[] {
 
 for (const domain of ['admin', 'general'] as CorpusDomain[]) {
   const lines: string[] = [];
-  for (const f of corpusFiles(domain)) for (const l of splitLines(f, 'heldout')) lines.push(l);
+  for (const f of corpusFiles(domain)) if (f.name.includes(FILE)) for (const l of splitLines(f, 'heldout')) lines.push(l);
+  if (lines.length === 0) continue;
   const step = Math.max(1, Math.floor(lines.length / LINES));
   let words = 0;
   let right = 0;
   let stripRight = 0;
+  const confusions = new Map<string, number>();
   const t0 = performance.now();
   for (let li = 0; li < lines.length; li += step) {
     const { symbols } = lmSymbolsAligned(tokenize(lines[li]!));
@@ -65,6 +73,10 @@ for (const domain of ['admin', 'general'] as CorpusDomain[]) {
         if (truth[i] === model.unk || model.symbol(truth[i]!).startsWith('<')) return;
         words++;
         if (id === truth[i]) right++;
+        else {
+          const k = `${model.symbol(truth[i]!)} → ${model.symbol(id)}`;
+          confusions.set(k, (confusions.get(k) ?? 0) + 1);
+        }
         if (model.symbol(truth[i]!) === baseForm(model.symbol(truth[i]!))) stripRight++;
       });
       slots = [];
@@ -90,4 +102,8 @@ for (const domain of ['admin', 'general'] as CorpusDomain[]) {
     `${domain}: ${words} words, LM-only restoration accuracy ${((100 * right) / words).toFixed(2)}% ` +
       `(stripped text as is: ${((100 * stripRight) / words).toFixed(2)}%), ${(ms / 1000).toFixed(1)} s`,
   );
+  if (SHOW > 0) {
+    const top = [...confusions].sort((a, b) => b[1] - a[1]).slice(0, SHOW);
+    console.log(top.map(([k, n]) => `  ${n}× ${k}`).join('\n'));
+  }
 }
