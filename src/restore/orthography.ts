@@ -180,10 +180,17 @@ export function isValidParts(s: Syllable): boolean {
   return true;
 }
 
+/**
+ * Syllables of established place names written outside the rules (Đắk Lắk, Bắc Kạn,
+ * Kon Tum, Kông Chro): common in administrative text, so treated as valid.
+ */
+const NAME_SYLLABLES = new Set(['đắk', 'lắk', 'đăk', 'lăk', 'kạn', 'kon', 'kông']);
+
 /** Orthographically valid Vietnamese syllable (stop codas only with sắc/nặng, k/gh/ngh before front vowels…). */
 export function isValidSyllable(word: string): boolean {
   const s = parseSyllable(word);
-  return s !== null && isValidParts(s);
+  if (s !== null && isValidParts(s)) return true;
+  return NAME_SYLLABLES.has(normalizeKey(word));
 }
 
 /** All marks off, đ→d, case kept: "Độc" → "Doc". */
@@ -191,8 +198,8 @@ export function baseForm(word: string): string {
   return word
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+    .replace(/[đð]/g, 'd')
+    .replace(/[ĐÐ]/g, 'D')
     .normalize('NFC');
 }
 
@@ -244,11 +251,15 @@ export function setToneStyle(word: string, style: ToneStyle): string {
 
 const keyCache = new Map<string, string>();
 
-/** The LM key of a word: lowercase NFC, tone in the canonical ('old') place; non-syllables just lowercase NFC. */
+/**
+ * The LM key of a word: lowercase NFC, tone in the canonical ('old') place, the
+ * look-alike eth (ð, from legacy-encoding conversions) read as đ; non-syllables
+ * just lowercase NFC.
+ */
 export function normalizeKey(word: string): string {
   const hit = keyCache.get(word);
   if (hit !== undefined) return hit;
-  const lower = word.normalize('NFC').toLowerCase();
+  const lower = word.normalize('NFC').toLowerCase().replace(/ð/g, 'đ');
   let key = lower;
   if (detectToneStyle(lower) === 'new') {
     const s = parseSyllable(lower);
