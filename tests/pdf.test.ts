@@ -346,6 +346,23 @@ describe('rendered pages', () => {
     expect(p!.pageSizePt).toEqual({ width: 300, height: 200 });
   });
 
+  it('renders a page tiled from image strips at the strips\' resolution', async () => {
+    const g = card();
+    const doc = await PDFDocument.create();
+    const [pw, ph] = [(W * 72) / 200, (H * 72) / 200]; // 200 dpi
+    const page = doc.addPage([pw, ph]);
+    for (const [i, rows] of [[0, H / 2], [H / 2, H]].entries()) {
+      const strip = await sharp(g.subarray(rows[0]! * W, rows[1]! * W), { raw: { width: W, height: H / 2, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
+      const img = await doc.embedJpg(strip);
+      page.drawImage(img, { x: 0, y: i === 0 ? ph / 2 : 0, width: pw, height: ph / 2 });
+    }
+    const file = await save('strips.pdf', await doc.save());
+    expect(await renderReason(file, 1)).toBe('several images');
+    const [p] = await all(file);
+    expect([p!.origin, p!.dpi, p!.width, p!.height]).toEqual(['rendered', 200, W, H]);
+    expect(await layout(p!.data)).toEqual(await layout(await sharp(g, { raw: { width: W, height: H, channels: 1 } }).png().toBuffer()));
+  });
+
   it('keeps searchable PDFs (image + invisible text, Tr 3) on the direct path', async () => {
     const doc = await PDFDocument.create();
     const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg().toBuffer();

@@ -7,7 +7,7 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { PDFArray, PDFBool, PDFDict, PDFName, PDFNumber, PDFRawStream, type PDFPage } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
-import { contentBytes, scanContent } from './content.js';
+import { contentBytes, scanContent, type PaintEvent } from './content.js';
 import { isIdentity, placeImage, sharpOps, uprightSize, type Orientation, type PageFrame, type Placement } from './placement.js';
 import { colorModel, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
 import { StreamError, decodeStream, dictNumber } from './streams.js';
@@ -67,7 +67,6 @@ export interface RenderAdvice {
   /** Native resolution of a lone page-filling image we could not decode ourselves (JBIG2, JPX…): render at it to avoid resampling. */
   dpi?: number;
 }
-type RenderReason = string;
 
 interface Candidate {
   stream: PDFRawStream;
@@ -75,24 +74,47 @@ interface Candidate {
 }
 
 /** Finds the page's single full-page image, or says why the page must be rendered. */
-export function findPageImage(page: PDFPage, frame: PageFrame): Candidate | RenderReason {
+/**
+ * For a page made only of images (tiled strips, MRC layers: a JPEG background
+ * under a JBIG2/CCITT text mask), the resolution to render at: the finest
+ * image that covers a real share of the page, clamped to what OCR can use.
+ */
+function imagesOnlyDpi(events: PaintEvent[], frame: PageFrame): number | undefined {
+  if (events.some((e) => e.type === 'text' || e.type === 'paint')) return undefined;
+  let best = 0;
+  for (const e of events) {
+    if (e.type !== 'image') continue;
+    const placement = placeImage(e.ctm, frame);
+    if (!placement || placement.coverage < 0.05) continue;
+    best = Math.max(best, nativeDpi(e.stream.dict, placement, 150, 400) ?? 0);
+  }
+  return best > 0 ? best : undefined;
+}
+
+export function findPageImage(page: PDFPage, frame: PageFrame): Candidate | RenderAdvice {
   const context = page.doc.context;
   const bytes = contentBytes(context, page.node.Contents());
   const events = scanContent(context, bytes, page.node.Resources());
   const imageIndexes = events.flatMap((e, i) => (e.type === 'image' || e.type === 'inline-image' ? [i] : []));
-  if (imageIndexes.length === 0) return 'no image';
-  if (imageIndexes.length > 1) return 'several images';
+  if (imageIndexes.length === 0) return { reason: 'no image' };
+  if (imageIndexes.length > 1) {
+    const dpi = imagesOnlyDpi(events, frame);
+    return dpi ? { reason: 'several images', dpi } : { reason: 'several images' };
+  }
   const at = imageIndexes[0]!;
   const event = events[at]!;
-  if (event.type !== 'image') return 'inline image';
-  if (events.some((e) => e.type === 'text')) return 'visible text';
-  if (events.some((e, i) => e.type === 'paint' && i > at)) return 'vector drawing over the image';
+  if (event.type !== 'image') return { reason: 'inline image' };
+  if (events.some((e) => e.type === 'text')) return { reason: 'visible text' };
+  if (events.some((e, i) => e.type === 'paint' && i > at)) return { reason: 'vector drawing over the image' };
   const placement = placeImage(event.ctm, frame);
-  if (!placement) return 'image drawn at a non-right angle';
-  if (placement.coverage < MIN_COVERAGE) return `image covers ${(placement.coverage * 100).toFixed(0)}% of the page`;
-  if (events.some((e, i) => e.type === 'paint' && i < at) && placement.coverage < 0.98) return 'vector drawing around the image';
+  if (!placement) return { reason: 'image drawn at a non-right angle' };
+  if (placement.coverage < MIN_COVERAGE) return { reason: `image covers ${(placement.coverage * 100).toFixed(0)}% of the page` };
+  if (events.some((e, i) => e.type === 'paint' && i < at) && placement.coverage < 0.98) return { reason: 'vector drawing around the image' };
   const dict = event.stream.dict;
-  if (dict.has(PDFName.of('SMask')) || dict.has(PDFName.of('Mask'))) return 'masked image';
+  if (dict.has(PDFName.of('SMask')) || dict.has(PDFName.of('Mask'))) {
+    const dpi = nativeDpi(dict, placement);
+    return dpi ? { reason: 'masked image', dpi } : { reason: 'masked image' };
+  }
   return { stream: event.stream, placement };
 }
 
@@ -340,12 +362,12 @@ async function fillPage(img: Extracted, p: Placement, dpiX: number, dpiY: number
 }
 
 /** Native dpi of an image as placed, for rendering it without resampling (clamped to sane values). */
-function nativeDpi(dict: PDFDict, placement: Placement): number | undefined {
+function nativeDpi(dict: PDFDict, placement: Placement, min = 150, max = 600): number | undefined {
   const w = dictNumber(dict, 'Width', 0);
   const h = dictNumber(dict, 'Height', 0);
   const swap = placement.orientation.swap;
   const dpi = (dpiOf(swap ? h : w, placement.widthPt) + dpiOf(swap ? w : h, placement.heightPt)) / 2;
-  return Number.isFinite(dpi) && dpi > 0 ? Math.round(Math.min(600, Math.max(150, dpi))) : undefined;
+  return Number.isFinite(dpi) && dpi > 0 ? Math.round(Math.min(max, Math.max(min, dpi))) : undefined;
 }
 
 /**
@@ -354,14 +376,14 @@ function nativeDpi(dict: PDFDict, placement: Placement): number | undefined {
  */
 export async function extractPageImage(page: PDFPage, pageNumber: number, file: string): Promise<PageImage | RenderAdvice> {
   const frame = pageFrame(page);
-  let found: Candidate | RenderReason;
+  let found: Candidate | RenderAdvice;
   try {
     found = findPageImage(page, frame);
   } catch (error) {
     if (error instanceof StreamError && error.kind === 'unsupported') return { reason: error.message };
     throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${(error as Error).message})`, { file, cause: error });
   }
-  if (typeof found === 'string') return { reason: found };
+  if ('reason' in found) return found;
   const { stream, placement } = found;
   const dict = stream.dict;
   const w = dictNumber(dict, 'Width', 0);
