@@ -13,8 +13,23 @@ function medianOf(hist: Uint32Array, lo: number, hi: number): number {
 }
 
 /**
- * Linear stretch from the median ink level (→ 0) to the median paper level
- * (→ 255), splitting ink and paper by Otsu. Faint, low-contrast scans gain the
+ * Lookup table of the linear stretch from the median ink level (→ 0) to the
+ * median paper level (→ 255), splitting ink and paper by Otsu; undefined when
+ * the histogram has no clear ink/paper split.
+ */
+export function contrastLut(hist: Uint32Array): { lut: Uint8Array; black: number; white: number } | undefined {
+  const t = otsuThreshold(hist);
+  const black = medianOf(hist, 0, t);
+  const white = medianOf(hist, t + 1, 255);
+  if (white - black < 24) return undefined;
+  const lut = new Uint8Array(256);
+  const span = white - black;
+  for (let i = 0; i < 256; i++) lut[i] = Math.max(0, Math.min(255, Math.round(((i - black) * 255) / span)));
+  return { lut, black, white };
+}
+
+/**
+ * Contrast normalization (see contrastLut). Faint, low-contrast scans gain the
  * most; already-crisp pages barely change. Returns the input unchanged when
  * the page has no clear ink/paper split.
  */
@@ -22,14 +37,10 @@ export function normalizeContrast(img: GrayImage): { image: GrayImage; black: nu
   // Every 3rd pixel is plenty for a page histogram.
   const hist = new Uint32Array(256);
   for (let i = 0; i < img.data.length; i += 3) hist[img.data[i]!]!++;
-  const t = otsuThreshold(hist);
-  const black = medianOf(hist, 0, t);
-  const white = medianOf(hist, t + 1, 255);
-  if (white - black < 24) return { image: img, black, white };
-  const lut = new Uint8Array(256);
-  const span = white - black;
-  for (let i = 0; i < 256; i++) lut[i] = Math.max(0, Math.min(255, Math.round(((i - black) * 255) / span)));
+  const c = contrastLut(hist);
+  if (!c) return { image: img, black: 0, white: 255 };
+  const { lut } = c;
   const out = new Uint8Array(img.data.length);
   for (let i = 0; i < out.length; i++) out[i] = lut[img.data[i]!]!;
-  return { image: { data: out, width: img.width, height: img.height }, black, white };
+  return { image: { data: out, width: img.width, height: img.height }, black: c.black, white: c.white };
 }

@@ -4,6 +4,7 @@
  * then divide. Removes shading, yellowed paper, show-through gradients and
  * scanner-lid shadows, which otherwise fool global thresholds.
  */
+import { contrastLut } from './contrast.js';
 import type { GrayImage } from './gray.js';
 
 export interface FlattenOptions {
@@ -108,6 +109,18 @@ export function estimateBackground(img: GrayImage, options: FlattenOptions = {})
 
 /** Divides the image by its estimated background, so paper becomes ~255 everywhere. */
 export function flattenBackground(img: GrayImage, options: FlattenOptions = {}): GrayImage {
+  return flatten(img, options, false).image;
+}
+
+/**
+ * flattenBackground followed by normalizeContrast in one pass over the pixels:
+ * the contrast table comes from a sparse sample of flattened rows.
+ */
+export function flattenAndNormalize(img: GrayImage, options: FlattenOptions = {}): { image: GrayImage; normalized: boolean } {
+  return flatten(img, options, true);
+}
+
+function flatten(img: GrayImage, options: FlattenOptions, normalize: boolean): { image: GrayImage; normalized: boolean } {
   const est = estimateBackground(img, options);
   const { width: bw, height: bh, factor: f } = est;
   // Interpolate 255/background (smooth, so this equals dividing by the interpolated background to well under a grey level) and multiply.
@@ -124,22 +137,46 @@ export function flattenBackground(img: GrayImage, options: FlattenOptions = {}):
     xf[x] = bw > 1 ? u - i : 0;
   }
   const brow = new Float32Array(bw);
-  for (let y = 0; y < h; y++) {
+  const rowGain = (y: number): void => {
     const v = Math.min(Math.max((y + 0.5) / f - 0.5, 0), bh - 1);
     const j = Math.min(Math.floor(v), bh - 2 < 0 ? 0 : bh - 2);
     const fy = bh > 1 ? v - j : 0;
     const r0 = j * bw;
     const r1 = bh > 1 ? r0 + bw : r0;
-    // Background of this row at low resolution; then per pixel only a horizontal lerp.
     for (let i = 0; i < bw; i++) brow[i] = bg[r0 + i]! + (bg[r1 + i]! - bg[r0 + i]!) * fy;
+  };
+  // Identity table unless normalizing; then one from every 4th flattened row.
+  let lut: Uint8Array = new Uint8Array(256).map((_, i) => i);
+  let normalized = false;
+  if (normalize) {
+    const hist = new Uint32Array(256);
+    for (let y = 0; y < h; y += 4) {
+      rowGain(y);
+      const o = y * w;
+      for (let x = 0; x < w; x += 2) {
+        const i = xi[x]!;
+        const t = brow[i]!;
+        const val = data[o + x]! * (t + ((bw > 1 ? brow[i + 1]! : t) - t) * xf[x]!);
+        hist[val >= 255 ? 255 : (val + 0.5) | 0]!++;
+      }
+    }
+    const c = contrastLut(hist);
+    if (c) {
+      lut = c.lut;
+      normalized = true;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    // Background of this row at low resolution; then per pixel only a horizontal lerp.
+    rowGain(y);
     const o = y * w;
     for (let x = 0; x < w; x++) {
       const i = xi[x]!;
       const t = brow[i]!;
       const gain = t + ((bw > 1 ? brow[i + 1]! : t) - t) * xf[x]!;
       const val = data[o + x]! * gain;
-      out[o + x] = val >= 255 ? 255 : (val + 0.5) | 0;
+      out[o + x] = lut[val >= 255 ? 255 : (val + 0.5) | 0]!;
     }
   }
-  return { data: out, width: w, height: h };
+  return { image: { data: out, width: w, height: h }, normalized };
 }

@@ -8,7 +8,7 @@ import { VanbanError } from '../errors.js';
 import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from './affine.js';
 import { binarizeOtsu, binarizeSauvola } from './binarize.js';
 import { normalizeContrast } from './contrast.js';
-import { flattenBackground } from './flatten.js';
+import { flattenAndNormalize, flattenBackground } from './flatten.js';
 import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotateRight } from './gray.js';
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
@@ -101,18 +101,21 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     dpi = targetDpi;
   }
 
-  if (options.flatten !== false) {
+  if (options.flatten !== false && options.normalize !== false) {
+    const r = flattenAndNormalize(img, { dpi });
+    img = r.image;
+    steps.push('flatten');
+    if (r.normalized) steps.push('normalize');
+  } else if (options.flatten !== false) {
     img = flattenBackground(img, { dpi });
     steps.push('flatten');
-  }
-  if (options.normalize !== false) {
+  } else if (options.normalize !== false) {
     const n = normalizeContrast(img);
     if (n.image !== img) {
       img = n.image;
       steps.push('normalize');
     }
   }
-
   if (options.denoise === true || ((options.denoise ?? 'auto') === 'auto' && speckleRatio(img) > SPECKLE_THRESHOLD)) {
     img = await median3(img);
     steps.push('denoise');
@@ -132,7 +135,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       skew = m.contrast < MIN_CONTRAST ? 0 : m.angle;
     }
     if (Math.abs(skew) > maxSkew) skew = 0;
-    skew = Math.round(skew * 1000) / 1000;
+    skew = Math.round(skew * 1000) / 1000 + 0; // + 0: no −0 in the output
   }
   if (rotation !== 0) {
     const q = (rotation / 90) as 1 | 2 | 3;

@@ -27,22 +27,54 @@ export function rotateGray(img: GrayImage, angleDeg: number): Rotated {
   // Forward: X = cX + cos·(x−cx) − sin·(y−cy);  Y = cY + sin·(x−cx) + cos·(y−cy).
   const forward: Affine = [cos, sin, -sin, cos, cX - cos * cx + sin * cy, cY - sin * cx - cos * cy];
   const out = new Uint8Array(W * H);
-  out.fill(255);
+  // Bilinear sample at (x, y); neighbours outside the image count as white paper.
+  const sampleEdge = (x: number, y: number): number => {
+    if (x <= -1 || y <= -1 || x >= w || y >= h) return 255;
+    const x0 = Math.floor(x);
+    const y0 = Math.floor(y);
+    const fx = x - x0;
+    const fy = y - y0;
+    const i = y0 * w + x0;
+    const p00 = x0 >= 0 && y0 >= 0 ? data[i]! : 255;
+    const p10 = x0 + 1 < w && y0 >= 0 ? data[i + 1]! : 255;
+    const p01 = x0 >= 0 && y0 + 1 < h ? data[i + w]! : 255;
+    const p11 = x0 + 1 < w && y0 + 1 < h ? data[i + w + 1]! : 255;
+    const top = p00 + (p10 - p00) * fx;
+    const bot = p01 + (p11 - p01) * fx;
+    return (top + (bot - top) * fy + 0.5) | 0;
+  };
   for (let Y = 0; Y < H; Y++) {
     const dy = Y - cY;
-    // Inverse: x = cx + cos·dX + sin·dY;  y = cy − sin·dX + cos·dY.
-    let x = cx - cos * cX + sin * dy;
-    let y = cy + sin * cX + cos * dy;
+    // Inverse: x = cx + cos·dX + sin·dY;  y = cy − sin·dX + cos·dY, stepping X by one.
+    const xStart = cx - cos * cX + sin * dy;
+    const yStart = cy + sin * cX + cos * dy;
+    // X range whose four neighbours are all inside: 0 ≤ x ≤ w−2 and 0 ≤ y ≤ h−2.
+    let lo = 0;
+    let hi = W - 1;
+    const clip = (start: number, step: number, min: number, max: number): void => {
+      if (Math.abs(step) < 1e-12) {
+        if (start < min || start > max) hi = -1;
+        return;
+      }
+      const a = (min - start) / step;
+      const b = (max - start) / step;
+      lo = Math.max(lo, Math.ceil(Math.min(a, b) + 1e-9));
+      hi = Math.min(hi, Math.floor(Math.max(a, b) - 1e-9));
+    };
+    clip(xStart, cos, 0, w - 2);
+    clip(yStart, -sin, 0, h - 2);
     const o = Y * W;
-    for (let X = 0; X < W; X++, x += cos, y -= sin) {
-      if (x <= -1 || y <= -1 || x >= w || y >= h) continue;
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const fx = x - x0;
-      const fy = y - y0;
-      const i = y0 * w + x0;
-      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
-        // Interior fast path.
+    const edgeEnd = hi >= lo ? lo : W;
+    for (let X = 0; X < edgeEnd; X++) out[o + X] = sampleEdge(xStart + X * cos, yStart - X * sin);
+    if (hi >= lo) {
+      let x = xStart + lo * cos;
+      let y = yStart - lo * sin;
+      for (let X = lo; X <= hi; X++, x += cos, y -= sin) {
+        const x0 = x | 0;
+        const y0 = y | 0;
+        const fx = x - x0;
+        const fy = y - y0;
+        const i = y0 * w + x0;
         const p00 = data[i]!;
         const p10 = data[i + 1]!;
         const p01 = data[i + w]!;
@@ -50,19 +82,8 @@ export function rotateGray(img: GrayImage, angleDeg: number): Rotated {
         const top = p00 + (p10 - p00) * fx;
         const bot = p01 + (p11 - p01) * fx;
         out[o + X] = (top + (bot - top) * fy + 0.5) | 0;
-        continue;
       }
-      const inX0 = x0 >= 0;
-      const inX1 = x0 + 1 < w;
-      const inY0 = y0 >= 0;
-      const inY1 = y0 + 1 < h;
-      const p00 = inX0 && inY0 ? data[i]! : 255;
-      const p10 = inX1 && inY0 ? data[i + 1]! : 255;
-      const p01 = inX0 && inY1 ? data[i + w]! : 255;
-      const p11 = inX1 && inY1 ? data[i + w + 1]! : 255;
-      const top = p00 + (p10 - p00) * fx;
-      const bot = p01 + (p11 - p01) * fx;
-      out[o + X] = (top + (bot - top) * fy + 0.5) | 0;
+      for (let X = hi + 1; X < W; X++) out[o + X] = sampleEdge(xStart + X * cos, yStart - X * sin);
     }
   }
   return { image: { data: out, width: W, height: H }, forward };
