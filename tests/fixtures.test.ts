@@ -12,7 +12,7 @@ import { documentByName } from '../scripts/fixtures/documents.js';
 import { inspectPdf } from '../scripts/fixtures/inspect.js';
 import { layoutDocument, pageText } from '../scripts/fixtures/layout.js';
 import type { ManifestEntry } from '../scripts/fixtures/manifest.js';
-import { truthOf, type Truth, type TruthSection } from '../scripts/fixtures/truth.js';
+import { truthOf, type LayoutTruthPage, type Truth, type TruthSection } from '../scripts/fixtures/truth.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as ManifestEntry[];
@@ -89,6 +89,39 @@ describe.each(good.map((e) => [e.path, e] as const))('%s', (_p, e) => {
       }
     };
     walkSections(truth.sections, 1);
+  });
+
+  it('layout.json lines are the GT lines, with boxes on the page (and on ink, for clean scans)', async () => {
+    const lay = JSON.parse(readFileSync(path.join(root, e.layout!), 'utf8')) as { pages: LayoutTruthPage[] };
+    const gtPages = gt.split('\f');
+    expect(lay.pages).toHaveLength(e.pages);
+    for (const [i, p] of lay.pages.entries()) {
+      expect(p.lines.map((l) => l.text).join('\n') + '\n').toBe(gtPages[i]);
+      expect(p.skew).toBe(e.skew[i]);
+      for (const l of p.lines) {
+        const [x0, y0, x1, y1] = l.bbox;
+        expect(x0 >= 0 && y0 >= 0 && x1 <= p.width && y1 <= p.height && x0 < x1 && y0 < y1, `${l.text} ${l.bbox}`).toBe(true);
+        expect(l.column).toBe(l.role.endsWith('-left') ? 'left' : l.role.endsWith('-right') ? 'right' : 'full');
+      }
+    }
+    if (e.level !== 'clean') return;
+    const pages = await inspectPdf(readFileSync(path.join(root, e.path)));
+    for (const [i, p] of lay.pages.entries()) {
+      const { data, info } = await sharp(pages[i]!.images[0]!.bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([p.width, p.height]);
+      for (const l of p.lines) {
+        // Ink reaches within 3 px of every edge: the box is tight, not just overlapping the text.
+        const [x0, y0, x1, y1] = l.bbox;
+        const dark = (x: number, y: number): boolean => data[y * info.width + x]! < 128;
+        const band = (xa: number, xb: number, ya: number, yb: number): boolean => {
+          for (let y = Math.max(ya, y0); y < Math.min(yb, y1); y++) for (let x = Math.max(xa, x0); x < Math.min(xb, x1); x++) if (dark(x, y)) return true;
+          return false;
+        };
+        const rowHas = (y: number): boolean => (y === y0 ? band(x0, x1, y0, y0 + 3) : band(x0, x1, y1 - 3, y1));
+        const colHas = (x: number): boolean => (x === x0 ? band(x0, x0 + 3, y0, y1) : band(x1 - 3, x1, y0, y1));
+        expect([rowHas(y0), rowHas(y1 - 1), colHas(x0), colHas(x1 - 1)], l.text).toEqual([true, true, true, true]);
+      }
+    }
   });
 
   it('input is built as the manifest says', async () => {
