@@ -176,18 +176,24 @@ export function decodeTokens(
 
 function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderParams, out: Decision[]): void {
   const unk = model.unk;
-  const ctx = [model.bos, model.bos];
+  // Hypotheses recombine on the last two words (trigram state); a 4-gram model
+  // still sees a third word of context, taken from each hypothesis's own history.
+  const four = model.order >= 4;
+  const ctx = four ? [model.bos, model.bos, model.bos] : [model.bos, model.bos];
+  const o = four ? 1 : 0;
+  const lp3 = [model.bos, model.bos];
   const lp = (h2: number, h1: number, w: number): number => {
     if (w === unk) return params.unkLogProb;
-    ctx[0] = h2;
-    ctx[1] = h1;
-    return model.logProb(ctx, w);
+    lp3[0] = h2;
+    lp3[1] = h1;
+    return model.logProb(lp3, w);
   };
   // Column k: for each kept hypothesis, its candidate index and back pointer.
   const colCand: Int32Array[] = [];
   const colBack: Int32Array[] = [];
   const fwdBest: Float64Array[] = [];
   const fwdPrev: Int32Array[] = [];
+  let pH3 = Int32Array.of(model.bos);
   let pH2 = Int32Array.of(model.bos);
   let pH1 = Int32Array.of(model.bos);
   let pScore = Float64Array.of(0);
@@ -214,8 +220,9 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     for (let p = 0; p < np; p++) {
       const base = pScore[p] as number;
       const g = groupOf[p] as number;
-      ctx[0] = pH2[p] as number;
-      ctx[1] = pH1[p] as number;
+      if (four) ctx[0] = pH3[p] as number;
+      ctx[o] = pH2[p] as number;
+      ctx[o + 1] = pH1[p] as number;
       for (let c = 0; c < nc; c++) {
         const cand = cands[c] as Candidate;
         const s = base + (cand.id === unk ? params.unkLogProb : model.logProb(ctx, cand.id)) + params.channelWeight * cand.channel;
@@ -253,6 +260,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       kept = kept.slice(0, params.beam);
     }
     const n = kept.length;
+    const h3 = new Int32Array(n);
     const h2 = new Int32Array(n);
     const h1 = new Int32Array(n);
     const sc = new Float64Array(n);
@@ -261,6 +269,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     for (let k = 0; k < n; k++) {
       const i = kept[k] as number;
       const c = Math.floor(i / ng);
+      h3[k] = pH2[back[i] as number] as number;
       h2[k] = gIds[i % ng] as number;
       h1[k] = (cands[c] as Candidate).id;
       sc[k] = score[i] as number;
@@ -269,6 +278,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     }
     colCand.push(cc);
     colBack.push(bk);
+    pH3 = h3;
     pH2 = h2;
     pH1 = h1;
     pScore = sc;
