@@ -232,3 +232,68 @@ describe('accents are put back on known header words of unaccented OCR', () => {
     expect(doc.type).toBe('KẾ HOẠCH');
   });
 });
+
+describe('other reading orders and layouts', () => {
+  it('right header column read first (motto, slogan, date, then agency and number)', () => {
+    const doc = extract(
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 05 tháng 3 năm 2024\nBỘ Y TẾ\nSố: 125/KH-BYT\n\nKẾ HOẠCH\nTriển khai tiêm chủng mở rộng năm 2024\n\nI. MỤC TIÊU\nBảo đảm tiêm đủ các mũi.\nII. GIẢI PHÁP\n1. Cung ứng vắc xin kịp thời.\n',
+    );
+    expect([doc.agency, doc.number, doc.symbol, doc.place, doc.date, doc.type, doc.title]).toEqual([
+      'BỘ Y TẾ',
+      '125',
+      'KH-BYT',
+      'Hà Nội',
+      '2024-03-05',
+      'KẾ HOẠCH',
+      'Triển khai tiêm chủng mở rộng năm 2024',
+    ]);
+    expect(tree(doc.sections)).toEqual([
+      ['I', 1, []],
+      ['II', 1, [['1', 2, []]]],
+    ]);
+  });
+
+  it('a decree without a Nơi nhận list: the signature block is found by its authority prefix; the appendix after it is not closing', () => {
+    const doc = extract(
+      [
+        'CHÍNH PHỦ',
+        'Số: 158/2025/NĐ-CP',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Hà Nội, ngày 25 tháng 6 năm 2025',
+        'NGHỊ ĐỊNH',
+        'Quy định chi tiết một số điều của Luật Bảo hiểm xã hội',
+        'Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;',
+        'Chính phủ ban hành Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội.',
+        'Chương I',
+        'QUY ĐỊNH CHUNG',
+        'Điều 1. Phạm vi điều chỉnh',
+        'Nghị định này quy định chi tiết một số điều.',
+        'Điều 2. Hiệu lực thi hành',
+        'Nghị định này có hiệu lực từ ngày 01 tháng 7 năm 2025.',
+        'TM. CHÍNH PHỦ',
+        'KT. THỦ TƯỚNG',
+        'PHÓ THỦ TƯỚNG',
+        'Trần Văn Bình',
+        'Phụ lục I',
+        'DANH MỤC CÔNG VIỆC',
+        '1. Khai thác mỏ hầm lò.',
+      ].join('\n'),
+    );
+    expect([doc.agency, doc.number, doc.symbol, doc.type, doc.typeAbbreviation]).toEqual(['CHÍNH PHỦ', '158', '2025/NĐ-CP', 'NGHỊ ĐỊNH', 'NĐ']);
+    expect(doc.bases).toHaveLength(1);
+    expect(doc.preamble).toEqual(['Chính phủ ban hành Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội.']);
+    expect(tree(doc.sections)).toEqual([['Chương I', 1, [['Điều 1', 2, []], ['Điều 2', 2, []]]]]);
+    expect(doc.recipients).toEqual([]);
+    expect(doc.signer).toEqual({ authority: 'TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG', authorityLines: ['TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG'], title: 'PHÓ THỦ TƯỚNG', name: 'Trần Văn Bình' });
+  });
+
+  it('pages separated by form feeds: the page number at the top of page 2 is not text, and fields say their page', () => {
+    const text = read('bao-cao.txt').replace('2. Chất lượng giáo dục\n', '\f2\n2. Chất lượng giáo dục\n');
+    const doc = extract(text);
+    const second = doc.sections[0]!.children[1]!;
+    expect(second).toMatchObject({ number: '2', title: 'Chất lượng giáo dục', page: 2, line: 1 });
+    expect(doc.fields.signer!.page).toBe(2);
+    expect(doc.fields.agency!.page).toBe(1);
+  });
+});

@@ -125,9 +125,12 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
   const limit = Math.min(lines.length, 60);
   let typeAt = -1;
 
+  // The right column came first in reading order (no agency line before it): the agency may follow it.
+  let rightFirst = false;
   const takeRight = (text: string, src: SourceLine): void => {
     const t = text.trim();
     if (!t || isDecoration(t)) return;
+    if (!seenRight && agencyLines.length === 0 && !seenNumber) rightFirst = true;
     if (!result.nationalMotto) {
       const h = findMotto(t);
       if (h) {
@@ -241,8 +244,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       agencyLines.push({ text: leftText, src });
       continue;
     }
-    if (!seenNumber && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6 && left !== text) {
-      // Agency line merged with the motto/slogan after the motto was seen.
+    if (!seenNumber && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6 && (left !== text || rightFirst)) {
+      // Agency line merged with the motto/slogan, or read after the whole right column (right-first reading order).
       agencyLines.push({ text: leftText, src });
       continue;
     }

@@ -123,8 +123,10 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     // Every basis or motive of the preamble starts its own paragraph.
     const lead = t.replace(/^[^\p{L}\d"“(]+/u, '');
     const basisStart = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
-    const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart;
-    if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading))) {
+    // "Chính phủ ban hành Nghị định …" after the bases is the enacting sentence, not more of the last basis.
+    const enacting = /^\p{Lu}/u.test(t) && / ban hành /.test(t.slice(0, 80));
+    const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart && !enacting;
+    if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading || (enacting && !inBasis && cur.marker === null && isBasisStart(cur.text))))) {
       cur = { text: squash(marker ? marker.rest : basisStart ? lead : t), src, marker, lines: 1 };
       out.push(cur);
     } else {
