@@ -37,8 +37,24 @@ function pdfjsRoot(): string {
   return path.dirname(require.resolve('pdfjs-dist/package.json'));
 }
 
+/**
+ * pdfjs polyfills Path2D/DOMMatrix/ImageData only when they are missing. If
+ * something in the process already installed them from another @napi-rs/canvas
+ * copy, pdfjs would hand those foreign objects to its own canvas (the crash
+ * described above), so pin the globals to the copy pdfjs itself loads.
+ */
+function pinCanvasGlobals(): void {
+  const pdfjsRequire = createRequire(path.join(pdfjsRoot(), 'legacy/build/pdf.mjs'));
+  const canvas = pdfjsRequire('@napi-rs/canvas') as Record<'Path2D' | 'DOMMatrix' | 'ImageData', unknown>;
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['Path2D', 'DOMMatrix', 'ImageData'] as const) {
+    if (canvas[name] && g[name] !== canvas[name]) g[name] = canvas[name];
+  }
+}
+
 async function loadPdfjs(): Promise<Pdfjs> {
   pdfjsModule ??= (async () => {
+    pinCanvasGlobals();
     const mod = await import('pdfjs-dist/legacy/build/pdf.mjs');
     mod.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(pdfjsRoot(), 'legacy/build/pdf.worker.mjs')).href;
     return mod;
