@@ -33,8 +33,73 @@ export function intern(a: readonly string[], b: readonly string[]): [Int32Array,
   return [ids(a), ids(b)];
 }
 
+const INF = 0x3fffffff;
+
+/**
+ * Ukkonen's band: the DP restricted to |i − j| ≤ k. Exact whenever the distance is ≤ k
+ * (a path that leaves the band costs more than k), so it is tried with a doubling k.
+ * OCR pages are mostly right, so the band stays narrow and a page costs O(n·d), not O(n²).
+ * With `steps`, records each cell's move for the backtrace (n × (2k + 1) bytes).
+ * Returns the distance, or -1 when it exceeds k.
+ */
+function banded(a: Int32Array, b: Int32Array, k: number, steps?: Uint8Array): number {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > k) return -1;
+  const w = 2 * k + 1;
+  let prev = new Int32Array(m + 2);
+  let cur = new Int32Array(m + 2);
+  for (let j = 0; j <= m + 1; j++) prev[j] = j <= k ? j : INF;
+  if (steps) for (let j = 1; j <= Math.min(m, k); j++) steps[j + k] = 2;
+  for (let i = 1; i <= n; i++) {
+    const lo = Math.max(1, i - k);
+    const hi = Math.min(m, i + k);
+    cur[lo - 1] = lo === 1 && i <= k ? i : INF;
+    if (lo === 1 && i <= k && steps) steps[i * w + k - i] = 3;
+    const ai = a[i - 1];
+    const row = i * w + k - i;
+    for (let j = lo; j <= hi; j++) {
+      const sub = prev[j - 1]! + (ai === b[j - 1] ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      let v = sub;
+      let step = ai === b[j - 1] ? 0 : 1;
+      if (del < v) {
+        v = del;
+        step = 3;
+      }
+      if (ins < v) {
+        v = ins;
+        step = 2;
+      }
+      cur[j] = v;
+      if (steps) steps[row + j] = step;
+    }
+    cur[hi + 1] = INF;
+    [prev, cur] = [cur, prev];
+  }
+  const d = prev[m]!;
+  return d <= k ? d : -1;
+}
+
+/** First band to try: wide enough for a typical OCR page (a few % errors) in one pass. */
+function firstBand(a: Int32Array, b: Int32Array): number {
+  return Math.max(32, 2 * Math.abs(a.length - b.length), Math.ceil(Math.max(a.length, b.length) / 24));
+}
+
+/** Largest band table kept for a backtrace (bytes); beyond it Hirschberg takes over. */
+const MAX_BAND_CELLS = 1 << 24;
+
 /** Levenshtein distance (unit costs) between two id sequences. */
 export function editDistance(a: Int32Array, b: Int32Array): number {
+  for (let k = firstBand(a, b); k < Math.max(a.length, b.length); k *= 2) {
+    const d = banded(a, b, k);
+    if (d >= 0) return d;
+  }
+  return fullDistance(a, b);
+}
+
+function fullDistance(a: Int32Array, b: Int32Array): number {
   let start = 0;
   let endA = a.length;
   let endB = b.length;
@@ -165,11 +230,36 @@ function hirschberg(a: Int32Array, aLo: number, aHi: number, b: Int32Array, bLo:
   hirschberg(a, mid, aHi, b, bLo + split, bHi, out);
 }
 
+/** Backtrace of a banded run that succeeded. */
+function bandTrace(a: Int32Array, b: Int32Array, k: number, steps: Uint8Array, out: Array<[Step, number, number]>): void {
+  const w = 2 * k + 1;
+  const rev: Array<[Step, number, number]> = [];
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 || j > 0) {
+    const step = (i === 0 ? 2 : j === 0 ? 3 : steps[i * w + k - i + j]) as Step;
+    if (step === 0 || step === 1) rev.push([step, --i, --j]);
+    else if (step === 2) rev.push([2, -1, --j]);
+    else rev.push([3, --i, -1]);
+  }
+  for (let x = rev.length - 1; x >= 0; x--) out.push(rev[x]!);
+}
+
 /** Minimal-cost alignment of reference against hypothesis units. */
 export function align(reference: readonly string[], hypothesis: readonly string[]): EditOp[] {
   const [a, b] = intern(reference, hypothesis);
   const raw: Array<[Step, number, number]> = [];
-  hirschberg(a, 0, a.length, b, 0, b.length, raw);
+  let done = false;
+  for (let k = firstBand(a, b); k < Math.max(a.length, b.length); k *= 2) {
+    if ((a.length + 1) * (2 * k + 1) > MAX_BAND_CELLS) break;
+    const steps = new Uint8Array((a.length + 1) * (2 * k + 1));
+    if (banded(a, b, k, steps) >= 0) {
+      bandTrace(a, b, k, steps, raw);
+      done = true;
+      break;
+    }
+  }
+  if (!done) hirschberg(a, 0, a.length, b, 0, b.length, raw);
   return raw.map(([step, i, j]): EditOp => {
     switch (step) {
       case 0:

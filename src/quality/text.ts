@@ -6,10 +6,15 @@ import { setToneStyle } from '../restore/orthography.js';
 
 const COMBINING = /\p{M}/gu;
 
+const CLUSTERING = /[\p{M}\u200c\u200d\u1100-\u11ff\r\u{10000}-\u{10ffff}]/u;
+
 const graphemeSegmenter = new Intl.Segmenter('vi', { granularity: 'grapheme' });
 
 /** Splits into user-perceived characters (a base letter with all its marks is one unit). */
 export function graphemes(text: string): string[] {
+  // Without marks, joiners, astral or Hangul jamo characters every code point is a grapheme
+  // (almost all NFC Vietnamese), and spreading the string is far faster than segmenting it.
+  if (!CLUSTERING.test(text)) return [...text];
   const out: string[] = [];
   for (const { segment } of graphemeSegmenter.segment(text)) out.push(segment);
   return out;
