@@ -7,6 +7,7 @@ import {
   detectOrientation,
   flattenBackground,
   measureSkew,
+  plausibleDpi,
   prepare,
   rotateGray,
   rotateRight,
@@ -148,6 +149,19 @@ describe('prepare', () => {
     expect(diff / (back.width * back.height)).toBeLessThan(6);
     // 200 dpi is left alone (upscaling it raised the CER on the fixtures).
     expect((await prepare({ ...lowPage, dpi: 200 })).steps).not.toContain('upscale');
+  });
+
+  it('does not trust an implausible resolution claimed by an image file', async () => {
+    // A 2481 px wide A4 scan tagged 72 dpi would be 34 in wide: treated as ~300 dpi, not upscaled 4×.
+    const tagged72 = await prepare({ ...(await toPageImage(page)), dpi: 72 });
+    expect(tagged72.steps).toContain('estimate-dpi');
+    expect(tagged72.steps).not.toContain('upscale');
+    expect(tagged72.dpi).toBe(300);
+    expect(tagged72.width).toBe(2481);
+    // The same claim from a PDF page (dpi from the page size) is believed.
+    expect(plausibleDpi({ dpi: 72, origin: 'embedded-image' }, 2481, 3508)).toBe(72);
+    // An 827 px wide image "at 300 dpi" (2.8 in) is a ~100 dpi A4 scan.
+    expect(plausibleDpi({ dpi: 300, origin: 'image-file' }, 827, 1169)).toBe(100);
   });
 
   it('leaves an upright, level page unrotated', async () => {

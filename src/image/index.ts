@@ -1,5 +1,5 @@
 /** Preprocessing: page image → grayscale, flattened, upright, deskewed image for OCR. */
-export { prepare, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
+export { prepare, plausibleDpi, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
 export { speckleRatio } from './speckle.js';
 export { type GrayImage, decodeGray, encodePng, createGray, downscaleMean, histogram, otsuThreshold, rotateRight, resizeGray } from './gray.js';
 export { applyAffine, compose, invert, IDENTITY } from './affine.js';

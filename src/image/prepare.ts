@@ -55,6 +55,21 @@ export const SPECKLE_THRESHOLD = 0.045;
 /** Working resolution of the copy used for skew and orientation measurement. */
 const MEASURE_DPI = 150;
 
+/**
+ * Image files often carry a wrong resolution (72 dpi from cameras and editors,
+ * or none, which the reader reports as 300). When the claimed size is not a
+ * plausible document (short side under 4 in or over 12.5 in, i.e. outside
+ * A6…A3), assume an A4 page (8.27 in short side). PDF pages keep their dpi:
+ * it comes from the page size.
+ */
+export function plausibleDpi(page: Pick<PageImage, 'dpi' | 'origin'>, width: number, height: number): number {
+  if (page.origin !== 'image-file') return page.dpi;
+  const shortSide = Math.min(width, height);
+  const inches = shortSide / page.dpi;
+  if (inches >= 4 && inches <= 12.5) return page.dpi;
+  return Math.round(shortSide / 8.27);
+}
+
 async function median3(img: GrayImage): Promise<GrayImage> {
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
     .median(3)
@@ -91,6 +106,11 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   let fwd: Affine = IDENTITY;
   let dpi = page.dpi;
 
+  const guessed = plausibleDpi(page, img.width, img.height);
+  if (guessed !== dpi) {
+    dpi = guessed;
+    steps.push('estimate-dpi');
+  }
   if (dpi < minDpi || dpi > maxDpi) {
     const s = targetDpi / dpi;
     const w = Math.max(1, Math.round(img.width * s));
