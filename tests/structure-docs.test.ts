@@ -297,3 +297,16 @@ describe('other reading orders and layouts', () => {
     expect(doc.fields.agency!.page).toBe(1);
   });
 });
+
+describe('numbering damaged by OCR', () => {
+  it('a roman heading repeating its predecessor ("II." for "III.") becomes the next numeral; arabic numbers stay as written', () => {
+    const doc = extract('KẾ HOẠCH\nThử nghiệm\n\nI. MỤC ĐÍCH\nNội dung.\nII. NỘI DUNG\n1. Việc một.\n1. Việc một lặp lại.\nII. TỔ CHỨC THỰC HIỆN\nIl. KINH PHÍ\n');
+    expect(tree(doc.sections)).toEqual([
+      ['I', 1, []],
+      ['II', 1, [['1', 2, []], ['1', 2, []]]],
+      ['III', 1, []],
+      ['IV', 1, []],
+    ]);
+    expect(doc.sections[2]!.title).toBe('TỔ CHỨC THỰC HIỆN');
+  });
+});

@@ -19,6 +19,21 @@ export interface Marker {
 }
 
 const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
+const ROMAN_VALUES: Array<[string, number]> = [['X', 10], ['IX', 9], ['V', 5], ['IV', 4], ['I', 1]];
+
+function fromRoman(r: string): number {
+  let n = 0;
+  let rest = r;
+  for (const [sym, v] of ROMAN_VALUES) while (rest.startsWith(sym)) (n += v), (rest = rest.slice(sym.length));
+  return n;
+}
+
+function toRoman(n: number): string {
+  let out = '';
+  let rest = n;
+  for (const [sym, v] of ROMAN_VALUES) while (rest >= v) (out += sym), (rest -= v);
+  return out;
+}
 
 /** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
 export function matchMarker(line: string): Marker | null {
@@ -168,8 +183,13 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
       children: [],
     };
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(section);
-    else roots.push(section);
+    const siblings = parent ? parent.children : roots;
+    const previous = siblings[siblings.length - 1];
+    // OCR drops a stroke of "III" → "II": a roman heading never repeats its predecessor, so take the next one.
+    if (section.style === 'roman' && previous?.style === 'roman' && previous.number === section.number) {
+      section.number = toRoman(fromRoman(previous.number) + 1);
+    }
+    siblings.push(section);
     stack.push(section);
   }
   return { sections: roots, before };
