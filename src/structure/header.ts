@@ -182,7 +182,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     // Title block: the type name alone on a line ends the header.
     if (src.column !== 'left' && src.column !== 'right' && !isEnactingFormula(text)) {
       const tm = matchTypeLine(text);
-      if (tm && (seenNumber || seenRight || agencyLines.length > 0 || i > 0)) {
+      if (tm) {
         result.type = at(src, tm.type, tm.confidence * lineFactor(src));
         typeAt = i;
         break;
@@ -190,7 +190,6 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
     // Body reached without a type line (letters): stop before it.
     if (
-      (seenNumber || seenRight) &&
       src.column !== 'right' &&
       (matchAddresseeLabel(text) !== null || isBasisStart(text) || (matchMarker(text) !== null && !subjectOpen))
     )
