@@ -176,3 +176,28 @@ describe('isNoiseWord', () => {
     expect(isNoiseWord('pháp;', 5)).toBe(false);
   });
 });
+
+describe('orderReading, rows below a header', () => {
+  it('leaves a left-aligned "Kính gửi" line that runs under the right column out of the header', () => {
+    const input = [
+      line([...words('UBND TỈNH NGHỆ AN', 300, 100), ...words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 1200, 100)]),
+      line([...words('SỞ GIÁO DỤC VÀ ĐÀO TẠO', 240, 170), ...words('Độc lập - Tự do - Hạnh phúc', 1350, 170)]),
+      line(words('Kính gửi: - Các trường trung học phổ thông trong tỉnh;', 240, 330)),
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right', 'full']);
+    expect(blocks[2]!.lines[0]!.text).toBe('Kính gửi: - Các trường trung học phổ thông trong tỉnh;');
+  });
+
+  it('takes a long list item that only reaches into the gutter into the left column', () => {
+    const input = [
+      line([...words('Nơi nhận:', 266, 300), ...words('KT. TRƯỞNG BAN', 1100, 300)]),
+      line(words('- Sở Tư pháp;', 270, 360)),
+      line(words('- Các phòng, đơn vị trực thuộc;', 273, 420)),
+      line(words('Lương Văn Thạch', 1110, 650)),
+    ];
+    const blocks = orderReading(input, { gutterLineHeights: 1.5 });
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right']);
+    expect(blocks[0]!.lines.map((l) => l.text)).toEqual(['Nơi nhận:', '- Sở Tư pháp;', '- Các phòng, đơn vị trực thuộc;']);
+  });
+});

@@ -181,12 +181,13 @@ function findRegion(rows: Row[], start: number, minGutter: number, minSplitRows:
         const e = extentOf(row.words);
         const leftCentre = (left.x0 + left.x1) / 2;
         const rightCentre = (right.x0 + right.x1) / 2;
-        if (e.x1 < rightCentre && fitsColumn(e, left, tolerance)) {
+        // Into the gutter is fine, into the other column's lines is not ("Kính gửi: …" below a header).
+        if (e.x1 < Math.min(rightCentre, right.x0) && fitsColumn(e, left, tolerance)) {
           sides.push('left');
           leftOnly++;
           continue;
         }
-        if (e.x0 > leftCentre && fitsColumn(e, right, tolerance)) {
+        if (e.x0 > Math.max(leftCentre, left.x1) && fitsColumn(e, right, tolerance)) {
           sides.push('right');
           rightOnly++;
           continue;
