@@ -32,7 +32,7 @@ import {
   type Section,
   type TableHeader,
 } from '../src/restore/lm-format.js';
-import { detectToneStyle, isValidSyllable, normalizeKey } from '../src/restore/orthography.js';
+import { detectToneStyle, isValidSyllable, normalizeKey, type ToneStyle } from '../src/restore/orthography.js';
 import { CODE, NUM, lmSymbolsAligned, tokenize } from '../src/restore/tokenize.js';
 
 // ---------- options ----------
@@ -127,6 +127,7 @@ if (CACHE && existsSync(join(CACHE, 'stream.bin'))) {
   log(`read the tokenized corpus from ${CACHE}`);
 } else {
   const stream = new IntStream();
+  const styleOf = new Map<string, ToneStyle | null>();
   for (const file of corpusFiles('all')) {
     let lines = 0;
     for (const line of splitLines(file, 'train')) {
@@ -134,7 +135,8 @@ if (CACHE && existsSync(join(CACHE, 'stream.bin'))) {
       const tokens = tokenize(line);
       for (const t of tokens) {
         if (t.kind !== 'word') continue;
-        const st = detectToneStyle(t.text);
+        let st = styleOf.get(t.text);
+        if (st === undefined) styleOf.set(t.text, (st = detectToneStyle(t.text)));
         if (st === null) continue;
         const key = normalizeKey(t.text);
         let c = styleCounts.get(key);
