@@ -147,6 +147,18 @@ describe('restoreTokens: OCR words with confidences', () => {
     expect(out[7]?.changed).toBe(true);
   });
 
+  it('rejoins a syllable the OCR split in two, as one token over both words', () => {
+    const out = restoreTokens([{ text: 'Ke' }, { text: 'hoach' }, { text: 'tr' }, { text: 'iển' }, { text: 'khai' }]);
+    expect(out.map((t) => [t.text, t.source])).toEqual([
+      ['Kế', [0]],
+      ['hoạch', [1]],
+      ['triển', [2, 3]],
+      ['khai', [4]],
+    ]);
+    expect(out[2]?.original).toBe('tr iển');
+    expect(restore('ke hoach tr ien khai').text).toBe('kế hoạch triển khai');
+  });
+
   it('keeps high-confidence accented words of a Vietnamese-model OCR', () => {
     const out = restoreTokens([
       { text: 'Căn', conf: 96 },

@@ -123,7 +123,9 @@ interface Core {
 
 function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefined, o: Resolved): Core {
   const raw = tokenize(text);
-  const { tokens, from } = mergeGarbles(raw);
+  let { tokens, from } = mergeGarbles(raw);
+  let joined = new Map<number, number[]>();
+  if (o.mode !== 'off') ({ tokens, from, joined } = joinSplits(o.model, tokens, from));
   const texts = tokens.map((t) => t.text);
   const words: Core['words'] = [];
   if (o.mode === 'off') {
@@ -155,6 +157,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   for (const d of decisions) {
     const t = tokens[d.token] as Token;
+    const original = joined.has(d.token) ? text.slice(t.start, t.end) : t.text;
     const key = normalizeKey(t.text);
     let out = t.text;
     if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
@@ -168,16 +171,61 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     words.push({
       index: d.token,
       restored: {
-        original: t.text,
+        original,
         text: out,
-        source: [from[d.token] ?? d.token],
+        source: joined.get(d.token) ?? [from[d.token] ?? d.token],
         alternatives,
         confidence: Math.round(d.confidence * 1000) / 1000,
-        changed: out !== t.text,
+        changed: out !== original,
       },
     });
   }
   return { texts, tokens, from, words };
+}
+
+/** Plausible as a word on its own: known, or the base of known forms. */
+function plausible(model: LanguageModel, text: string, minCount: number): boolean {
+  const key = normalizeKey(text);
+  const id = model.id(key);
+  if (id !== model.unk && model.count(id) >= minCount) return true;
+  const top = model.formsOfBase(baseForm(key))[0];
+  return top !== undefined && model.count(top) >= minCount;
+}
+
+/**
+ * Rejoins a syllable OCR split in two ("tr iển", "ph ương"): two words joined by
+ * one space, at least one of which is no word at all, whose concatenation is a
+ * common syllable. The joined token keeps both sources; its text has no space.
+ */
+function joinSplits(
+  model: LanguageModel,
+  tokens: Token[],
+  from: number[],
+): { tokens: Token[]; from: number[]; joined: Map<number, number[]> } {
+  const out: Token[] = [];
+  const outFrom: number[] = [];
+  const joined = new Map<number, number[]>();
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tokens[i] as Token;
+    const sp = tokens[i + 1];
+    const b = tokens[i + 2];
+    if (a.kind === 'word' && sp?.kind === 'space' && sp.text === ' ' && b?.kind === 'word') {
+      const both = a.text + b.text;
+      // A part with no vowel (tr, ph, ng) is never a syllable, whatever the vocabulary holds.
+      const aOk = /[aeiouy]/iu.test(baseForm(a.text)) && plausible(model, a.text, 3);
+      const bOk = /[aeiouy]/iu.test(baseForm(b.text)) && plausible(model, b.text, 3);
+      if ((!aOk || !bOk) && [...both].length <= 7 && plausible(model, both, 20) && !/^\p{Lu}{2,}$/u.test(a.text) === !/^\p{Lu}{2,}$/u.test(b.text)) {
+        joined.set(out.length, [from[i] ?? i, from[i + 2] ?? i + 2]);
+        out.push({ text: both, start: a.start, end: b.end, kind: 'word' });
+        outFrom.push(from[i] ?? i);
+        i += 2;
+        continue;
+      }
+    }
+    out.push(a);
+    outFrom.push(from[i] ?? i);
+  }
+  return { tokens: out, from: outFrom, joined };
 }
 
 function keep(text: string, source: number[]): RestoredToken {
@@ -242,9 +290,13 @@ export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: Rest
   const outAlt: string[][] = words.map(() => []);
   const byToken = new Map<number, RestoredToken>();
   for (const w of core.words) byToken.set(w.index, w.restored);
+  /** Word index → the earlier word a rejoined syllable pulled it into. */
+  const absorbedInto = new Map<number, number>();
   core.tokens.forEach((tok, i) => {
     if (tok.kind === 'space' || tok.kind === 'newline') return;
     const wi = wordAt(tok.start);
+    const last = wordAt(tok.end - 1);
+    if (last !== wi) absorbedInto.set(last, wi);
     outText[wi] += core.texts[i] ?? tok.text;
     const r = byToken.get(i);
     if (r) {
@@ -252,22 +304,35 @@ export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: Rest
       if ((outAlt[wi] ?? []).length === 0 && r.alternatives.length) outAlt[wi] = r.alternatives;
     }
   });
-  return words.map((w, i) => {
+  const result: RestoredToken[] = [];
+  words.forEach((w, i) => {
+    const into = absorbedInto.get(i);
+    // A word wholly pulled into the previous one by a rejoin: it becomes part of that token.
+    if (into !== undefined && (outText[i] ?? '') === '') {
+      const host = result[result.length - 1];
+      if (host && host.source.includes(into)) {
+        host.source.push(i);
+        host.original = `${host.original} ${w.text}`;
+        host.changed = true;
+        return;
+      }
+    }
     const original = w.text;
     const textOut = outText[i] ?? original;
     // Tokens never hold spaces, so a word with inner spaces keeps its original text.
     const trimmed = original.trim();
     const final =
       /\s/u.test(trimmed) || textOut === trimmed.normalize('NFC').replace(/\s+/gu, ' ') ? original : original.replace(trimmed, () => textOut);
-    return {
+    result.push({
       original,
       text: final,
       source: [i],
       alternatives: outAlt[i] ?? [],
       confidence: outConf[i] ?? 1,
       changed: final !== original,
-    };
+    });
   });
+  return result;
 }
 
 export { DEFAULT_PARAMS, type DecoderParams } from './decoder.js';
