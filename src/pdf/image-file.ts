@@ -3,10 +3,10 @@
  * byte; EXIF-rotated images and TIFF pages are decoded and re-encoded as PNG
  * (lossless) so every PageImage is upright and opens as one page.
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
-import { MAX_PIXELS } from './extract.js';
+import { MAX_PIXELS } from './limits.js';
 import type { InputKind } from './sniff.js';
 
 const MIN_PLAUSIBLE_DPI = 70;

@@ -173,9 +173,3 @@ export function samplesToPixels(
   return { data: out, width, height, channels: outChannels };
 }
 
-/** Inverts CMYK samples in place (Adobe-inverted JPEG data). */
-export function invertBytes(data: Uint8Array): void {
-  for (let i = 0; i < data.length; i++) data[i] = 255 - data[i]!;
-}
-
-export { cmykToRgb };

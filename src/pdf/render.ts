@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
-import { MAX_PIXELS } from './extract.js';
+import { MAX_PIXELS } from './limits.js';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PdfjsDocument = Awaited<ReturnType<Pdfjs['getDocument']>['promise']>;

@@ -27,7 +27,7 @@ export function kindFromBytes(head: Uint8Array): InputKind | undefined {
   return undefined;
 }
 
-function fsError(error: unknown, file: string): VanbanError {
+export function fsError(error: unknown, file: string): VanbanError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     return new VanbanError('ENOENT', 'file not found; check the path', { file, cause: error });
@@ -73,4 +73,4 @@ export async function sniffFile(file: string): Promise<SniffResult> {
   return { kind, size };
 }
 
-export { fsError };
+
