@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   applyCase,
@@ -149,6 +151,8 @@ describe('tone style', () => {
     expect(normalizeKey('UBND')).toBe('ubnd');
     expect(normalizeKey('Tháng')).toBe('tháng');
     expect(normalizeKey('Ðơn')).toBe('đơn'); // eth look-alike
+    // Misplaced marks go to the canonical vowel.
+    expect(['tòan', 'qúy', 'ngươì', 'nứơc', 'cuả', 'nghịêp'].map(normalizeKey)).toEqual(['toàn', 'quý', 'người', 'nước', 'của', 'nghiệp']);
   });
 });
 
@@ -221,5 +225,55 @@ describe('tokenize', () => {
     ]);
     expect(lmSymbols(tokenize(''))).toEqual(['<s>', '</s>']);
     expect(lmSymbols(tokenize('a; ; b\nc'))).toEqual(['<s>', 'a', '</s>', '<s>', 'b', 'c', '</s>']);
+  });
+});
+
+describe('robustness on arbitrary input', () => {
+  // Deterministic pseudo-random strings over letters, marks, digits, punctuation, emoji, lone surrogates.
+  const pool = [...'aăâeêioôơuưyđĐAĂÂEÊIOÔƠUƯYbcdghklmnpqrstvxzfjw0123456789 \t\n\r.,;:!?/-–()“”"\'…%@_#'].concat([
+    '\u0300', '\u0301', '\u0309', '\u0303', '\u0323', '\u0302', '\u0306', '\u031b', '😀', '\ud800', 'ð', 'ß', '中',
+  ]);
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const samples = Array.from({ length: 400 }, () => Array.from({ length: 1 + rand(24) }, () => pool[rand(pool.length)]!).join(''));
+
+  it('tokenize stays lossless and the word helpers never throw', () => {
+    for (const s of samples) {
+      const toks = tokenize(s);
+      expect(toks.map((t) => t.text).join('')).toBe(s);
+      expect(toks.every((t) => t.text.length > 0)).toBe(true);
+      const syms = lmSymbols(toks);
+      expect(syms[0]).toBe('<s>');
+      expect(syms[syms.length - 1]).toBe('</s>');
+      for (const t of toks) {
+        const p = parseSyllable(t.text);
+        if (p !== null) expect(parseSyllable(composeSyllable(p))).toEqual(p);
+        isValidSyllable(t.text);
+        normalizeKey(t.text);
+        setToneStyle(t.text, 'new');
+        expect(baseForm(t.text)).not.toMatch(/[\u0300-\u036f]/);
+        applyCase(t.text, 'tháng');
+      }
+    }
+  });
+});
+
+describe('every syllable of the committed dictionary', () => {
+  const rows = readFileSync(join(import.meta.dirname, '../dictionaries/syllables.tsv'), 'utf8').trim().split('\n').slice(1);
+  it('parses and composes back to itself, in both tone styles', () => {
+    let roundTrips = 0;
+    for (const row of rows) {
+      const word = row.split('\t')[0]!;
+      const p = parseSyllable(word);
+      if (p === null) continue; // place names admitted by name (Đắk, Kạn)
+      expect(composeSyllable(p, 'old')).toBe(word);
+      expect(normalizeKey(composeSyllable(p, 'new'))).toBe(word);
+      expect(parseSyllable(composeSyllable(p, 'new'))).toEqual(p);
+      roundTrips++;
+    }
+    expect(roundTrips).toBeGreaterThan(rows.length - 10);
   });
 });

@@ -252,7 +252,7 @@ export function setToneStyle(word: string, style: ToneStyle): string {
 const keyCache = new Map<string, string>();
 
 /**
- * The LM key of a word: lowercase NFC, tone in the canonical ('old') place, the
+ * The LM key of a word: lowercase NFC, tone on the canonical vowel ('old' placement), the
  * look-alike eth (ð, from legacy-encoding conversions) read as đ; non-syllables
  * just lowercase NFC.
  */
@@ -260,11 +260,10 @@ export function normalizeKey(word: string): string {
   const hit = keyCache.get(word);
   if (hit !== undefined) return hit;
   const lower = word.normalize('NFC').toLowerCase().replace(/ð/g, 'đ');
-  let key = lower;
-  if (detectToneStyle(lower) === 'new') {
-    const s = parseSyllable(lower);
-    if (s !== null) key = composeSyllable(s, 'old');
-  }
+  // Recomposing puts the tone on the canonical vowel: hoà → hòa, and misplaced marks
+  // (tòan, nứơc, qúy, typed or OCR'd) → toàn, nước, quý.
+  const s = parseSyllable(lower);
+  const key = s === null ? lower : composeSyllable(s, 'old');
   if (keyCache.size > 200_000) keyCache.clear();
   keyCache.set(word, key);
   return key;
