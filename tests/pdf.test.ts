@@ -240,6 +240,18 @@ describe('embedded images', () => {
     }
   });
 
+  it('ignores EXIF orientation inside a PDF, as viewers do, and does not pass such a JPEG on', async () => {
+    const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(jpeg);
+    doc.addPage([W, H]).drawImage(img, { x: 0, y: 0, width: W, height: H });
+    const [p] = await all(await save('exif.pdf', await doc.save()));
+    expect([p!.origin, p!.width, p!.height]).toEqual(['embedded-image', W, H]);
+    expect(Buffer.from(p!.data).equals(jpeg)).toBe(false);
+    const { px } = await rawOf(p!.data);
+    expect(px[10 * W + 10]!).toBeLessThan(40); // square still top-left: not turned
+  });
+
   it('lays a scan that does not fill the page on white paper of the page size', async () => {
     const jpeg = await sharp(card(), { raw: { width: W, height: H, channels: 1 } }).jpeg({ quality: 95 }).toBuffer();
     const doc = await PDFDocument.create();
