@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeGray, detectOrientation, flattenBackground, rotateRight } from '../src/image/index.js';
+import { decodeGray, detectOrientation, flattenAndNormalize, flattenBackground, rotateRight, speckleRatio, SPECKLE_THRESHOLD } from '../src/image/index.js';
 import { readPages } from '../src/pdf/index.js';
 
 const list = (dir: string, keep: (f: string) => boolean): string[] =>
@@ -24,6 +24,20 @@ describe.skipIf(files.length === 0)('orientation on fixture scans', () => {
       }
       // The same page measured four ways agrees to within 0.1°.
       expect(Math.max(...skews) - Math.min(...skews)).toBeLessThanOrEqual(0.1);
+    }
+  });
+});
+
+const graded = [...list('moderate', (f) => f.endsWith('.pdf')), ...list('heavy', (f) => f.endsWith('.pdf'))];
+
+describe.skipIf(graded.length === 0)('auto denoise on fixture scans', () => {
+  it('fires on the speckled "heavy" scans and not on the "moderate" ones', async () => {
+    for (const file of graded) {
+      for await (const page of readPages(file)) {
+        const ratio = speckleRatio(flattenAndNormalize(await decodeGray(page.data), { dpi: page.dpi }).image);
+        if (file.includes('/heavy/')) expect(ratio, file).toBeGreaterThan(SPECKLE_THRESHOLD);
+        else expect(ratio, file).toBeLessThan(SPECKLE_THRESHOLD);
+      }
     }
   });
 });
