@@ -172,7 +172,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
   for (; i < limit; i++) {
     const src = lines[i]!;
-    const text = src.text;
+    // Header lines are short; a paragraph-long line is body, and searching it whole for phrases would only cost time.
+    const text = src.text.length > 300 ? src.text.slice(0, 300) : src.text;
     if (!text.trim()) {
       if (subjectOpen && subject.length) subjectOpen = false;
       continue;
