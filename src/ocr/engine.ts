@@ -190,7 +190,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
 
 /**
  * Re-reads every left/right block from a crop of its column (PSM 6, one block),
- * keeping the new lines when they are at least as confident as the first read.
+ * keeping the new lines unless they lost text or much confidence.
  */
 async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, blocks: OcrBlock[], psm: OcrPsm): Promise<OcrBlock[]> {
   const out: OcrBlock[] = [];
@@ -224,7 +224,9 @@ async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, bl
       const result = await worker.recognize(crop, {}, { blocks: true, text: false });
       const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height);
       const reread = orderReading(lines, {}).flatMap((b) => b.lines);
-      if (reread.length && meanConf(reread) >= meanConf(block.lines) - 2) {
+      // The crop is the cleaner input, so it wins unless it clearly lost text or confidence.
+      const chars = (lines: OcrLine[]): number => lines.reduce((n, l) => n + l.words.reduce((m, w) => m + w.text.length, 0), 0);
+      if (reread.length && chars(reread) >= 0.8 * chars(block.lines) && meanConf(reread) >= meanConf(block.lines) - 10) {
         out.push({ column: block.column, bbox: block.bbox, lines: reread });
       } else {
         out.push(block);
