@@ -311,3 +311,13 @@ describe('numbering damaged by OCR', () => {
     expect(doc.sections[2]!.title).toBe('TỔ CHỨC THỰC HIỆN');
   });
 });
+
+describe('closing read from a stamped scan', () => {
+  it('uppercase seal text between the title and the name is not the title', () => {
+    const doc = extract(
+      'THÔNG BÁO\nLịch tiếp công dân\n\nLịch tiếp công dân tháng 5 như sau.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nỦY BAN\nNHÂN DÂN\n(Đã ký)\nLê Văn Minh\n',
+    );
+    expect(doc.signer).toEqual({ authority: 'KT. CHỦ TỊCH', authorityLines: ['KT. CHỦ TỊCH'], title: 'PHÓ CHỦ TỊCH', name: 'Lê Văn Minh' });
+    expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT']);
+  });
+});

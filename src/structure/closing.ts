@@ -156,11 +156,17 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     if (titles.length || name) {
       // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.
       const authorityLines = titles.filter((t) => matchAuthority(t) !== null);
-      const plain = titles.filter((t) => matchAuthority(t) === null);
+      // The position comes right under the authority lines; uppercase lines further down are the seal's text read by OCR.
+      let lastAuthority = -1;
+      titles.forEach((t, k) => {
+        if (matchAuthority(t)) lastAuthority = k;
+      });
+      const plain = titles.filter((t, k) => matchAuthority(t) === null && k > lastAuthority);
+      const fallback = titles.filter((t) => matchAuthority(t) === null);
       const signer: Signer = {
         authority: authorityLines.length ? authorityLines.join('\n') : null,
         authorityLines,
-        title: plain.length ? plain[plain.length - 1]! : null,
+        title: plain[0] ?? fallback[0] ?? null,
         name,
       };
       let c = 0.5 + (titles.length ? 0.25 : 0) + (name ? 0.2 : 0);
