@@ -321,3 +321,23 @@ describe('closing read from a stamped scan', () => {
     expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT']);
   });
 });
+
+describe('letter with the subject line merged with the place and date', () => {
+  it('splits "V/v … Nghệ An, ngày …" into subject and place/date', () => {
+    const doc = extract(
+      'UBND TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc\nSố: 856/SGDĐT-GDTrH\nV/v tổ chức ôn tập cho học sinh Nghệ An, ngày 07 tháng 3 năm 2023\nlớp 12 năm học 2022 - 2023\n\nKính gửi: Các trường trung học phổ thông.\n\nĐể chuẩn bị tốt cho kỳ thi, Sở đề nghị như sau:\n1. Xây dựng kế hoạch.\n',
+    );
+    expect([doc.parentAgency, doc.agency, doc.number, doc.symbol, doc.place, doc.date, doc.type, doc.title]).toEqual([
+      'UBND TỈNH NGHỆ AN',
+      'SỞ GIÁO DỤC VÀ ĐÀO TẠO',
+      '856',
+      'SGDĐT-GDTrH',
+      'Nghệ An',
+      '2023-03-07',
+      'CÔNG VĂN',
+      'tổ chức ôn tập cho học sinh lớp 12 năm học 2022 - 2023',
+    ]);
+    expect(doc.addressees).toEqual(['Các trường trung học phổ thông']);
+    expect(doc.preamble).toEqual(['Để chuẩn bị tốt cho kỳ thi, Sở đề nghị như sau:']);
+  });
+});

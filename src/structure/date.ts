@@ -59,8 +59,14 @@ export function findPlaceDate(line: string): PlaceDate | null {
     } else confidence -= 0.3;
   }
   // Place: what precedes "ngày" on the line, without the comma.
-  const before = line.slice(0, ngayStart).replace(/[\s,.;:]+$/, '').trim();
+  let before = line.slice(0, ngayStart).replace(/[\s,.;:]+$/, '').trim();
+  // A long run before the place is the left column read across ("V/v tổ chức ôn tập Nghệ An, ngày …"):
+  // the place is then the capitalised words just before the comma.
+  if (before.split(/\s+/).length > 5) {
+    const m = /((?:(?:TP|Tp)\.\s*)?(?:\p{Lu}[\p{L}.]*\s+){0,3}\p{Lu}[\p{L}.]*)$/u.exec(before);
+    if (m) before = m[1]!;
+  }
   const cleaned = before.replace(/^[^\p{L}]+/u, '');
   const place = cleaned ? canonicalizePlace(cleaned) : null;
-  return { place, date, dateText, start: before ? line.indexOf(before) : ngayStart, confidence: Math.max(0.1, confidence) };
+  return { place, date, dateText, start: before ? line.lastIndexOf(before, ngayStart) : ngayStart, confidence: Math.max(0.1, confidence) };
 }
