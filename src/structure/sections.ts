@@ -180,6 +180,7 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
       level: stack.length + 1,
       page: p.src.page,
       line: p.src.line,
+      ...(p.src.bbox ? { bbox: p.src.bbox } : {}),
       children: [],
     };
     const parent = stack[stack.length - 1];

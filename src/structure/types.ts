@@ -71,8 +71,10 @@ export interface Section {
   text: string;
   /** 1 for top-level sections, +1 per nesting. */
   level: number;
+  /** Page and line index of the heading line; its box when the input had boxes. */
   page: number;
   line: number;
+  bbox?: BBox;
   children: Section[];
 }
 
