@@ -2,7 +2,7 @@
  * Checks the committed quality model on held-out synthetic pages (never fitted on),
  * clean to unreadable:
  *
- *   npm run eval:quality [-- --samples 450]
+ *   npm run eval:quality [-- --samples 600]
  *
  * Prints Spearman's correlation of the estimate with the true CER (target ≤ −0.85), the
  * mean absolute error of 1 − score against CER (≤ 0.05), and flagging at the model's
@@ -36,7 +36,7 @@ function evaluate(samples: readonly SynthSample[], withConfidences: boolean, mod
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--samples');
-  const count = at >= 0 ? Number(args[at + 1]) : 450;
+  const count = at >= 0 ? Number(args[at + 1]) : 600;
   const model = loadQualityModel();
   const samples = (await collectSamples(count, (m) => process.stderr.write(`${m}\n`))).filter((s) => s.split === 'holdout');
   process.stdout.write(`held-out synthetic pages (Tinos, tesseract.js vie, clean → heavy degradation), threshold ${model.threshold}\n`);
