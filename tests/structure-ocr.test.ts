@@ -48,6 +48,10 @@ describe.skipIf(!existsSync(scan) || !existsSync(truthPath))('real OCR of a deci
     expect(y1).toBeLessThan(page.height * 0.25);
     expect(x1).toBeGreaterThan(x0);
     expect(y1).toBeGreaterThan(y0);
+    // Sections point at their heading line: "Điều 1." starts at the left margin, below the header.
+    const article = doc.sections[0]!.bbox!;
+    expect(article[0]).toBeLessThan(page.width * 0.25);
+    expect(article[1]).toBeGreaterThan(y1);
     const agency = doc.fields.agency!.bbox!;
     expect(agency[2]).toBeLessThan(page.width * 0.5);
     for (const f of Object.values(doc.fields)) {
