@@ -118,7 +118,8 @@ describe('prepare', () => {
     const prepared = await prepare(pageImage);
     expect(prepared.rotation).toBe(270);
     expect(Math.abs(prepared.skew - 3)).toBeLessThanOrEqual(0.1);
-    expect(prepared.steps).toEqual(['grayscale', 'flatten', 'normalize', 'rotate270', 'deskew']);
+    // White paper needs no flattening; the anti-aliased ink gets a contrast stretch.
+    expect(prepared.steps).toEqual(['grayscale', 'normalize', 'rotate270', 'deskew']);
     expect([prepared.pageWidth, prepared.pageHeight]).toEqual([pageImage.width, pageImage.height]);
 
     const out = await decodeGray(prepared.png);
@@ -152,7 +153,7 @@ describe('prepare', () => {
   });
 
   it('does not trust an implausible resolution claimed by an image file', async () => {
-    // A 2481 px wide A4 scan tagged 72 dpi would be 34 in wide: treated as ~300 dpi, not upscaled 4×.
+    // A 3507 px tall A4 scan tagged 72 dpi would be 49 in tall: treated as ~300 dpi, not upscaled 4×.
     const tagged72 = await prepare({ ...(await toPageImage(page)), dpi: 72 });
     expect(tagged72.steps).toContain('estimate-dpi');
     expect(tagged72.steps).not.toContain('upscale');
@@ -160,8 +161,10 @@ describe('prepare', () => {
     expect(tagged72.width).toBe(2481);
     // The same claim from a PDF page (dpi from the page size) is believed.
     expect(plausibleDpi({ dpi: 72, origin: 'embedded-image' }, 2481, 3508)).toBe(72);
-    // An 827 px wide image "at 300 dpi" (2.8 in) is a ~100 dpi A4 scan.
+    // An 827 × 1169 px image "at 300 dpi" (3.9 in tall) is a ~100 dpi A4 scan …
     expect(plausibleDpi({ dpi: 300, origin: 'image-file' }, 827, 1169)).toBe(100);
+    // … but a 300 dpi strip cut from a page (8.3 × 2.2 in) is believed.
+    expect(plausibleDpi({ dpi: 300, origin: 'image-file' }, 2481, 660)).toBe(300);
   });
 
   it('leaves an upright, level page unrotated', async () => {

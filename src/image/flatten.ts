@@ -112,17 +112,25 @@ export function flattenBackground(img: GrayImage, options: FlattenOptions = {}):
   return flatten(img, options, false).image;
 }
 
+/** Paper this even needs no flattening: the background estimate is within 2 % of white everywhere. */
+const EVEN_PAPER = 250;
+
 /**
  * flattenBackground followed by normalizeContrast in one pass over the pixels:
  * the contrast table comes from a sparse sample of flattened rows.
  */
-export function flattenAndNormalize(img: GrayImage, options: FlattenOptions = {}): { image: GrayImage; normalized: boolean } {
+export function flattenAndNormalize(img: GrayImage, options: FlattenOptions = {}): { image: GrayImage; flattened: boolean; normalized: boolean } {
   return flatten(img, options, true);
 }
 
-function flatten(img: GrayImage, options: FlattenOptions, normalize: boolean): { image: GrayImage; normalized: boolean } {
+function flatten(img: GrayImage, options: FlattenOptions, normalize: boolean): { image: GrayImage; flattened: boolean; normalized: boolean } {
   const est = estimateBackground(img, options);
   const { width: bw, height: bh, factor: f } = est;
+  // Already-even paper (vector renderings, clean scans): dividing would change nothing that matters.
+  let minBg = 255;
+  for (let i = 0; i < est.bg.length; i++) if (est.bg[i]! < minBg) minBg = est.bg[i]!;
+  const flattened = minBg < EVEN_PAPER;
+  if (!flattened) est.bg.fill(255);
   // Interpolate 255/background (smooth, so this equals dividing by the interpolated background to well under a grey level) and multiply.
   const bg = est.bg.map((v) => 255 / Math.max(v, 1));
   const { width: w, height: h, data } = img;
@@ -161,11 +169,13 @@ function flatten(img: GrayImage, options: FlattenOptions, normalize: boolean): {
       }
     }
     const c = contrastLut(hist);
-    if (c) {
+    // A table that moves nothing by more than a few levels is not worth a pass.
+    if (c && (c.black > 4 || c.white < 251)) {
       lut = c.lut;
       normalized = true;
     }
   }
+  if (!flattened && !normalized) return { image: img, flattened, normalized };
   for (let y = 0; y < h; y++) {
     // Background of this row at low resolution; then per pixel only a horizontal lerp.
     rowGain(y);
@@ -178,5 +188,5 @@ function flatten(img: GrayImage, options: FlattenOptions, normalize: boolean): {
       out[o + x] = lut[val >= 255 ? 255 : (val + 0.5) | 0]!;
     }
   }
-  return { image: { data: out, width: w, height: h }, normalized };
+  return { image: { data: out, width: w, height: h }, flattened, normalized };
 }

@@ -58,16 +58,16 @@ const MEASURE_DPI = 150;
 /**
  * Image files often carry a wrong resolution (72 dpi from cameras and editors,
  * or none, which the reader reports as 300). When the claimed size is not a
- * plausible document (short side under 4 in or over 12.5 in, i.e. outside
- * A6…A3), assume an A4 page (8.27 in short side). PDF pages keep their dpi:
- * it comes from the page size.
+ * plausible document (long side under 4 in or over 17 in, i.e. outside
+ * A7…A3), assume an A4-tall page (11.69 in long side). PDF pages keep their
+ * dpi: it comes from the page size.
  */
 export function plausibleDpi(page: Pick<PageImage, 'dpi' | 'origin'>, width: number, height: number): number {
   if (page.origin !== 'image-file') return page.dpi;
-  const shortSide = Math.min(width, height);
-  const inches = shortSide / page.dpi;
-  if (inches >= 4 && inches <= 12.5) return page.dpi;
-  return Math.round(shortSide / 8.27);
+  const longSide = Math.max(width, height);
+  const inches = longSide / page.dpi;
+  if (inches >= 4 && inches <= 17) return page.dpi;
+  return Math.round(longSide / 11.69);
 }
 
 async function median3(img: GrayImage): Promise<GrayImage> {
@@ -124,7 +124,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   if (options.flatten !== false && options.normalize !== false) {
     const r = flattenAndNormalize(img, { dpi });
     img = r.image;
-    steps.push('flatten');
+    if (r.flattened) steps.push('flatten');
     if (r.normalized) steps.push('normalize');
   } else if (options.flatten !== false) {
     img = flattenBackground(img, { dpi });
