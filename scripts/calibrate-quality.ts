@@ -10,10 +10,13 @@
  * reported here and by scripts/eval-quality.ts.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
 import { MODEL_PATH, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
 import { score } from '../src/quality/score.js';
 import { collectSamples, estimateMetrics, type EstimateMetrics, type SynthSample } from '../bench/quality-synth.js';
+
+export const HOLDOUT_PATH = fileURLToPath(new URL('../dictionaries/quality-holdout.json', import.meta.url));
 
 export interface Row {
   sample: SynthSample;
@@ -223,6 +226,17 @@ async function main(): Promise<void> {
   writeFileSync(`${MODEL_PATH}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
   renameSync(`${MODEL_PATH}.tmp`, MODEL_PATH);
   log(`wrote ${MODEL_PATH}`);
+  // The held-out OCR results (own sentences, so shippable), for a test that the committed model
+  // still fits the committed dictionary and LM without rerunning OCR.
+  const heldOut = holdout.map((r) => ({
+    truth: r.sample.truth,
+    text: r.sample.text,
+    words: r.sample.words.map((w) => [w.text, Math.round(w.conf)]),
+    degradation: Object.fromEntries(Object.entries(r.sample.degradation).map(([k, v]) => [k, Number(v.toFixed(3))])),
+  }));
+  writeFileSync(`${HOLDOUT_PATH}.tmp`, `${JSON.stringify({ version: 1, samples: heldOut })}\n`);
+  renameSync(`${HOLDOUT_PATH}.tmp`, HOLDOUT_PATH);
+  log(`wrote ${HOLDOUT_PATH}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
