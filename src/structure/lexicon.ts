@@ -63,10 +63,10 @@ function keepCase(pattern: string, canonical: string): string {
     .replace(/(^|[\s-])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
 }
 
-/** Word-level tolerance: exact for 1–2 letters, one edit for 3–5, two for longer. */
+/** Word-level tolerance: exact up to 3 letters ("VAN" is not "BAN"), one edit for 4–5, two for longer. */
 function wordClose(a: string, b: string): number {
   const d = distance(a, b);
-  const allowed = b.length <= 2 ? 0 : b.length <= 5 ? 1 : 2;
+  const allowed = b.length <= 3 ? 0 : b.length <= 5 ? 1 : 2;
   return d <= allowed ? d : -1;
 }
 

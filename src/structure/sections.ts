@@ -6,6 +6,7 @@
  * opened since (so "I. / 1. / a)" and "Điều 1. / 1. / a)" both work). Numbers are
  * kept as written — a skipped "2." stays skipped.
  */
+import { distance } from 'fastest-levenshtein';
 import { fold, squash, upperShare } from './fold.js';
 import { isBasisStart } from './phrases.js';
 import type { NumberingStyle, Section, SourceLine } from './types.js';
@@ -42,17 +43,20 @@ export function matchMarker(line: string): Marker | null {
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
-  if ((m = /^(chuong|phan|muc)\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
-    const kind = m[1]!;
+  // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
+    const word = m[1]!;
+    const style: NumberingStyle | null =
+      word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
     const numSpan = m.indices![2]!;
     const num = t.slice(numSpan[0], numSpan[1]);
-    const style: NumberingStyle = kind === 'chuong' ? 'chuong' : kind === 'phan' ? 'phan' : 'muc';
-    if (style === 'muc' && !/^(\d+|[IVX]+)$/.test(num)) return null;
-    const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
-    return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
+    if (style && (style === 'phan' || /^(\d+|[IVXl]+)$/.test(num))) {
+      const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
+      return { style, number: `${canonicalWord} ${num.replace(/l/g, 'I')}`, rest: t.slice(m[0].length).trim() };
+    }
   }
-  // "Pieu": OCR reads the capital Đ as P.
-  if ((m = /^([dp]i[eé]u)\s+(\d{1,3})\s*[.:]\s*/.exec(f))) {
+  // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
+  if ((m = /^([a-z]{4})\s+(\d{1,3})\s*[.:]\s*/.exec(f)) && distance(m[1]!, 'dieu') <= 1 && /^[dp]/.test(m[1]!)) {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
