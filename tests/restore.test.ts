@@ -159,6 +159,18 @@ describe('restoreTokens: OCR words with confidences', () => {
     expect(restore('ke hoach tr ien khai').text).toBe('kế hoạch triển khai');
   });
 
+  it('splits a word the OCR glued together only where the model is sure', () => {
+    expect(restore('Tháng hành động vì trẻem năm 2024').text).toBe('Tháng hành động vì trẻ em năm 2024');
+    const out = restoreTokens([{ text: 'vì' }, { text: 'trẻem' }, { text: 'năm' }]);
+    expect(out.map((t) => [t.text, t.source])).toEqual([
+      ['vì', [0]],
+      ['trẻ em', [1]],
+      ['năm', [2]],
+    ]);
+    // Names and foreign words that are no glued pair stay whole.
+    expect(restore('Microsoft Excel và Facebook').text).toBe('Microsoft Excel và Facebook');
+  });
+
   it('keeps high-confidence accented words of a Vietnamese-model OCR', () => {
     const out = restoreTokens([
       { text: 'Căn', conf: 96 },

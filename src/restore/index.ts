@@ -52,6 +52,9 @@ export interface OcrWordInput {
 
 const MODES: readonly RestoreMode[] = ['auto', 'repair', 'conservative', 'off'];
 
+/** Share of words that are no known word or base above which a text counts as OCR-garbled (the seed has ~17 %). */
+const GARBLED_PAGE = 0.06;
+
 interface Resolved {
   model: LanguageModel;
   mode: RestoreMode;
@@ -125,7 +128,14 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const raw = tokenize(text);
   let { tokens, from } = mergeGarbles(raw);
   let joined = new Map<number, number[]>();
-  if (o.mode !== 'off') ({ tokens, from, joined } = joinSplits(o.model, tokens, from));
+  if (o.mode !== 'off') {
+    ({ tokens, from, joined } = joinSplits(o.model, tokens, from));
+    // In a garbled page an unknown word is far more often a misread than two glued
+    // words ("gido" is giáo, not gì đó): split only in otherwise clean text.
+    const words = tokens.filter((t) => t.kind === 'word').length;
+    const bad = Math.round(garbleRate(o.model, tokens) * words);
+    if (bad <= 1 || bad <= GARBLED_PAGE * words) ({ tokens, from } = splitGlued(o.model, tokens, from, joined));
+  }
   const texts = tokens.map((t) => t.text);
   const words: Core['words'] = [];
   if (o.mode === 'off') {
@@ -152,7 +162,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const looksRight = marked && isValidSyllable(key) && count >= 5;
     return looksRight ? Math.max(docTrust * own, ct) : docTrust * own * Math.min(1, 0.4 + ct);
   };
-  const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > 0.06);
+  const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > GARBLED_PAGE);
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   for (const d of decisions) {
@@ -228,6 +238,53 @@ function joinSplits(
   return { tokens: out, from: outFrom, joined };
 }
 
+/**
+ * Splits a word the OCR glued together ("trẻem" → "trẻ em") when the model is
+ * sure: the word is unknown, and exactly one cut gives two common syllables that
+ * the LM finds likely together (or one cut beats the others by a factor of 100).
+ * The inserted space is a zero-width token (start === end) so offsets stay true.
+ */
+function splitGlued(
+  model: LanguageModel,
+  tokens: Token[],
+  from: number[],
+  joined: Map<number, number[]>,
+): { tokens: Token[]; from: number[] } {
+  if (joined.size > 0) return { tokens, from }; // keep token indices simple: one rewrite per text
+  const out: Token[] = [];
+  const outFrom: number[] = [];
+  tokens.forEach((t, i) => {
+    const chars = [...t.text];
+    if (t.kind === 'word' && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
+      const cuts: Array<{ at: number; score: number }> = [];
+      for (let k = 1; k < chars.length; k++) {
+        const left = chars.slice(0, k).join('');
+        const right = chars.slice(k).join('');
+        const lk = normalizeKey(left);
+        const rk = normalizeKey(right);
+        const li = model.id(lk);
+        const ri = model.id(rk);
+        if (li === model.unk || ri === model.unk || model.count(li) < 50 || model.count(ri) < 50) continue;
+        if (!isValidSyllable(lk) || !isValidSyllable(rk)) continue;
+        cuts.push({ at: left.length, score: model.logProb([model.bos, li], ri) + Math.log10(model.count(li)) / 4 });
+      }
+      cuts.sort((a, b) => b.score - a.score);
+      const best = cuts[0];
+      if (best && best.score > -3 && (cuts.length === 1 || best.score - (cuts[1] as { score: number }).score >= 2)) {
+        const mid = t.start + best.at;
+        out.push({ text: t.text.slice(0, best.at), start: t.start, end: mid, kind: 'word' });
+        out.push({ text: ' ', start: mid, end: mid, kind: 'space' });
+        out.push({ text: t.text.slice(best.at), start: mid, end: t.end, kind: 'word' });
+        outFrom.push(from[i] ?? i, from[i] ?? i, from[i] ?? i);
+        return;
+      }
+    }
+    out.push(t);
+    outFrom.push(from[i] ?? i);
+  });
+  return { tokens: out, from: outFrom };
+}
+
 function keep(text: string, source: number[]): RestoredToken {
   return { original: text, text, source, alternatives: [], confidence: 1, changed: false };
 }
@@ -293,7 +350,8 @@ export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: Rest
   /** Word index → the earlier word a rejoined syllable pulled it into. */
   const absorbedInto = new Map<number, number>();
   core.tokens.forEach((tok, i) => {
-    if (tok.kind === 'space' || tok.kind === 'newline') return;
+    // A zero-width space token is one the restorer inserted (a glued word split): keep it.
+    if ((tok.kind === 'space' && tok.start !== tok.end) || tok.kind === 'newline') return;
     const wi = wordAt(tok.start);
     const last = wordAt(tok.end - 1);
     if (last !== wi) absorbedInto.set(last, wi);
