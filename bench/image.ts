@@ -1,11 +1,12 @@
 /**
- * Preprocessing speed: ms/page for prepare() and its measurement steps on
- * rendered A4 pages at 300 dpi (skewed 2.5°; also turned 90°, and at 100 dpi).
+ * Preprocessing speed: ms/page for prepare() and its steps on rendered A4
+ * pages at 300 dpi: a "scan" (skewed 2.5°, shaded, speckled: every step runs),
+ * the same turned 90° and at 100 dpi, and a clean level page (most steps skip).
  * Run: npx tsx bench/image.ts
  */
 import { pathToFileURL } from 'node:url';
 import { decodeGray, detectOrientation, flattenBackground, measureSkew, prepare, rotateRight } from '../src/image/index.js';
-import { renderText, skewImage, toPageImage } from '../tests/image-render.js';
+import { degrade, renderText, skewImage, toPageImage } from '../tests/image-render.js';
 
 export interface ImageBench {
   /** Median wall-clock ms per page of each measured operation. */
@@ -35,8 +36,10 @@ async function time(runs: number, fn: () => Promise<unknown> | unknown): Promise
 }
 
 export async function benchImage(runs = 5): Promise<ImageBench> {
-  const skewed = await skewImage(await renderText(), 2.5);
+  const clean = await renderText();
+  const skewed = await degrade(await skewImage(clean, 2.5), { shade: 0.3, speckle: 0.003 });
   const page = await toPageImage(skewed);
+  const cleanPage = await toPageImage(clean);
   const gray = await decodeGray(page.data);
   const turned = rotateRight(gray, 1);
   const turnedPage = await toPageImage(await (await import('sharp')).default(skewed).rotate(90).png().toBuffer());
@@ -50,6 +53,7 @@ export async function benchImage(runs = 5): Promise<ImageBench> {
     prepareDefault: () => prepare(page),
     prepareTurned90: () => prepare(turnedPage),
     prepare100dpiUpscaled: () => prepare(lowRes),
+    prepareCleanLevel: () => prepare(cleanPage),
     prepareNoSteps: () => prepare(page, { flatten: false, normalize: false, orient: false, deskew: false }),
   };
   const msPerPage: Record<string, number> = {};

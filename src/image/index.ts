@@ -1,6 +1,6 @@
 /** Preprocessing: page image → grayscale, flattened, upright, deskewed image for OCR. */
 export { prepare, plausibleDpi, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
-export { speckleRatio } from './speckle.js';
+export { despeckle, speckleRatio } from './speckle.js';
 export { type GrayImage, decodeGray, encodePng, createGray, downscaleMean, histogram, otsuThreshold, rotateRight, resizeGray } from './gray.js';
 export { applyAffine, compose, invert, IDENTITY } from './affine.js';
 export { flattenBackground, flattenAndNormalize, estimateBackground, type FlattenOptions } from './flatten.js';

@@ -2,7 +2,6 @@
  * prepare(): one page image → a clean, upright, level grayscale PNG for OCR,
  * with a record of what was done and the map back to the original pixels.
  */
-import sharp from 'sharp';
 import type { Affine, PageImage, PreparedImage } from '../types.js';
 import { VanbanError } from '../errors.js';
 import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from './affine.js';
@@ -13,7 +12,7 @@ import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotat
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
-import { speckleRatio } from './speckle.js';
+import { despeckle, speckleRatio } from './speckle.js';
 
 export interface PrepareOptions {
   /** Divide out uneven illumination / paper colour. Default true. */
@@ -21,7 +20,7 @@ export interface PrepareOptions {
   /** Stretch ink to black and paper to white. Default true. */
   normalize?: boolean;
   /**
-   * 3×3 median against speckle. 'auto' (default) applies it when more than
+   * Speck removal (3×3 median applied to isolated ink pixels, see speckle.ts). 'auto' (default) applies it when more than
    * SPECKLE_THRESHOLD of the ink is isolated specks (see speckle.ts); on the noisy
    * fixtures it cut the CER by a quarter, on clean pages it is not needed.
    */
@@ -68,15 +67,6 @@ export function plausibleDpi(page: Pick<PageImage, 'dpi' | 'origin'>, width: num
   const inches = longSide / page.dpi;
   if (inches >= 4 && inches <= 17) return page.dpi;
   return Math.round(longSide / 11.69);
-}
-
-async function median3(img: GrayImage): Promise<GrayImage> {
-  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
-    .median(3)
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer();
-  return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), width: img.width, height: img.height };
 }
 
 export async function prepare(page: PageImage, options: PrepareOptions = {}): Promise<PreparedImage> {
@@ -137,7 +127,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     }
   }
   if (options.denoise === true || ((options.denoise ?? 'auto') === 'auto' && speckleRatio(img) > SPECKLE_THRESHOLD)) {
-    img = await median3(img);
+    img = despeckle(img);
     steps.push('denoise');
   }
 
