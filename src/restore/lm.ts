@@ -181,33 +181,31 @@ class NgramModel implements LanguageModel {
     const len = context.length;
     const maxN = Math.min(this.order, len + 1);
     let acc = 0;
-    // Longest match first; each miss adds the backoff weight of the shortened context.
+    // Longest match first; each miss adds the backoff weight of the context. The builder
+    // keeps every prefix of a kept n-gram, so an unstored context (weight 1) means no
+    // n-gram extends it and the lookup of the n-gram itself can be skipped.
     for (let n = maxN; n >= 2; n--) {
+      let bo: number;
+      if (n === 2) bo = this.uniBackoff[context[len - 1]!] ?? 0;
+      else {
+        const ct = this.tables[n - 1]!;
+        const clo = ((context[len - 2]! << 16) | context[len - 1]!) >>> 0;
+        let chi = 0;
+        if (n >= 4) chi = context[len - 3]!;
+        const cs = this.find(ct, clo, chi);
+        if (cs < 0) continue;
+        bo = this.boOf[ct.backoff![cs]!]!;
+      }
       const t = this.tables[n]!;
-      const c1 = context[len - 1]!;
-      const lo = ((c1 << 16) | w) >>> 0;
+      const lo = ((context[len - 1]! << 16) | w) >>> 0;
       let hi = 0;
       if (n >= 3) hi = context[len - 2]!;
       if (n >= 4) hi = ((context[len - 3]! << 16) | hi) >>> 0;
       const slot = this.find(t, lo, hi);
       if (slot >= 0) return acc + this.probOf[t.prob[slot]!]!;
-      acc += this.contextBackoff(context, n - 1);
+      acc += bo;
     }
     return acc + (this.uniProb[w] ?? this.uniProb[this.unk]!);
-  }
-
-  /** log10 backoff weight of the last n ids of context (0 when not stored). */
-  private contextBackoff(context: readonly number[], n: number): number {
-    const len = context.length;
-    if (n === 1) return this.uniBackoff[context[len - 1]!] ?? 0;
-    const t = this.tables[n]!;
-    if (t.backoff === null) return 0;
-    const lo = ((context[len - 2]! << 16) | context[len - 1]!) >>> 0;
-    let hi = 0;
-    if (n >= 3) hi = context[len - 3]!;
-    if (n >= 4) hi = ((context[len - 4]! << 16) | hi) >>> 0;
-    const slot = this.find(t, lo, hi);
-    return slot >= 0 ? this.boOf[t.backoff[slot]!]! : 0;
   }
 
   formsOfBase(base: string): readonly number[] {
