@@ -5,8 +5,6 @@
  * their baseline, drawn in reading order so selection and copy follow it.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
 import {
   PDFArray,
   PDFDocument,
@@ -24,8 +22,8 @@ import {
   setTextMatrix,
   setTextRenderingMode,
   showText,
-  type PDFFont,
   type PDFPage,
+  type PDFRef,
 } from 'pdf-lib';
 import sharp from 'sharp';
 import { readPages } from '../pdf/index.js';
@@ -33,15 +31,90 @@ import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
 import type { BBox } from '../types.js';
 import { VERSION } from './json.js';
 
-const require = createRequire(import.meta.url);
+/**
+ * The text layer's font: a "glyph-less" composite font, as Tesseract's PDF
+ * renderer uses. Character codes are UTF-16 code units (Identity-H), every
+ * glyph is half an em wide, and a ToUnicode map turns codes back into text.
+ * It draws nothing (the layer is invisible anyway), so it needs no font
+ * program: PDF/A exempts fonts used only with text rendering mode 3 from
+ * embedding, and the layer costs bytes, not a 500 KB font per file.
+ */
+const GLYPH_WIDTH = 500;
 
-/** Tinos (Apache-2.0, Times-metric, full Vietnamese coverage), shipped by an npm font package. */
-export function textLayerFontPath(): string {
-  return require.resolve('@expo-google-fonts/tinos/400Regular/Tinos_400Regular.ttf');
+function toUnicodeCMap(): string {
+  const ranges: string[] = [];
+  for (let high = 0; high <= 0xff; high += 1) {
+    if (high >= 0xd8 && high <= 0xdf) continue; // surrogates never appear as codes
+    const h = high.toString(16).padStart(2, '0').toUpperCase();
+    ranges.push(`<${h}00> <${h}FF> <${h}00>`);
+  }
+  const blocks: string[] = [];
+  for (let i = 0; i < ranges.length; i += 100) {
+    const chunk = ranges.slice(i, i + 100);
+    blocks.push(`${chunk.length} beginbfrange\n${chunk.join('\n')}\nendbfrange`);
+  }
+  return [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000> <FFFF>',
+    'endcodespacerange',
+    ...blocks,
+    'endcmap',
+    'CMapName currentdict /CMap defineresource pop',
+    'end',
+    'end',
+  ].join('\n');
 }
 
-let fontBytes: Promise<Uint8Array> | undefined;
-const loadFontBytes = (): Promise<Uint8Array> => (fontBytes ??= readFile(textLayerFontPath()));
+function addGlyphlessFont(pdf: PDFDocument): PDFRef {
+  const { context } = pdf;
+  const descriptor = context.obj({
+    Type: 'FontDescriptor',
+    FontName: 'GlyphLessFont',
+    Flags: 5,
+    FontBBox: [0, 0, GLYPH_WIDTH, 1000],
+    ItalicAngle: 0,
+    Ascent: 1000,
+    Descent: 0,
+    CapHeight: 1000,
+    StemV: 80,
+  });
+  const cidFont = context.obj({
+    Type: 'Font',
+    Subtype: 'CIDFontType2',
+    BaseFont: 'GlyphLessFont',
+    CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
+    FontDescriptor: context.register(descriptor),
+    DW: GLYPH_WIDTH,
+    CIDToGIDMap: 'Identity',
+  });
+  const toUnicode = context.flateStream(toUnicodeCMap());
+  return context.register(
+    context.obj({
+      Type: 'Font',
+      Subtype: 'Type0',
+      BaseFont: 'GlyphLessFont',
+      Encoding: 'Identity-H',
+      DescendantFonts: [context.register(cidFont)],
+      ToUnicode: context.register(toUnicode),
+    }),
+  );
+}
+
+/** UTF-16 code units as the font's 2-byte codes; characters outside the BMP become U+FFFD. */
+function encodeText(text: string): PDFHexString {
+  let hex = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)! > 0xffff ? 0xfffd : char.codePointAt(0)!;
+    hex += code.toString(16).padStart(4, '0');
+  }
+  return PDFHexString.of(hex);
+}
 
 /** Maps upright page-image pixels to the PDF page's user space, honouring the crop box and /Rotate. */
 export interface PageFrame {
@@ -85,9 +158,9 @@ function hasText(page: PDFPage): boolean {
   return fonts !== undefined && fonts.keys().length > 0;
 }
 
-function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFFont): void {
+function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFRef): void {
   const frame = pageFrame(page, converted.ocr.width, converted.ocr.height);
-  const fontKey = page.node.newFontDictionary('VanbanOCR', font.ref);
+  const fontKey = page.node.newFontDictionary('VanbanOCR', font);
   const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
   const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => line.bbox));
   const operators = [pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible)];
@@ -103,7 +176,7 @@ function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFFont): 
     const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
     const next = words[i + 1];
     const text = next && next.line === word.line ? `${word.text} ` : word.text;
-    const natural = font.widthOfTextAtSize(word.text, size);
+    const natural = ([...word.text].length * GLYPH_WIDTH * size) / 1000;
     const target = Math.max(1, (word.bbox[2] - word.bbox[0]) * ptPerPx);
     const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
     const rad = (frame.rotate * Math.PI) / 180;
@@ -113,7 +186,7 @@ function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFFont): 
       setFontAndSize(fontKey, size),
       setCharacterSqueeze(squeeze),
       setTextMatrix(cos, sin, -sin, cos, x, y),
-      showText(font.encodeText(text)),
+      showText(encodeText(text)),
     );
   }
   operators.push(endText(), popGraphicsState());
@@ -222,8 +295,7 @@ export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, me
   const isPdf = input.subarray(0, 5).toString('latin1') === '%PDF-';
   const pdf = isPdf ? await PDFDocument.load(input, { updateMetadata: false }) : await PDFDocument.create();
   if (!isPdf) await imagePdf(pdf, inputPath);
-  pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont(await loadFontBytes(), { subset: true });
+  const font = addGlyphlessFont(pdf);
   const pages = pdf.getPages();
   for (const converted of doc.pages) {
     const page = pages[converted.number - 1];
