@@ -9,9 +9,9 @@ const SECTIONS: Record<string, string> = {
   pdf: './pdf.ts',
   image: './image.ts',
   ocr: './ocr.ts',
+  lm: './lm.ts',
   restore: './restore.ts',
   structure: './structure.ts',
-  quality: './quality.ts',
   pipeline: './pipeline.ts',
 };
 
