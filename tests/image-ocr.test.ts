@@ -50,4 +50,16 @@ describe('prepare before OCR', () => {
     expect(after).toBeLessThan(0.03);
     expect(before - after).toBeGreaterThan(0.1);
   });
+
+  it('needs background flattening on a shaded scan', async () => {
+    const clean = await renderText(TEXT, { pageInches: [8.27, 2.2], margin: 120 });
+    const scan = await toPageImage(await degrade(await skewImage(clean, 1.5), { shade: 0.6, speckle: 0 }));
+    const flat = await prepare(scan);
+    const unflat = await prepare(scan, { flatten: false });
+    expect(flat.steps).toContain('flatten');
+    const withFlatten = cer((await worker.recognize(Buffer.from(flat.png))).data.text, TEXT);
+    const without = cer((await worker.recognize(Buffer.from(unflat.png))).data.text, TEXT);
+    expect(withFlatten).toBeLessThan(0.03);
+    expect(without - withFlatten).toBeGreaterThan(0.1);
+  });
 });
