@@ -167,8 +167,11 @@ describe('restoreTokens: OCR words with confidences', () => {
       ['trẻ em', [1]],
       ['năm', [2]],
     ]);
-    // Names and foreign words that are no glued pair stay whole.
+    // Names, foreign words and lone capitals stay as they are.
     expect(restore('Microsoft Excel và Facebook').text).toBe('Microsoft Excel và Facebook');
+    expect(restore('Quốc vương Romania Mihai I; khách hàng A, B và C; Trung tâm X in bảng điểm').text).toBe(
+      'Quốc vương Romania Mihai I; khách hàng A, B và C; Trung tâm X in bảng điểm',
+    );
   });
 
   it('keeps high-confidence accented words of a Vietnamese-model OCR', () => {

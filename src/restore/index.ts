@@ -224,7 +224,11 @@ function joinSplits(
       // A part with no vowel (tr, ph, ng) is never a syllable, whatever the vocabulary holds.
       const aOk = /[aeiouy]/iu.test(baseForm(a.text)) && plausible(model, a.text, 3);
       const bOk = /[aeiouy]/iu.test(baseForm(b.text)) && plausible(model, b.text, 3);
-      if ((!aOk || !bOk) && [...both].length <= 7 && plausible(model, both, 20) && !/^\p{Lu}{2,}$/u.test(a.text) === !/^\p{Lu}{2,}$/u.test(b.text)) {
+      // Case must agree (tr iển, TR IỂN), and a lone capital is a name or a variable (khách hàng A, B và C).
+      const aCaps = /^\p{Lu}+$/u.test(a.text);
+      const bCaps = /^\p{Lu}+$/u.test(b.text);
+      const caseAgrees = aCaps ? bCaps : !/^\p{Lu}/u.test(b.text) && !(a.text.length === 1 && aCaps);
+      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && plausible(model, both, 20)) {
         joined.set(out.length, [from[i] ?? i, from[i + 2] ?? i + 2]);
         out.push({ text: both, start: a.start, end: b.end, kind: 'word' });
         outFrom.push(from[i] ?? i);
@@ -255,7 +259,9 @@ function splitGlued(
   const outFrom: number[] = [];
   tokens.forEach((t, i) => {
     const chars = [...t.text];
-    if (t.kind === 'word' && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
+    // A capitalised unknown word is far more often a name (Mihai, Romania) than two glued ones.
+    const capitalised = /^\p{Lu}\p{Ll}/u.test(t.text);
+    if (t.kind === 'word' && !capitalised && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
       const cuts: Array<{ at: number; score: number }> = [];
       for (let k = 1; k < chars.length; k++) {
         const left = chars.slice(0, k).join('');
