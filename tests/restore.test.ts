@@ -174,6 +174,14 @@ describe('restoreTokens: OCR words with confidences', () => {
     );
   });
 
+  it('fixes one-mark slips of a Vietnamese-model OCR that the context contradicts', () => {
+    // Misreadings tesseract vie made on the fixture scans (with its confidences).
+    const words = (s: string, conf: number[]): Array<{ text: string; conf: number }> =>
+      s.split(' ').map((text, i) => ({ text, conf: conf[i] ?? 95 }));
+    expect(restoreTokens(words('Căn cứ Luật Tố chức chính quyền địa phương', [96, 96, 95, 86])).map((t) => t.text)[3]).toBe('Tổ');
+    expect(restoreTokens(words('ỦY BAN NHÂN DÂN TÍNH LÂM ĐỒNG', [95, 96, 96, 96, 93])).map((t) => t.text)[4]).toBe('TỈNH');
+  });
+
   it('keeps high-confidence accented words of a Vietnamese-model OCR', () => {
     const out = restoreTokens([
       { text: 'Căn', conf: 96 },

@@ -279,7 +279,7 @@ export interface Candidate {
 
 /** Penalty for choosing anything but the observed word, by trust in the input. */
 export function changePenalty(trust: number): number {
-  return -(0.15 + 3.2 * trust);
+  return -(0.15 + 2.2 * trust);
 }
 
 /** Index of the model's syllable bases for fuzzy look-up (symmetric deletes, distance ≤ 2). */
@@ -455,7 +455,9 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   // Forms far less likely a priori than the best cannot win on context alone.
   const bestPrior = list.length ? prior(list[0] as Candidate) : 0;
   // (Not for a garbled word: its true form may need several edits.)
-  const floor = garbled ? -Infinity : bestPrior - PRIOR_DELTA;
+  // In trusted text every alternative carries the change penalty; widen the window
+  // by as much, or a one-mark OCR slip (Tố ← Tổ) would never reach the LM.
+  const floor = garbled ? -Infinity : bestPrior - PRIOR_DELTA - 3 * opts.trust + changePenalty(opts.trust);
   const kept = list.slice(0, limit).filter((c) => prior(c) >= floor);
   if (identity && !kept.includes(identity)) kept.push(identity);
   return kept;

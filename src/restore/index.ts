@@ -156,11 +156,13 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const marked = baseForm(key) !== key;
     const own = !marked || count >= 50 ? 1 : count >= 3 ? 0.6 : 0.25;
     if (conf === undefined) return docTrust * own;
-    // A high-confidence word that already reads as a known accented syllable is
-    // trusted; a low-confidence word is trusted less than the page around it.
-    const ct = Math.max(0, Math.min(1, (conf - 70) / 22));
+    // The engine's confidence scales the trust: a word read at 96 keeps the page's
+    // trust, one read at 86 gets 80 % of it, one at 60 less than half. A word read
+    // at 95+ that is a known accented syllable stays trusted even on a page that is not.
+    const scale = Math.max(0.25, Math.min(1, (conf - 50) / 45));
     const looksRight = marked && isValidSyllable(key) && count >= 5;
-    return looksRight ? Math.max(docTrust * own, ct) : docTrust * own * Math.min(1, 0.4 + ct);
+    const sure = looksRight ? Math.max(0, Math.min(1, (conf - 85) / 10)) : 0;
+    return Math.max(docTrust * own * scale, sure);
   };
   const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > GARBLED_PAGE);
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
