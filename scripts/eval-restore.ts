@@ -153,9 +153,15 @@ export function unchangedRate(outputs: string[], inputs: string[]): { same: numb
   outputs.forEach((out, i) => {
     const a = words(out);
     const b = words(inputs[i] ?? '');
+    if (a.length !== b.length) {
+      // A word split or joined: the rest of the line is compared by common subsequence.
+      total += b.length;
+      same += lcs(a.map((t) => t.text), b.map((t) => t.text));
+      return;
+    }
     b.forEach((w, k) => {
       total++;
-      if (a.length === b.length && (a[k] as Token).text === w.text) same++;
+      if ((a[k] as Token).text === w.text) same++;
     });
   });
   return { same, total };

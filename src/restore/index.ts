@@ -230,7 +230,7 @@ function joinSplits(
       const aCaps = /^\p{Lu}+$/u.test(a.text);
       const bCaps = /^\p{Lu}+$/u.test(b.text);
       const caseAgrees = aCaps ? bCaps : !/^\p{Lu}/u.test(b.text) && !(a.text.length === 1 && aCaps);
-      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && plausible(model, both, 20)) {
+      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && isValidSyllable(normalizeKey(both)) && plausible(model, both, 20)) {
         joined.set(out.length, [from[i] ?? i, from[i + 2] ?? i + 2]);
         out.push({ text: both, start: a.start, end: b.end, kind: 'word' });
         outFrom.push(from[i] ?? i);
