@@ -204,6 +204,12 @@ function plausible(model: LanguageModel, text: string, minCount: number): boolea
   return top !== undefined && model.count(top) >= minCount;
 }
 
+/** The commonest form of the word's base is a real syllable (triển yes, TPHCM no); stripped input allowed. */
+function joinsToSyllable(model: LanguageModel, text: string): boolean {
+  const top = model.formsOfBase(baseForm(normalizeKey(text)))[0];
+  return top !== undefined && isValidSyllable(model.symbol(top));
+}
+
 /**
  * Rejoins a syllable OCR split in two ("tr iển", "ph ương"): two words joined by
  * one space, at least one of which is no word at all, whose concatenation is a
@@ -230,7 +236,7 @@ function joinSplits(
       const aCaps = /^\p{Lu}+$/u.test(a.text);
       const bCaps = /^\p{Lu}+$/u.test(b.text);
       const caseAgrees = aCaps ? bCaps : !/^\p{Lu}/u.test(b.text) && !(a.text.length === 1 && aCaps);
-      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && isValidSyllable(normalizeKey(both)) && plausible(model, both, 20)) {
+      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && joinsToSyllable(model, both) && plausible(model, both, 20)) {
         joined.set(out.length, [from[i] ?? i, from[i + 2] ?? i + 2]);
         out.push({ text: both, start: a.start, end: b.end, kind: 'word' });
         outFrom.push(from[i] ?? i);
