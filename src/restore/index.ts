@@ -38,7 +38,10 @@ export interface RestoreOptions {
 
 export interface RestoreResult {
   text: string;
-  /** One entry per word token of the input (source = its index in tokenize(text)). */
+  /**
+   * One entry per word the decoder saw, in order (source = index of the token in
+   * tokenize(text); a rejoined "tr iển" lists both, a split "trẻem" gives two entries).
+   */
   tokens: RestoredToken[];
 }
 
@@ -304,8 +307,9 @@ function keep(text: string, source: number[]): RestoredToken {
 }
 
 /**
- * Restores diacritics and repairs OCR errors in plain text. Layout (spaces, line
- * breaks, punctuation) is kept byte for byte; only words change.
+ * Restores diacritics and repairs OCR errors in plain text (NFC out). Layout
+ * (spaces, line breaks, punctuation) is kept; only words change, and a space is
+ * removed or added only to rejoin a split syllable or split a glued word.
  */
 export function restore(text: string, options?: RestoreOptions): RestoreResult {
   if (typeof text !== 'string') throw new VanbanError('USAGE', `restore() needs a string, got ${text === null ? 'null' : typeof text}`);
@@ -317,7 +321,9 @@ export function restore(text: string, options?: RestoreOptions): RestoreResult {
 /**
  * Restores a sequence of OCR words (reading order). Words are joined by a space,
  * or a line break where `lineBreakAfter` is set, and decoded with each other as
- * context. Returns exactly one token per input word, in order (source = [i]).
+ * context. Returns one token per input word, in order (source = [i]), except
+ * that a syllable the OCR split over two words comes back as one token with
+ * source [i, i+1]; a glued word that was split keeps one token ("trẻ em").
  * Punctuation glued to a word ("phúc.", "(sau") stays glued.
  */
 export function restoreTokens(words: ReadonlyArray<OcrWordInput>, options?: RestoreOptions): RestoredToken[] {
