@@ -1,12 +1,12 @@
 /**
- * Learns the OCR channel's character confusion table (src/restore/confusions.json).
+ * Learns the OCR channel's character confusion table (dictionaries/confusions.json).
  *
  * Renders Vietnamese corpus lines with sharp (Tinos), degrades them a little,
  * OCRs them with tesseract.js `eng` (diacritic-blind, like the seed's engine) and
  * `vie`, aligns the output to the truth word by word and counts the character
  * chunks that differ. Only counts are written, never corpus text.
  *
- *   tsx scripts/learn-confusions.ts [--lines 400] [--corpus ../shared/corpus] [--out src/restore/confusions.json]
+ *   tsx scripts/learn-confusions.ts [--lines 400] [--corpus ../shared/corpus] [--out dictionaries/confusions.json]
  */
 import { writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +25,7 @@ function arg(name: string, fallback: string): string {
 
 const LINES = Number(arg('lines', '400'));
 const CORPUS = arg('corpus', defaultCorpusRoot());
-const OUT = arg('out', 'src/restore/confusions.json');
+const OUT = arg('out', 'dictionaries/confusions.json');
 
 /** Deterministic PRNG so a rerun learns the same table. */
 function rng(seed: number): () => number {

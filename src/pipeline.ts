@@ -87,11 +87,12 @@ export class Pipeline {
   }
 
   /** OCR, restore and score one page image. */
-  async convertPage(image: PageImage): Promise<ConvertedPage> {
+  async convertPage(image: PageImage, source?: string): Promise<ConvertedPage> {
     const t0 = performance.now();
-    const prepared = await prepare(image, this.options.preprocess ? {} : NO_PREPROCESSING);
+    const file = source === undefined ? {} : { file: source };
+    const prepared = await prepare(image, this.options.preprocess ? file : { ...NO_PREPROCESSING, ...file });
     const t1 = performance.now();
-    const ocr = await this.pool.recognize(prepared);
+    const ocr = await this.pool.recognize(prepared, source);
     const t2 = performance.now();
     const restored = restorePage(ocr, { enabled: this.options.restore });
     const t3 = performance.now();
@@ -116,7 +117,7 @@ export class Pipeline {
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
     for await (const image of readPages(path)) {
-      const task = this.convertPage(image)
+      const task = this.convertPage(image, path)
         .then((page) => {
           pages.push(page);
           onPage?.({ source: path, page: page.number });

@@ -44,11 +44,11 @@ const HAND: ReadonlyArray<[string, string, number]> = [
   ['cc', 'các', -1.6], ['b', 'bộ', -1.6], ['dn', 'đến', -1.8], ['', 'ộ', -1.6],
 ];
 
-const LEARNED_PATH = fileURLToPath(new URL('./confusions.json', import.meta.url));
+const LEARNED_PATH = fileURLToPath(new URL('../../dictionaries/confusions.json', import.meta.url));
 
 let cachedTable: ConfusionTable | undefined;
 
-/** The confusion table: learned entries (src/restore/confusions.json) merged with the hand list (best of the two). */
+/** The confusion table: learned entries (dictionaries/confusions.json) merged with the hand list (best of the two). */
 export function getConfusions(): ConfusionTable {
   if (cachedTable) return cachedTable;
   const table = new Map<string, number>();
