@@ -138,7 +138,8 @@ export async function convert(inputs: string | readonly string[], options: Conve
     const pipeline = await Pipeline.create({ ...options, jobs });
     try {
       let next = 0;
-      // A few files at once keep every worker busy even when files are one page long.
+      // More files in flight than workers: while one file is restored, scored and written
+      // on the main thread, the next one is already read and preprocessed, so no worker waits.
       const lane = async (): Promise<void> => {
         while (next < todo.length) {
           const input = todo[next++]!;
@@ -170,7 +171,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(jobs * 2, todo.length) }, lane));
     } finally {
       await pipeline.close();
     }

@@ -142,6 +142,8 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
   }
   await worker.setParameters({
     tessedit_pageseg_mode: String(psm) as PSM,
+    // Tesseract prints diagnostics ("Detected 42 diacritics") on stdout; a batch log has no use for them.
+    debug_file: '/dev/null',
     ...options.parameters,
   });
   let dpi = 0;
