@@ -200,10 +200,19 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
   const gIds: number[] = [];
   const groupOf: number[] = [];
   const order: number[] = [];
+  // Scratch buffers reused across positions (slots hold at most maxCandidates + a few).
+  let lpBuf = new Float64Array(16);
+  let idBuf = new Int32Array(16);
   for (const slot of slots) {
     const cands = slot.cands;
     const nc = cands.length;
     const np = pScore.length;
+    if (nc > idBuf.length) {
+      idBuf = new Int32Array(nc * 2);
+      lpBuf = new Float64Array(nc * 2);
+    }
+    const ids = idBuf.subarray(0, nc);
+    for (let c = 0; c < nc; c++) ids[c] = (cands[c] as Candidate).id;
     // Hypotheses that end in the same word merge after this step: group them by h1.
     gIds.length = 0;
     groupOf.length = 0;
@@ -223,9 +232,11 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       if (four) ctx[0] = pH3[p] as number;
       ctx[o] = pH2[p] as number;
       ctx[o + 1] = pH1[p] as number;
+      // All candidates share this history: one context lookup for the lot.
+      model.logProbs(ctx, ids, lpBuf);
       for (let c = 0; c < nc; c++) {
         const cand = cands[c] as Candidate;
-        const s = base + (cand.id === unk ? params.unkLogProb : model.logProb(ctx, cand.id)) + params.channelWeight * cand.channel;
+        const s = base + (cand.id === unk ? params.unkLogProb : (lpBuf[c] as number)) + params.channelWeight * cand.channel;
         const idx = c * ng + g;
         if (s > (score[idx] as number)) {
           score[idx] = s;

@@ -34,6 +34,11 @@ export interface LanguageModel {
   symbol(id: number): string;
   /** log10 P(w | last order-1 ids of context). */
   logProb(context: readonly number[], w: number): number;
+  /**
+   * logProb(context, words[i]) into out[i] for every i: the context's backoff rows
+   * are looked up once for all the words (the decoder scores many candidates per history).
+   */
+  logProbs(context: readonly number[], words: ArrayLike<number>, out: Float64Array): void;
   /** Unigram count in the training text. */
   count(id: number): number;
   /** Ids of all vocabulary words whose lowercase baseForm is base, most frequent first. */
@@ -57,10 +62,14 @@ interface Table {
   capacity: number;
   /** Format 1 tables: power-of-two capacity, start slot = hash & (capacity - 1). */
   pow2: boolean;
-  lo: Uint32Array;
-  hi: Uint16Array | Uint32Array | null;
-  prob: Uint16Array;
-  backoff: Uint16Array | null;
+  /** u32 words per slot: lo, [hi,] prob | backoff << 16. */
+  stride: number;
+  /**
+   * The file's separate lo/hi/prob/backoff arrays interleaved slot by slot. Why: a
+   * probe then touches one cache line instead of three or four; the tables are far
+   * bigger than the CPU cache, so memory latency is what a lookup costs.
+   */
+  slots: Uint32Array;
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
@@ -144,13 +153,18 @@ class NgramModel implements LanguageModel {
     t: TableHeader,
     view: <T>(s: Section | undefined, ctor: new (b: ArrayBufferLike, o: number, l: number) => T, size: number) => T,
   ): Omit<Table, 'pow2'> {
-    return {
-      capacity: t.capacity,
-      lo: view(t.lo, Uint32Array, 4),
-      hi: t.hi === undefined ? null : t.hi.type === 'u16' ? view(t.hi, Uint16Array, 2) : view(t.hi, Uint32Array, 4),
-      prob: view(t.prob, Uint16Array, 2),
-      backoff: t.backoff === undefined ? null : view(t.backoff, Uint16Array, 2),
-    };
+    const lo = view(t.lo, Uint32Array, 4);
+    const hi = t.hi === undefined ? null : t.hi.type === 'u16' ? view(t.hi, Uint16Array, 2) : view(t.hi, Uint32Array, 4);
+    const prob = view(t.prob, Uint16Array, 2);
+    const backoff = t.backoff === undefined ? null : view(t.backoff, Uint16Array, 2);
+    const stride = hi === null ? 2 : 3;
+    const slots = new Uint32Array(t.capacity * stride);
+    for (let i = 0, b = 0; i < t.capacity; i++, b += stride) {
+      slots[b] = lo[i]!;
+      if (hi !== null) slots[b + 1] = hi[i]!;
+      slots[b + stride - 1] = (prob[i]! | ((backoff === null ? 0 : backoff[i]!) << 16)) >>> 0;
+    }
+    return { capacity: t.capacity, stride, slots };
   }
 
   id(symbol: string): number {
@@ -163,49 +177,99 @@ class NgramModel implements LanguageModel {
     return this.counts[id] ?? 0;
   }
 
-  /** Slot of the n-gram ids[from..from+n) in table n, or -1. */
+  /** Last word (prob | backoff << 16) of the slot holding key (lo, hi) in table t, or -1. */
   private find(t: Table, lo: number, hi: number): number {
-    const { prob, capacity } = t;
+    const { slots, capacity, stride } = t;
     const h = hashKey(lo, hi);
     let i = t.pow2 ? h & (capacity - 1) : startSlot(h, capacity);
-    const keys = t.lo;
-    const his = t.hi;
+    let b = i * stride;
+    const last = stride - 1;
     for (;;) {
-      if (prob[i] === 0) return -1;
-      if (keys[i] === lo && (his === null || his[i] === hi)) return i;
-      if (++i === capacity) i = 0;
+      const pb = slots[b + last]!;
+      if ((pb & 0xffff) === 0) return -1;
+      if (slots[b] === lo && (last === 1 || slots[b + 1] === hi)) return pb;
+      b += stride;
+      if (++i === capacity) {
+        i = 0;
+        b = 0;
+      }
     }
   }
 
-  logProb(context: readonly number[], w: number): number {
+  // Context state of the last prepare(): which longer orders can match and their backoffs.
+  private cLen = 0;
+  private h1 = 0;
+  private h2 = 0;
+  private h3 = 0;
+  private has4 = false;
+  private has3 = false;
+  private bo4 = 0;
+  private bo3 = 0;
+  private bo2 = 0;
+
+  /**
+   * Looks up the context's backoff rows once. The builder keeps every prefix of a kept
+   * n-gram, so an unstored context (weight 1) means no n-gram extends it: the probe of
+   * that order is skipped for every word.
+   */
+  private prepare(context: readonly number[]): void {
     const len = context.length;
     const maxN = Math.min(this.order, len + 1);
-    let acc = 0;
-    // Longest match first; each miss adds the backoff weight of the context. The builder
-    // keeps every prefix of a kept n-gram, so an unstored context (weight 1) means no
-    // n-gram extends it and the lookup of the n-gram itself can be skipped.
-    for (let n = maxN; n >= 2; n--) {
-      let bo: number;
-      if (n === 2) bo = this.uniBackoff[context[len - 1]!] ?? 0;
-      else {
-        const ct = this.tables[n - 1]!;
-        const clo = ((context[len - 2]! << 16) | context[len - 1]!) >>> 0;
-        let chi = 0;
-        if (n >= 4) chi = context[len - 3]!;
-        const cs = this.find(ct, clo, chi);
-        if (cs < 0) continue;
-        bo = this.boOf[ct.backoff![cs]!]!;
+    this.cLen = len;
+    this.h1 = len >= 1 ? context[len - 1]! : 0;
+    this.h2 = len >= 2 ? context[len - 2]! : 0;
+    this.h3 = len >= 3 ? context[len - 3]! : 0;
+    this.has4 = false;
+    this.has3 = false;
+    const clo = ((this.h2 << 16) | this.h1) >>> 0;
+    if (maxN >= 4) {
+      const pb = this.find(this.tables[3]!, clo, this.h3);
+      if (pb >= 0) {
+        this.has4 = true;
+        this.bo4 = this.boOf[pb >>> 16]!;
       }
-      const t = this.tables[n]!;
-      const lo = ((context[len - 1]! << 16) | w) >>> 0;
-      let hi = 0;
-      if (n >= 3) hi = context[len - 2]!;
-      if (n >= 4) hi = ((context[len - 3]! << 16) | hi) >>> 0;
-      const slot = this.find(t, lo, hi);
-      if (slot >= 0) return acc + this.probOf[t.prob[slot]!]!;
-      acc += bo;
+    }
+    if (maxN >= 3) {
+      const pb = this.find(this.tables[2]!, clo, 0);
+      if (pb >= 0) {
+        this.has3 = true;
+        this.bo3 = this.boOf[pb >>> 16]!;
+      }
+    }
+    this.bo2 = maxN >= 2 ? (this.uniBackoff[this.h1] ?? 0) : 0;
+  }
+
+  /** log10 P(w | prepared context): longest match first, each miss adds the context's backoff. */
+  private scoreWord(w: number): number {
+    const lo = ((this.h1 << 16) | w) >>> 0;
+    let acc = 0;
+    if (this.has4) {
+      const pb = this.find(this.tables[4]!, lo, ((this.h3 << 16) | this.h2) >>> 0);
+      if (pb >= 0) return this.probOf[pb & 0xffff]!;
+      acc += this.bo4;
+    }
+    if (this.has3) {
+      const pb = this.find(this.tables[3]!, lo, this.h2);
+      if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
+      acc += this.bo3;
+    }
+    if (this.cLen >= 1 && this.order >= 2) {
+      const pb = this.find(this.tables[2]!, lo, 0);
+      if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
+      acc += this.bo2;
     }
     return acc + (this.uniProb[w] ?? this.uniProb[this.unk]!);
+  }
+
+  logProb(context: readonly number[], w: number): number {
+    this.prepare(context);
+    return this.scoreWord(w);
+  }
+
+  logProbs(context: readonly number[], words: ArrayLike<number>, out: Float64Array): void {
+    this.prepare(context);
+    const n = words.length;
+    for (let i = 0; i < n; i++) out[i] = this.scoreWord(words[i]!);
   }
 
   formsOfBase(base: string): readonly number[] {

@@ -188,6 +188,27 @@ const NAME_SYLLABLES = new Set(['đắk', 'lắk', 'đăk', 'lăk', 'kạn', 'ko
 
 /** Orthographically valid Vietnamese syllable (stop codas only with sắc/nặng, k/gh/ngh before front vowels…). */
 export function isValidSyllable(word: string): boolean {
+  const hit = validCache.get(word);
+  if (hit !== undefined) return hit;
+  return remember(validCache, word, computeValid(word));
+}
+
+/**
+ * Per-string results of the pure helpers the restorer calls on every token, many
+ * times per token (trust, garble rate, joins, tone style…): documents repeat their
+ * words, and the NFD/regex/parse work dominated the time outside the decoder.
+ * Bounded: cleared when full, as the key cache below.
+ */
+const validCache = new Map<string, boolean>();
+const baseCache = new Map<string, string>();
+const styleCache = new Map<string, ToneStyle | null>();
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size > 200_000) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function computeValid(word: string): boolean {
   const s = parseSyllable(word);
   if (s !== null && isValidParts(s)) return true;
   return NAME_SYLLABLES.has(normalizeKey(word));
@@ -195,12 +216,15 @@ export function isValidSyllable(word: string): boolean {
 
 /** All marks off, đ→d, case kept: "Độc" → "Doc". */
 export function baseForm(word: string): string {
-  return word
+  const hit = baseCache.get(word);
+  if (hit !== undefined) return hit;
+  const base = word
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[đð]/g, 'd')
     .replace(/[ĐÐ]/g, 'D')
     .normalize('NFC');
+  return remember(baseCache, word, base);
 }
 
 /** Index, within glide+nucleus+coda, of the vowel that carries the tone. */
@@ -228,6 +252,12 @@ export function composeSyllable(s: Syllable, style: ToneStyle = 'old'): string {
 
 /** The convention a word shows (only open oa/oe/uy with a tone show it), else null. */
 export function detectToneStyle(word: string): ToneStyle | null {
+  const hit = styleCache.get(word);
+  if (hit !== undefined) return hit;
+  return remember(styleCache, word, computeToneStyle(word));
+}
+
+function computeToneStyle(word: string): ToneStyle | null {
   const s = parseSyllable(word);
   if (s === null || s.tone === 0 || s.glide === '' || s.coda !== '' || s.nucleus.length !== 1 || !'aey'.includes(s.nucleus)) {
     return null;
