@@ -11,12 +11,70 @@ import { join, resolve } from 'node:path';
 import { convert } from '../src/batch/convert.js';
 import { Pipeline } from '../src/pipeline.js';
 import { score } from '../src/quality/index.js';
+import type { VanBanStructure } from '../src/structure/index.js';
 
 interface ManifestEntry {
   path: string;
   level: string;
   pages: number;
   gt: string | null;
+  truth: string | null;
+}
+
+interface TruthSection {
+  number: string;
+  title: string;
+  level: number;
+  children: TruthSection[];
+}
+
+interface StructureFigures {
+  fieldsRight: number;
+  fields: number;
+  wrong: string[];
+  headingsTrue: number;
+  headingsFound: number;
+  headingsMatched: number;
+}
+
+const flatten = (sections: readonly TruthSection[]): TruthSection[] =>
+  sections.flatMap((section) => [section, ...flatten(section.children)]);
+
+/**
+ * Catalogue fields right (deep-equal to truth.json) and section headings found
+ * (same number and level, title within 10% CER: run-in items carry a whole
+ * paragraph as their title, where one misread letter should not lose the heading).
+ */
+function compareStructure(truth: Record<string, unknown>, found: VanBanStructure): StructureFigures {
+  const got: Record<string, unknown> = { ...found };
+  const figures: StructureFigures = { fieldsRight: 0, fields: 0, wrong: [], headingsTrue: 0, headingsFound: 0, headingsMatched: 0 };
+  for (const [key, value] of Object.entries(truth)) {
+    if (key === 'sections') continue;
+    figures.fields += 1;
+    const mine = key === 'signer' && found.signer ? pickSigner(found.signer, value as Record<string, unknown>) : got[key];
+    if (JSON.stringify(mine) === JSON.stringify(value)) figures.fieldsRight += 1;
+    else figures.wrong.push(key);
+  }
+  const want = flatten((truth.sections ?? []) as TruthSection[]);
+  const have = flatten(found.sections as unknown as TruthSection[]);
+  figures.headingsTrue = want.length;
+  figures.headingsFound = have.length;
+  const used = new Set<number>();
+  for (const w of want) {
+    const i = have.findIndex(
+      (h, k) => !used.has(k) && h.number === w.number && h.level === w.level && score(h.title, w.title).cer <= 0.1,
+    );
+    if (i >= 0) {
+      used.add(i);
+      figures.headingsMatched += 1;
+    }
+  }
+  return figures;
+}
+
+function pickSigner(signer: NonNullable<VanBanStructure['signer']>, truth: Record<string, unknown>): Record<string, unknown> {
+  const all = signer as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(truth).map((k) => [k, all[k]]));
 }
 
 const FIXTURES = resolve('fixtures');
@@ -28,9 +86,16 @@ async function fixturesWithTruth(): Promise<ManifestEntry[]> {
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
-async function cerTable(entries: ManifestEntry[], preprocess: boolean): Promise<Map<string, { ocr: number; restored: number; secondsPerPage: number }>> {
+interface FixtureResult {
+  ocr: number;
+  restored: number;
+  secondsPerPage: number;
+  structure?: StructureFigures;
+}
+
+async function cerTable(entries: ManifestEntry[], preprocess: boolean): Promise<Map<string, FixtureResult>> {
   const pipeline = await Pipeline.create({ jobs: 2, preprocess });
-  const results = new Map<string, { ocr: number; restored: number; secondsPerPage: number }>();
+  const results = new Map<string, FixtureResult>();
   try {
     for (const entry of entries) {
       const truth = await readFile(join(FIXTURES, entry.gt!), 'utf8');
@@ -38,10 +103,14 @@ async function cerTable(entries: ManifestEntry[], preprocess: boolean): Promise<
       const doc = await pipeline.convertFile(join(FIXTURES, entry.path));
       const seconds = (performance.now() - started) / 1000;
       const ocrText = doc.pages.map((page) => page.ocr.text).join('\n');
+      const structureTruth = entry.truth
+        ? (JSON.parse(await readFile(join(FIXTURES, entry.truth), 'utf8')) as Record<string, unknown>)
+        : undefined;
       results.set(entry.path, {
         ocr: score(ocrText, truth).cer,
         restored: score(doc.text, truth).cer,
         secondsPerPage: seconds / Math.max(1, doc.pages.length),
+        ...(structureTruth ? { structure: compareStructure(structureTruth, doc.document) } : {}),
       });
     }
   } finally {
@@ -84,5 +153,23 @@ export default async function benchPipeline(): Promise<void> {
   }
   for (const [level, values] of byLevel) {
     console.log(`[pipeline] ${level}: mean CER ${pct(values.reduce((s, v) => s + v, 0) / values.length)}, max ${pct(Math.max(...values))}`);
+  }
+
+  // Structure extracted from the OCR of the degraded scans, against truth.json.
+  for (const level of ['clean', 'moderate', 'heavy', 'special']) {
+    const figures = entries
+      .filter((e) => e.level === level)
+      .map((e) => ({ path: e.path, s: withPrep.get(e.path)?.structure }))
+      .filter((x): x is { path: string; s: StructureFigures } => x.s !== undefined);
+    if (figures.length === 0) continue;
+    const sum = (f: (s: StructureFigures) => number): number => figures.reduce((n, x) => n + f(x.s), 0);
+    const precision = sum((s) => s.headingsMatched) / Math.max(1, sum((s) => s.headingsFound));
+    const recall = sum((s) => s.headingsMatched) / Math.max(1, sum((s) => s.headingsTrue));
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    console.log(
+      `[pipeline] structure on OCR, ${level}: catalogue fields right ${sum((s) => s.fieldsRight)}/${sum((s) => s.fields)} ` +
+        `(${pct(sum((s) => s.fieldsRight) / Math.max(1, sum((s) => s.fields)))}), section headings P ${pct(precision)} R ${pct(recall)} F1 ${f1.toFixed(3)}`,
+    );
+    for (const { path, s } of figures) if (s.wrong.length > 0) console.log(`[pipeline]   ${path}: wrong ${s.wrong.join(', ')}`);
   }
 }

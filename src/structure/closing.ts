@@ -138,6 +138,7 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
           .replace(/[;,.]+$/, '')
           .trim(),
       )
+      .map(normalizeArchiveEntry)
       .filter(Boolean);
     const src = recipientsSrc ?? recipients[0]!.src;
     result.recipients = at(src, list, 0.9);
@@ -183,4 +184,19 @@ function canonicalTitle(line: string): string {
   const rest = auth ? auth.rest : line;
   const canon = fold(rest) === rest.toLowerCase() ? canonicalizeAgency(rest).text : rest;
   return auth ? `${auth.prefix} ${canon}` : canon;
+}
+
+/**
+ * The last "Nơi nhận" entry is the filing note "Lưu: VT, <unit>" (VT = văn thư, the records
+ * office), in small type that OCR often reads as "VI", "VỊ" or "V1", with the space after the
+ * comma lost. Nearly every document files a copy with VT, so those readings are put right.
+ */
+export function normalizeArchiveEntry(entry: string): string {
+  const match = /^(L[ưuU][uưU]\s*:?)\s*(.*)$/u.exec(entry);
+  if (!match) return entry;
+  const units = match[2]!
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .map((unit, i) => (i === 0 && /^V[IỊTl1|]$/u.test(unit) ? 'VT' : unit));
+  return `${match[1]!.includes(':') ? 'Lưu: ' : 'Lưu '}${units.join(', ')}`;
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeArchiveEntry } from '../src/structure/closing.js';
+import { extract } from '../src/structure/index.js';
+
+describe('the "Lưu: VT, …" filing entry of Nơi nhận', () => {
+  it.each([
+    ['Lưu: VT,KT', 'Lưu: VT, KT'],
+    ['Lưu: VI, TCKH', 'Lưu: VT, TCKH'],
+    ['Lưu: VỊ, GDTrH', 'Lưu: VT, GDTrH'],
+    ['Lưu VT', 'Lưu VT'],
+    ['Lưu: VT, VP', 'Lưu: VT, VP'],
+    ['Sở Tư pháp', 'Sở Tư pháp'],
+    ['Lưu: VP, VI', 'Lưu: VP, VI'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeArchiveEntry(input)).toBe(expected);
+  });
+
+  it('is applied to the recipients list that extract() returns', () => {
+    const doc = extract(
+      [
+        'UBND HUYỆN CON CUÔNG',
+        'PHÒNG TÀI CHÍNH - KẾ HOẠCH',
+        'Số: 45/TTr-TCKH',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Con Cuông, ngày 03 tháng 10 năm 2023',
+        'TỜ TRÌNH',
+        'Về việc bổ sung kinh phí sửa chữa phòng học',
+        'Phòng Tài chính - Kế hoạch kính trình Ủy ban nhân dân huyện xem xét, quyết định./.',
+        'Nơi nhận:',
+        '- Như trên;',
+        '- Lưu: VI,TCKH.',
+        'TRƯỞNG PHÒNG',
+        'Vi Thị Hoài',
+      ].join('\n'),
+    );
+    expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT, TCKH']);
+  });
+});
