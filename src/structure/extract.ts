@@ -118,7 +118,7 @@ function parseBody(lines: readonly SourceLine[]): BodyResult {
   }
   const result: BodyResult = { preamble, sections };
   if (addresseeSrc) {
-    const list = addressees.map((a) => squash(a.replace(/^\s*[-–+•·∙]\s*/, '')).replace(/[;,.]+$/, '')).filter(Boolean);
+    const list = addressees.map((a) => squash(a.replace(/^\s*[-–+•·∙]\s*/, '')).replace(/[;:,.]+$/, '')).filter(Boolean);
     result.addressees = { value: list, page: addresseeSrc.page, line: addresseeSrc.line, confidence: 0.9, ...(addresseeSrc.bbox ? { bbox: addresseeSrc.bbox } : {}) };
   }
   if (basesSrc) {
