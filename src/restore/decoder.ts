@@ -203,6 +203,8 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
   // Scratch buffers reused across positions (slots hold at most maxCandidates + a few).
   let lpBuf = new Float64Array(16);
   let idBuf = new Int32Array(16);
+  let scoreBuf = new Float64Array(256);
+  let backBuf = new Int32Array(256);
   for (const slot of slots) {
     const cands = slot.cands;
     const nc = cands.length;
@@ -224,8 +226,13 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     }
     const ng = gIds.length;
     const size = nc * ng;
-    const score = new Float64Array(size).fill(-Infinity);
-    const back = new Int32Array(size);
+    if (size > scoreBuf.length) {
+      scoreBuf = new Float64Array(size * 2);
+      backBuf = new Int32Array(size * 2);
+    }
+    const score = scoreBuf;
+    const back = backBuf;
+    score.fill(-Infinity, 0, size);
     for (let p = 0; p < np; p++) {
       const base = pScore[p] as number;
       const g = groupOf[p] as number;
@@ -247,25 +254,24 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     // Best score per candidate over all histories (left max-marginal), for confidences.
     const fb = new Float64Array(nc).fill(-Infinity);
     const fw = new Int32Array(nc);
-    for (let i = 0; i < size; i++) {
-      const c = Math.floor(i / ng);
-      if ((score[i] as number) > (fb[c] as number)) {
-        fb[c] = score[i] as number;
-        fw[c] = gIds[i % ng] as number;
+    let best = -Infinity;
+    for (let c = 0, i = 0; c < nc; c++) {
+      for (let g = 0; g < ng; g++, i++) {
+        const v = score[i] as number;
+        if (v > (fb[c] as number)) {
+          fb[c] = v;
+          fw[c] = gIds[g] as number;
+        }
+        if (v > best) best = v;
       }
     }
     fwdBest.push(fb);
     fwdPrev.push(fw);
-    order.length = 0;
-    let best = -Infinity;
-    for (let i = 0; i < size; i++) {
-      const v = score[i] as number;
-      if (v === -Infinity) continue;
-      order.push(i);
-      if (v > best) best = v;
-    }
     const floor = best - params.beamDelta;
-    let kept = order.filter((i) => (score[i] as number) >= floor);
+    // Same order (ascending index) as a filter would give, so ties sort the same way.
+    order.length = 0;
+    for (let i = 0; i < size; i++) if (score[i] !== -Infinity && (score[i] as number) >= floor) order.push(i);
+    let kept = order;
     if (kept.length > params.beam) {
       kept.sort((a, b) => (score[b] as number) - (score[a] as number));
       kept = kept.slice(0, params.beam);
@@ -323,20 +329,23 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       // A candidate already 4 (log10) behind on the left cannot matter: skip its LM call.
       let leftBest = -Infinity;
       for (let i = 0; i < cands.length; i++) leftBest = Math.max(leftBest, fb[i] as number);
-      const scores = cands.map((c, i) => {
+      const nc = cands.length;
+      const scores = new Float64Array(nc);
+      let top = -Infinity;
+      for (let i = 0; i < nc; i++) {
         const s = fb[i] as number;
-        return n1 >= 0 && s > leftBest - 4 ? s + lp(fw[i] as number, c.id, n1) : s;
-      });
-      const top = Math.max(...scores);
+        scores[i] = n1 >= 0 && s > leftBest - 4 ? s + lp(fw[i] as number, (cands[i] as Candidate).id, n1) : s;
+        if ((scores[i] as number) > top) top = scores[i] as number;
+      }
       let z = 0;
-      for (const s of scores) z += 10 ** (s - top);
-      confidence = 10 ** ((scores[ci] ?? top) - top) / z;
-      alternatives = cands
-        .map((c, i) => ({ f: c.form, s: scores[i] ?? -Infinity, i }))
-        .filter((x) => x.i !== ci)
-        .sort((a, b) => b.s - a.s)
-        .slice(0, 4)
-        .map((x) => x.f);
+      for (let i = 0; i < nc; i++) z += 10 ** ((scores[i] as number) - top);
+      confidence = 10 ** ((scores[ci] as number) - top) / z;
+      // Stable sort of the other candidates' indices, best first (ties keep candidate order).
+      const others: number[] = [];
+      for (let i = 0; i < nc; i++) if (i !== ci) others.push(i);
+      others.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+      const keep = Math.min(4, others.length);
+      for (let i = 0; i < keep; i++) alternatives.push((cands[others[i] as number] as Candidate).form);
     }
     out.push({ token: slot.token, form: cand.form, alternatives, confidence });
   }

@@ -86,6 +86,8 @@ function resolveOptions(options: RestoreOptions | undefined): Resolved {
 
 /** Case of the observed word copied onto the chosen form; OCR mixed case (pAN, HQI, Tw) counts by majority. */
 function caseLike(pattern: string, form: string): string {
+  // No capital at all (most words): every branch below would return the form as is.
+  if (pattern === pattern.toLowerCase()) return form;
   const letters = [...pattern].filter((c) => c.toLowerCase() !== c.toUpperCase());
   // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
   if (letters[0] === 'I' && form.startsWith('l')) letters[0] = 'l';
