@@ -18,7 +18,6 @@ import {
   dequantizeBackoff,
   dequantizeProb,
   hashKey,
-  startSlot,
   type ModelHeader,
   type Section,
   type TableHeader,
@@ -59,15 +58,17 @@ export interface ModelInfo {
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../dictionaries/vi-lm.bin', import.meta.url));
 
 interface Table {
+  /** Slot count, a power of two; the start slot is the hash's top `bits` bits. */
   capacity: number;
-  /** Format 1 tables: power-of-two capacity, start slot = hash & (capacity - 1). */
-  pow2: boolean;
+  shift: number;
   /** u32 words per slot: lo, [hi,] prob | backoff << 16. */
   stride: number;
   /**
-   * The file's separate lo/hi/prob/backoff arrays interleaved slot by slot. Why: a
-   * probe then touches one cache line instead of three or four; the tables are far
-   * bigger than the CPU cache, so memory latency is what a lookup costs.
+   * The file's table rehashed at load into interleaved slots at most half full. Why:
+   * a lookup costs memory latency and probe length, not arithmetic. Interleaving puts
+   * a slot's key and values in one cache line (the file keeps them in three or four
+   * arrays), and at ≤ 50 % load a miss (most 4-gram probes) ends after ~2.5 slots
+   * instead of ~13 at the file's 80 %. The file format is unchanged.
    */
   slots: Uint32Array;
 }
@@ -130,7 +131,7 @@ class NgramModel implements LanguageModel {
       this.boOf[q] = dequantizeBackoff(q);
     }
     this.tables = [null, null];
-    for (const t of header.tables) this.tables[t.order] = { ...this.openTable(t, view), pow2: version === 1 };
+    for (const t of header.tables) this.tables[t.order] = this.openTable(t, view);
     const need = (s: string): number => {
       const id = this.ids.get(s);
       if (id === undefined) throw fail(`no ${s} symbol`);
@@ -152,19 +153,33 @@ class NgramModel implements LanguageModel {
   private openTable(
     t: TableHeader,
     view: <T>(s: Section | undefined, ctor: new (b: ArrayBufferLike, o: number, l: number) => T, size: number) => T,
-  ): Omit<Table, 'pow2'> {
+  ): Table {
     const lo = view(t.lo, Uint32Array, 4);
     const hi = t.hi === undefined ? null : t.hi.type === 'u16' ? view(t.hi, Uint16Array, 2) : view(t.hi, Uint32Array, 4);
     const prob = view(t.prob, Uint16Array, 2);
     const backoff = t.backoff === undefined ? null : view(t.backoff, Uint16Array, 2);
     const stride = hi === null ? 2 : 3;
-    const slots = new Uint32Array(t.capacity * stride);
-    for (let i = 0, b = 0; i < t.capacity; i++, b += stride) {
-      slots[b] = lo[i]!;
-      if (hi !== null) slots[b + 1] = hi[i]!;
-      slots[b + stride - 1] = (prob[i]! | ((backoff === null ? 0 : backoff[i]!) << 16)) >>> 0;
+    let bits = 4;
+    while (1 << bits < t.count * 2) bits++;
+    const capacity = 2 ** bits;
+    const shift = 32 - bits;
+    const slots = new Uint32Array(capacity * stride);
+    const last = stride - 1;
+    for (let j = 0; j < t.capacity; j++) {
+      const p = prob[j]!;
+      if (p === 0) continue;
+      const l = lo[j]!;
+      const h = hi === null ? 0 : hi[j]!;
+      let b = (hashKey(l, h) >>> shift) * stride;
+      while (slots[b + last] !== 0) {
+        b += stride;
+        if (b === slots.length) b = 0;
+      }
+      slots[b] = l;
+      if (hi !== null) slots[b + 1] = h;
+      slots[b + last] = (p | ((backoff === null ? 0 : backoff[j]!) << 16)) >>> 0;
     }
-    return { capacity: t.capacity, stride, slots };
+    return { capacity, shift, stride, slots };
   }
 
   id(symbol: string): number {
@@ -179,20 +194,16 @@ class NgramModel implements LanguageModel {
 
   /** Last word (prob | backoff << 16) of the slot holding key (lo, hi) in table t, or -1. */
   private find(t: Table, lo: number, hi: number): number {
-    const { slots, capacity, stride } = t;
-    const h = hashKey(lo, hi);
-    let i = t.pow2 ? h & (capacity - 1) : startSlot(h, capacity);
-    let b = i * stride;
+    const { slots, stride } = t;
+    const end = slots.length;
+    let b = (hashKey(lo, hi) >>> t.shift) * stride;
     const last = stride - 1;
     for (;;) {
       const pb = slots[b + last]!;
       if ((pb & 0xffff) === 0) return -1;
       if (slots[b] === lo && (last === 1 || slots[b + 1] === hi)) return pb;
       b += stride;
-      if (++i === capacity) {
-        i = 0;
-        b = 0;
-      }
+      if (b === end) b = 0;
     }
   }
 
