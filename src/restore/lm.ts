@@ -119,7 +119,8 @@ class NgramModel implements LanguageModel {
     this.vocab = Buffer.from(vocabBytes.buffer, vocabBytes.byteOffset, vocabBytes.length).toString('utf8').split('\n');
     if (this.vocab.length !== header.vocabSize) throw fail('vocabulary size mismatch');
     this.ids = new Map(this.vocab.map((s, i) => [s, i]));
-    this.counts = view(header.counts, Uint32Array, 4);
+    // A copy, so that no view keeps the file buffer alive once the tables are rehashed.
+    this.counts = view(header.counts, Uint32Array, 4).slice();
     const uq = view(header.uniProb, Uint16Array, 2);
     const ub = view(header.uniBackoff, Uint16Array, 2);
     this.uniProb = Float64Array.from(uq, dequantizeProb);
