@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { createWorker, type Worker } from 'tesseract.js';
+import { mulberry32 } from '../scripts/fixtures/random.js';
 
 const require = createRequire(import.meta.url);
 
@@ -124,17 +125,8 @@ export interface SynthSample {
   words: Array<{ text: string; conf: number; bbox: [number, number, number, number] }>;
 }
 
-/** Small deterministic PRNG (mulberry32) so sample sets are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (the fixtures' mulberry32) so sample sets are reproducible. */
+export const rng = mulberry32;
 
 export interface SamplePlan {
   index: number;

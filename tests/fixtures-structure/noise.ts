@@ -1,16 +1,7 @@
 /** OCR-like degradation of clean document text, deterministic (seeded), for the structure tests. */
 
-/** Deterministic PRNG (mulberry32) so the noise is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG (the fixtures' mulberry32) so the noise is the same on every run.
+import { mulberry32 as prng } from '../../scripts/fixtures/random.js';
 
 /**
  * What a Tesseract model without Vietnamese makes of a page: accents dropped,
