@@ -8,40 +8,16 @@
  *   npx vanban convert fixtures/ --out /tmp/fx --formats json,pdf,alto
  *   npx tsx scripts/verify-outputs.ts fixtures/ /tmp/fx
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { score } from '../src/quality/index.js';
+import { pdfText, storedImages } from './lib/pdf-inspect.js';
 
 const [inputDir, outDir] = process.argv.slice(2).map((p) => resolve(p));
 if (!inputDir || !outDir) {
   console.error('usage: tsx scripts/verify-outputs.ts <input-dir> <output-dir>');
   process.exit(2);
-}
-
-async function storedImages(bytes: Uint8Array): Promise<string[]> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  const hashes: string[] = [];
-  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
-    if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) {
-      hashes.push(createHash('sha256').update(object.contents).digest('hex'));
-    }
-  }
-  return hashes.sort();
-}
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  for (let p = 1; p <= doc.numPages; p += 1) {
-    const content = await (await doc.getPage(p)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
-  }
-  await doc.destroy();
-  return pages.join('\n');
 }
 
 const schemaDir = resolve('..', 'shared', 'schemas');
@@ -65,7 +41,7 @@ for (const rel of jsons) {
   const line: string[] = [relative(inputDir, json.source)];
   if (existsSync(`${stem}.pdf`)) {
     const output = await readFile(`${stem}.pdf`);
-    const cer = score(await pdfText(output), json.text).cer;
+    const cer = score((await pdfText(output)).join('\n'), json.text).cer;
     worstCer = Math.max(worstCer, cer);
     const isPdf = input.subarray(0, 5).toString('latin1') === '%PDF-';
     const same = isPdf ? JSON.stringify(await storedImages(output)) === JSON.stringify(await storedImages(input)) : null;

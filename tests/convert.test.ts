@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { score } from '../src/quality/index.js';
 import { TEMP_PREFIX } from '../src/output/atomic.js';
+import { pdfText, storedImages } from '../scripts/lib/pdf-inspect.js';
 
 const FIXTURES = resolve('fixtures');
 const GOOD = ['clean/qd-ubnd-quang-binh.pdf', 'special/rotate90-ttr-ptckh-con-cuong.pdf', 'special/png-qd-ubnd-quang-binh.png'];
@@ -47,31 +47,6 @@ const sha256 = async (file: string): Promise<string> => createHash('sha256').upd
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
-
-/** The image XObjects of a PDF, as stored (compressed bytes). */
-async function storedImages(bytes: Uint8Array): Promise<string[]> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  const hashes: string[] = [];
-  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
-    if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) {
-      hashes.push(createHash('sha256').update(object.contents).digest('hex'));
-    }
-  }
-  return hashes.sort();
-}
-
-/** Text of a PDF as a viewer extracts it (pdfjs, in content order). */
-async function pdfText(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  for (let p = 1; p <= doc.numPages; p += 1) {
-    const content = await (await doc.getPage(p)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
-  }
-  await doc.destroy();
-  return pages;
 }
 
 describe('vanban convert on a folder of good and bad files', () => {
