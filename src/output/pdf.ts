@@ -29,6 +29,7 @@ import sharp from 'sharp';
 import { readPages } from '../pdf/index.js';
 import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
 import type { BBox } from '../types.js';
+import { drawFullPage, embedDecoded, embedPngPassthrough, embedTiffG4Passthrough, isTiff } from './embed-image.js';
 import { VERSION } from './json.js';
 
 /**
@@ -194,17 +195,32 @@ function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFRef): v
 }
 
 async function imagePdf(doc: PDFDocument, inputPath: string): Promise<void> {
+  const file = await readFile(inputPath);
+  const tiff = isTiff(file);
   for await (const image of readPages(inputPath)) {
     const bytes = image.data;
     const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-    const isPng = bytes[0] === 0x89 && bytes[1] === 0x50;
-    const embedded = isJpeg
-      ? await doc.embedJpg(bytes)
-      : await doc.embedPng(isPng ? bytes : await sharp(bytes).png().toBuffer());
     const width = (image.width * 72) / image.dpi;
     const height = (image.height * 72) / image.dpi;
     const page = doc.addPage([width, height]);
-    page.drawImage(embedded, { x: 0, y: 0, width, height });
+    if (isJpeg) {
+      page.drawImage(await doc.embedJpg(bytes), { x: 0, y: 0, width, height });
+      continue;
+    }
+    // The file's own coded data where it fits a PDF filter; readPages' upright PNG otherwise.
+    // readPages hands over the file itself when it is an upright, opaque PNG; anything else is its own intermediate PNG.
+    const original = !tiff && Buffer.compare(bytes, file) === 0;
+    let stored = tiff
+      ? embedTiffG4Passthrough(doc, file, image.pageNumber - 1)
+      : original
+        ? embedPngPassthrough(doc, bytes)
+        : undefined;
+    if (stored && (stored.width !== image.width || stored.height !== image.height)) {
+      doc.context.delete(stored.ref); // header disagrees with what was decoded: trust the decoder
+      stored = undefined;
+    }
+    stored ??= await embedDecoded(doc, bytes);
+    drawFullPage(page, stored);
   }
 }
 
