@@ -236,12 +236,18 @@ function joinSplits(
       const both = a.text + b.text;
       // A part with no vowel (tr, ph, ng) is never a syllable, whatever the vocabulary holds.
       const aOk = /[aeiouy]/iu.test(baseForm(a.text)) && plausible(model, a.text, 3);
-      const bOk = /[aeiouy]/iu.test(baseForm(b.text)) && plausible(model, b.text, 3);
+      const bOk = aOk && /[aeiouy]/iu.test(baseForm(b.text)) && plausible(model, b.text, 3); // only needed when aOk
+      // Two plausible words (nearly every pair) are never joined: skip the case checks.
+      if (bOk) {
+        out.push(a);
+        outFrom.push(from[i] ?? i);
+        continue;
+      }
       // Case must agree (tr iển, TR IỂN), and a lone capital is a name or a variable (khách hàng A, B và C).
       const aCaps = /^\p{Lu}+$/u.test(a.text);
       const bCaps = /^\p{Lu}+$/u.test(b.text);
       const caseAgrees = aCaps ? bCaps : !/^\p{Lu}/u.test(b.text) && !(a.text.length === 1 && aCaps);
-      if ((!aOk || !bOk) && caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && joinsToSyllable(model, both) && plausible(model, both, 20)) {
+      if (caseAgrees && !(aCaps && a.text.length === 1) && [...both].length <= 7 && joinsToSyllable(model, both) && plausible(model, both, 20)) {
         joined.set(out.length, [from[i] ?? i, from[i + 2] ?? i + 2]);
         out.push({ text: both, start: a.start, end: b.end, kind: 'word' });
         outFrom.push(from[i] ?? i);
