@@ -96,6 +96,7 @@ describe('vanban convert on a folder of good and bad files', () => {
     expect(report.trim().split('\r\n')).toHaveLength(1 + GOOD.length);
     const metadata = await readFile(join(out, 'metadata.csv'), 'utf8');
     expect(metadata).toContain('QUYẾT ĐỊNH');
+    expect(first.stderr).toMatch(/Quality: mean score 0\.9\d; \d+ document\(s\) with \d+ page\(s\) to review/);
   });
 
   it('never modifies an input', async () => {

@@ -104,6 +104,15 @@ export async function runConvertCommand(args: string[], io: CliIo): Promise<numb
       `${summary.files} file(s): ${summary.converted.length} converted, ${summary.skipped.length} skipped, ` +
         `${summary.failed.length} failed; ${summary.pages} page(s) in ${formatDuration(summary.seconds)}${rate}\n`,
     );
+    if (summary.converted.length > 0) {
+      const flagged = summary.converted.filter((r) => r.flaggedPages.length > 0);
+      const pages = flagged.reduce((n, r) => n + r.flaggedPages.length, 0);
+      const mean = summary.converted.reduce((n, r) => n + r.quality, 0) / summary.converted.length;
+      io.stderr.write(
+        `Quality: mean score ${mean.toFixed(2)}; ${flagged.length} document(s) with ${pages} page(s) to review ` +
+          `(see ${show(`${values.out}/report.csv`)})\n`,
+      );
+    }
     if (summary.failed.length > 0) {
       io.stderr.write(`Failures (also in ${show(`${values.out}/errors.json`)}):\n`);
       for (const failure of summary.failed) io.stderr.write(`  ${show(failure.file)}: ${failure.message} [${failure.code}]\n`);
