@@ -15,6 +15,7 @@ import { drawFullPage, embedDecoded, embedPngPassthrough, embedTiffG4Passthrough
 import { toSearchablePdf } from '../src/output/pdf.js';
 import type { VanBanDocument } from '../src/pipeline.js';
 import { readPages } from '../src/pdf/index.js';
+import { ccittTiff } from '../src/pdf/ccitt.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -165,36 +166,9 @@ describe('PNG passthrough', () => {
   });
 });
 
-/** A one-strip TIFF around G4 data (little-endian, classic TIFF). */
-function oneStripTiff(g4: Uint8Array, width: number, height: number, photometric: 0 | 1): Buffer {
-  const tags: Array<[number, 3 | 4, number]> = [
-    [256, 4, width],
-    [257, 4, height],
-    [258, 3, 1],
-    [259, 3, 4],
-    [262, 3, photometric],
-    [273, 4, 0],
-    [277, 3, 1],
-    [278, 4, height],
-    [279, 4, g4.length],
-  ];
-  const dataAt = 8 + 2 + tags.length * 12 + 4;
-  const out = Buffer.alloc(dataAt + g4.length);
-  out.write('II', 0, 'latin1');
-  out.writeUInt16LE(42, 2);
-  out.writeUInt32LE(8, 4);
-  out.writeUInt16LE(tags.length, 8);
-  tags.forEach(([tag, type, value], i) => {
-    const at = 10 + i * 12;
-    out.writeUInt16LE(tag, at);
-    out.writeUInt16LE(type, at + 2);
-    out.writeUInt32LE(1, at + 4);
-    if (type === 3) out.writeUInt16LE(value, at + 8);
-    else out.writeUInt32LE(tag === 273 ? dataAt : value, at + 8);
-  });
-  out.set(g4, dataAt);
-  return out;
-}
+/** A one-strip TIFF around G4 data (the same wrapper the PDF reader uses for CCITT streams). */
+const oneStripTiff = (g4: Uint8Array, width: number, height: number, photometric: 0 | 1): Buffer =>
+  Buffer.from(ccittTiff(g4, width, height, photometric));
 
 /** G4 data of the pixels as libtiff codes them for a MinIsBlack page (width and height multiples of 16). */
 async function g4Of(pixels: Buffer, width: number, height: number): Promise<Buffer> {

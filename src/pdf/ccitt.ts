@@ -11,13 +11,13 @@ import { StreamError, dictNumber } from './streams.js';
  * decodes it: exact pixels, no re-rendering. Group 3 and byte-aligned data are
  * left to the renderer.
  */
-function ccittTiff(data: Uint8Array, width: number, height: number): Uint8Array {
+export function ccittTiff(data: Uint8Array, width: number, height: number, photometric: 0 | 1 = 0): Uint8Array {
   const tags: Array<[tag: number, type: 3 | 4, value: number]> = [
     [256, 4, width],
     [257, 4, height],
     [258, 3, 1],
     [259, 3, 4], // CCITT T.6 (Group 4)
-    [262, 3, 0], // WhiteIsZero: white-coded runs decode to white
+    [262, 3, photometric], // 0 WhiteIsZero: white-coded runs decode to white
     [273, 4, 0], // strip offset, patched below
     [277, 3, 1],
     [278, 4, height],
