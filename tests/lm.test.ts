@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +85,8 @@ describe('loadModel errors', () => {
   });
   it.each([
     ['garbage', Buffer.from('not a model at all')],
-    ['truncated', readFileSync(join(import.meta.dirname, '../dictionaries/vi-lm.bin')).subarray(0, 4000)],
+    ['truncated', gunzipSync(readFileSync(join(import.meta.dirname, '../dictionaries/vi-lm.bin.gz'))).subarray(0, 4000)],
+    ['truncated gzip', readFileSync(join(import.meta.dirname, '../dictionaries/vi-lm.bin.gz')).subarray(0, 4000)],
   ])('rejects a %s file', (name, bytes) => {
     const file = join(dir, `${name}.bin`);
     writeFileSync(file, bytes);

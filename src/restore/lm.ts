@@ -55,7 +55,7 @@ export interface ModelInfo {
   readonly build: Record<string, unknown>;
 }
 
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../dictionaries/vi-lm.bin', import.meta.url));
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../dictionaries/vi-lm.bin.gz', import.meta.url));
 
 interface Table {
   /** Slot count, a power of two; the start slot is the hash's top `bits` bits. */
@@ -301,7 +301,7 @@ class NgramModel implements LanguageModel {
   }
 }
 
-/** Load a model file (default: dictionaries/vi-lm.bin, gzip allowed). */
+/** Load a model file (default: dictionaries/vi-lm.bin.gz; plain or gzip). */
 export function loadModel(path: string = DEFAULT_MODEL_PATH): LanguageModel & { readonly info: ModelInfo } {
   let buf: Buffer;
   try {
