@@ -95,18 +95,12 @@ export function embedPngPassthrough(pdf: PDFDocument, png: Uint8Array): Embedded
     colorSpace = ['Indexed', 'DeviceRGB', entries - 1, PDFHexString.of(Buffer.from(info.palette).toString('hex'))];
     colors = 1;
   } else return undefined;
-  const { context } = pdf;
-  const dict = context.obj({
-    Type: 'XObject',
-    Subtype: 'Image',
-    Width: width,
-    Height: height,
-    ColorSpace: colorSpace as never,
+  const ref = imageXObject(pdf, info.idat, width, height, {
+    ColorSpace: colorSpace,
     BitsPerComponent: bitDepth,
     Filter: 'FlateDecode',
     DecodeParms: { Predictor: 15, Colors: colors, BitsPerComponent: bitDepth, Columns: width },
   });
-  const ref = context.register(PDFRawStream.of(dict, info.idat));
   return { ref, width, height, method: 'png-idat' };
 }
 
@@ -213,18 +207,21 @@ export function embedTiffG4Passthrough(pdf: PDFDocument, tiff: Uint8Array, pageI
 }
 
 function ccittXObject(pdf: PDFDocument, data: Uint8Array, width: number, height: number, blackIs1: boolean): PDFRef {
-  const { context } = pdf;
-  const dict = context.obj({
-    Type: 'XObject',
-    Subtype: 'Image',
-    Width: width,
-    Height: height,
+  return imageXObject(pdf, data, width, height, {
     ColorSpace: 'DeviceGray',
     BitsPerComponent: 1,
     Filter: 'CCITTFaxDecode',
     DecodeParms: { K: -1, Columns: width, Rows: height, BlackIs1: blackIs1 },
   });
-  return context.register(PDFRawStream.of(dict, data));
+}
+
+/** The literal object pdf-lib's `context.obj()` takes (its type is not exported). */
+type ImageFields = Parameters<PDFDocument['context']['obj']>[0] & Record<string, unknown>;
+
+/** Registers an image XObject whose stream is `data` as it is (already encoded by its Filter). */
+function imageXObject(pdf: PDFDocument, data: Uint8Array, width: number, height: number, fields: ImageFields): PDFRef {
+  const dict = pdf.context.obj({ Type: 'XObject', Subtype: 'Image', Width: width, Height: height, ...fields });
+  return pdf.context.register(PDFRawStream.of(dict, data));
 }
 
 /**
@@ -295,17 +292,11 @@ export async function embedDecoded(pdf: PDFDocument, encoded: Uint8Array, page?:
     if (g4) return { ref: g4, width, height, method: 'ccitt-g4-reencoded' };
   }
   const samples = bilevel ? packBits(data, width, height) : data;
-  const { context } = pdf;
-  const dict = context.obj({
-    Type: 'XObject',
-    Subtype: 'Image',
-    Width: width,
-    Height: height,
+  const ref = imageXObject(pdf, deflateSync(samples, { level: 9 }), width, height, {
     ColorSpace: channels === 1 ? 'DeviceGray' : 'DeviceRGB',
     BitsPerComponent: bilevel ? 1 : 8,
     Filter: 'FlateDecode',
   });
-  const ref = context.register(PDFRawStream.of(dict, deflateSync(samples, { level: 9 })));
   return { ref, width, height, method: bilevel ? 'flate-1bit' : 'flate' };
 }
 
