@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isVanbanError } from '../src/errors.js';
 import { corpusAvailable, corpusFiles, splitLines } from '../src/restore/corpus.js';
 import { getModel, loadModel, type LanguageModel } from '../src/restore/lm.js';
+import { dequantizeProb, type ModelHeader } from '../src/restore/lm-format.js';
 import { isValidSyllable } from '../src/restore/orthography.js';
 import { lmSymbols, tokenize } from '../src/restore/tokenize.js';
 
@@ -59,6 +60,27 @@ describe('committed language model', () => {
     expect(score(model, 'Ủy ban nhân dân tỉnh')).toBeGreaterThan(score(model, 'Ủy ban nhân dần tính'));
     // Both tone placements map to the same key.
     expect(score(model, 'Uỷ ban nhân dân')).toBeCloseTo(score(model, 'Ủy ban nhân dân'), 9);
+  });
+
+  it('reads back every stored n-gram it is asked for (sampled from the file itself)', () => {
+    // The loader rehashes the tables and puts a filter in front of them: both must stay exact.
+    const buf = gunzipSync(readFileSync(join(import.meta.dirname, '../dictionaries/vi-lm.bin.gz')));
+    const header = JSON.parse(buf.toString('utf8', 12, 12 + buf.readUInt32LE(8))) as ModelHeader;
+    const u32 = (s: { offset: number }, i: number): number => buf.readUInt32LE(s.offset + 4 * i);
+    const u16 = (s: { offset: number }, i: number): number => buf.readUInt16LE(s.offset + 2 * i);
+    for (const t of header.tables) {
+      let checked = 0;
+      for (let j = 0; j < t.capacity && checked < 5000; j += 7) {
+        const q = u16(t.prob, j);
+        if (q === 0) continue;
+        const lo = u32(t.lo, j);
+        const hi = t.hi === undefined ? 0 : t.hi.type === 'u16' ? u16(t.hi, j) : u32(t.hi, j);
+        const ids = [hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff].slice(4 - t.order);
+        expect(model.logProb(ids.slice(0, -1), ids[ids.length - 1]!)).toBe(dequantizeProb(q));
+        checked++;
+      }
+      expect(checked).toBe(5000);
+    }
   });
 
   it('lists the accented forms of a base, most frequent first', () => {
