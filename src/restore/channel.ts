@@ -157,35 +157,143 @@ function charCostRaw(o: string, t: string, table: ConfusionTable, trust: number)
   return learned !== undefined ? Math.max(cost, learned - 1.5 * trust) : cost;
 }
 
-const charMemo = new Map<string, number>();
-function charCost(o: string, t: string, table: ConfusionTable, trust: number): number {
-  if (o === t) return 0;
-  const k = `${o}${t}${trust}`;
-  let c = charMemo.get(k);
-  if (c === undefined) {
-    c = charCostRaw(o, t, table, trust);
-    if (charMemo.size > 100_000) charMemo.clear();
-    charMemo.set(k, c);
+/**
+ * Memo of charCostRaw: characters get small dense indices (lowercase Vietnamese needs about
+ * a hundred), and each (table, trust) a flat matrix of costs by index pair, NaN where
+ * not yet computed. The alignment asks for a cost in every cell it fills.
+ */
+const ALPHABET = 256;
+/** Dense index by UTF-16 unit, -1 until first seen (a character is one unit or none of this). */
+const alphaIndex = new Int16Array(65536).fill(-1);
+let alphaSize = 0;
+function alphaOf(ch: string): number {
+  if (ch.length !== 1) return -1;
+  const code = ch.charCodeAt(0);
+  let i = alphaIndex[code] as number;
+  if (i < 0) {
+    if (alphaSize >= ALPHABET) return -1;
+    alphaIndex[code] = i = alphaSize++;
   }
+  return i;
+}
+const costMatrices = new WeakMap<ConfusionTable, Map<number, Float64Array>>();
+function costMatrix(table: ConfusionTable, trust: number): Float64Array {
+  let byTrust = costMatrices.get(table);
+  if (byTrust === undefined) costMatrices.set(table, (byTrust = new Map()));
+  let m = byTrust.get(trust);
+  if (m === undefined) {
+    if (byTrust.size > 32) byTrust.clear();
+    byTrust.set(trust, (m = new Float64Array(ALPHABET * ALPHABET).fill(NaN)));
+  }
+  return m;
+}
+/** charCost with the (table, trust) matrix already in hand. */
+function cost(matrix: Float64Array, o: string, t: string, table: ConfusionTable, trust: number): number {
+  if (o === t) return 0;
+  const io = alphaOf(o);
+  const it = alphaOf(t);
+  if (io < 0 || it < 0) return charCostRaw(o, t, table, trust);
+  const k = io * ALPHABET + it;
+  let c = matrix[k] as number;
+  if (c !== c) matrix[k] = c = charCostRaw(o, t, table, trust);
   return c;
 }
 
-/** Chunk rules grouped by observed chunk, for the alignment's inner loop. */
-const chunkIndex = new WeakMap<ConfusionTable, Map<string, Map<string, number>>>();
-function chunksByObs(table: ConfusionTable): Map<string, Map<string, number>> {
-  const hit = chunkIndex.get(table);
+/**
+ * The table's chunk rules (those with more than one character on a side) compiled for
+ * the alignment's inner loop: truth chunks get small integer ids, and each observed
+ * chunk a dense array of costs by truth-chunk id (NaN: no rule). Why: the loop asks
+ * "is there a rule from this observed chunk to this truth chunk" for every cell, and
+ * looking up freshly sliced strings in nested Maps was most of a candidate's cost.
+ */
+interface CompiledRules {
+  truthIds: Map<string, number>;
+  byObs: Map<string, Float64Array>;
+}
+const compiledRules = new WeakMap<ConfusionTable, CompiledRules>();
+function rulesOf(table: ConfusionTable): CompiledRules {
+  const hit = compiledRules.get(table);
   if (hit) return hit;
-  const byObs = new Map<string, Map<string, number>>();
+  const entries: Array<[string, string, number]> = [];
+  const truthIds = new Map<string, number>();
   for (const [key, p] of table) {
     const [obs = '', truth = ''] = key.split('\t');
-    if ([...obs].length + [...truth].length < 2 || ([...obs].length === 1 && [...truth].length === 1)) continue;
-    let m = byObs.get(obs);
-    if (!m) byObs.set(obs, (m = new Map()));
-    m.set(truth, p);
+    const no = [...obs].length;
+    const nt = [...truth].length;
+    // Single characters are charCost's; a truth chunk over 3 characters is never sliced.
+    if (no + nt < 2 || (no === 1 && nt === 1) || nt > 3) continue;
+    if (!truthIds.has(truth)) truthIds.set(truth, truthIds.size);
+    entries.push([obs, truth, p]);
   }
-  chunkIndex.set(table, byObs);
-  return byObs;
+  const byObs = new Map<string, Float64Array>();
+  for (const [obs, truth, p] of entries) {
+    let costs = byObs.get(obs);
+    if (!costs) byObs.set(obs, (costs = new Float64Array(truthIds.size).fill(NaN)));
+    costs[truthIds.get(truth)!] = p;
+  }
+  const compiled = { truthIds, byObs };
+  compiledRules.set(table, compiled);
+  return compiled;
 }
+
+/** The observed side of an alignment: its characters and, per position, the chunk rules starting there. */
+interface ObsSide {
+  chars: string[];
+  /** rules[i]: [observed chunk length, costs by truth-chunk id] for the chunks starting at i. */
+  rules: Array<Array<[number, Float64Array]>>;
+}
+
+/**
+ * One word is aligned against dozens of forms in a row (candidatesFor): its side of
+ * the alignment is worked out once, not per form.
+ */
+const obsSides = new WeakMap<ConfusionTable, Map<string, ObsSide>>();
+function obsSide(obs: string, table: ConfusionTable): ObsSide {
+  let cache = obsSides.get(table);
+  if (cache === undefined) obsSides.set(table, (cache = new Map()));
+  let side = cache.get(obs);
+  if (side !== undefined) return side;
+  const { byObs } = rulesOf(table);
+  const chars = [...obs];
+  const n = chars.length;
+  const rules: ObsSide['rules'] = [];
+  for (let i = 0; i <= n; i++) {
+    const list: Array<[number, Float64Array]> = [];
+    for (let p = 0; p <= 3 && i + p <= n; p++) {
+      const r = byObs.get(p ? chars.slice(i, i + p).join('') : '');
+      if (r) list.push([p, r]);
+    }
+    rules.push(list);
+  }
+  side = { chars, rules };
+  if (cache.size > 20_000) cache.clear();
+  cache.set(obs, side);
+  return side;
+}
+
+/**
+ * The truth side: for every start j and length q (0–3), the id of the chunk
+ * truth[j, j+q) in the compiled rules, or -1; at [j * 4 + q]. Forms recur across
+ * observed words, so this is cached per form.
+ */
+const truthSides = new WeakMap<ConfusionTable, Map<string, Int32Array>>();
+function truthSide(truth: string, chars: readonly string[], table: ConfusionTable): Int32Array {
+  let cache = truthSides.get(table);
+  if (cache === undefined) truthSides.set(table, (cache = new Map()));
+  let side = cache.get(truth);
+  if (side !== undefined) return side;
+  const { truthIds } = rulesOf(table);
+  const m = chars.length;
+  side = new Int32Array((m + 1) * 4).fill(-1);
+  for (let j = 0; j <= m; j++) {
+    for (let q = 0; q <= 3 && j + q <= m; q++) side[j * 4 + q] = truthIds.get(chars.slice(j, j + q).join('')) ?? -1;
+  }
+  if (cache.size > 50_000) cache.clear();
+  cache.set(truth, side);
+  return side;
+}
+
+let dpBuf = new Float64Array(256);
 
 /**
  * log10 P(obs | truth) by a weighted alignment with the confusion table's chunks
@@ -194,7 +302,8 @@ function chunksByObs(table: ConfusionTable): Map<string, Map<string, number>> {
 export function channelLogProb(obs: string, truth: string, params: ChannelParams, table: ConfusionTable = getConfusions()): number {
   if (obs === truth) return 0;
   const trust = params.trust;
-  const a = [...obs];
+  const matrix = costMatrix(table, trust);
+  const { chars: a, rules: obsRules } = obsSide(obs, table);
   const b = [...truth];
   const n = a.length;
   const m = b.length;
@@ -210,38 +319,25 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
         sameLetters = false;
         break;
       }
-      sum += charCost(o, t, table, trust);
+      sum += cost(matrix, o, t, table, trust);
     }
     if (sameLetters) return sum;
   }
-  const byObs = chunksByObs(table);
   const w = m + 1;
-  const dp = new Float64Array((n + 1) * w).fill(-Infinity);
+  const size = (n + 1) * w;
+  if (size > dpBuf.length) dpBuf = new Float64Array(size * 2);
+  const dp = dpBuf;
+  dp.fill(-Infinity, 0, size);
   dp[0] = 0;
-  // Observed chunks starting at each i (up to 3 chars) that have rules.
-  const obsRules: Array<Array<[number, Map<string, number>]>> = [];
-  for (let i = 0; i <= n; i++) {
-    const list: Array<[number, Map<string, number>]> = [];
-    for (let p = 0; p <= 3 && i + p <= n; p++) {
-      const r = byObs.get(p ? a.slice(i, i + p).join('') : '');
-      if (r) list.push([p, r]);
-    }
-    obsRules.push(list);
-  }
-  const truthSub: string[][] = [];
-  for (let j = 0; j <= m; j++) {
-    const row: string[] = [];
-    for (let q = 0; q <= 3 && j + q <= m; q++) row.push(b.slice(j, j + q).join(''));
-    truthSub.push(row);
-  }
+  const truthChunks = truthSide(truth, b, table);
   const chunkShift = -1.5 * trust;
   for (let i = 0; i <= n; i++) {
-    const rules = obsRules[i] as Array<[number, Map<string, number>]>;
+    const rules = obsRules[i] as Array<[number, Float64Array]>;
     for (let j = 0; j <= m; j++) {
       const cur = dp[i * w + j] as number;
       if (cur === -Infinity) continue;
       if (i < n && j < m) {
-        const v = cur + charCost(a[i] as string, b[j] as string, table, trust);
+        const v = cur + cost(matrix, a[i] as string, b[j] as string, table, trust);
         if (v > (dp[(i + 1) * w + j + 1] as number)) dp[(i + 1) * w + j + 1] = v;
       }
       if (i < n) {
@@ -252,12 +348,12 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
         const v = cur + INDEL;
         if (v > (dp[i * w + j + 1] as number)) dp[i * w + j + 1] = v;
       }
-      const subs = truthSub[j] as string[];
-      for (const [p, r] of rules) {
-        for (let q = 0; q < subs.length; q++) {
-          if (p + q < 2 || (p === 1 && q === 1)) continue;
-          const c = r.get(subs[q] as string);
-          if (c === undefined) continue;
+      for (const [p, costs] of rules) {
+        for (let q = 0; q <= 3 && j + q <= m; q++) {
+          const id = truthChunks[j * 4 + q] as number;
+          if (id < 0) continue;
+          const c = costs[id] as number;
+          if (c !== c) continue; // NaN: no rule
           const v = cur + c + chunkShift;
           const k = (i + p) * w + j + q;
           if (v > (dp[k] as number)) dp[k] = v;
@@ -285,8 +381,13 @@ export function changePenalty(trust: number): number {
 /** Index of the model's syllable bases for fuzzy look-up (symmetric deletes, distance ≤ 2). */
 class BaseIndex {
   readonly bases: string[] = [];
+  /** Per base: 0.3 · log10(count of its commonest form + 1), the frequency term of the rough rank. */
+  readonly weight: Float64Array;
   private readonly deletes = new Map<string, number[]>();
-  constructor(bases: Iterable<string>) {
+  /** Generation stamps instead of a Set per look-up: near() runs for every fuzzy word. */
+  private readonly seenAt: Int32Array;
+  private generation = 0;
+  constructor(bases: Iterable<string>, weightOf: (base: string) => number) {
     for (const base of bases) {
       const idx = this.bases.length;
       this.bases.push(base);
@@ -296,20 +397,20 @@ class BaseIndex {
         else this.deletes.set(d, [idx]);
       }
     }
+    this.weight = Float64Array.from(this.bases, weightOf);
+    this.seenAt = new Int32Array(this.bases.length);
   }
-  /** Bases within Levenshtein distance maxDist of s. */
-  near(s: string, maxDist: number): string[] {
-    const seen = new Set<number>();
-    const out: string[] = [];
+  /** Calls visit(index, distance) for every base within Levenshtein distance maxDist of s. */
+  near(s: string, maxDist: number, visit: (idx: number, dist: number) => void): void {
+    const gen = ++this.generation;
     for (const d of deletions(s, maxDist)) {
       for (const idx of this.deletes.get(d) ?? []) {
-        if (seen.has(idx)) continue;
-        seen.add(idx);
-        const base = this.bases[idx] ?? '';
-        if (distance(s, base) <= maxDist) out.push(base);
+        if (this.seenAt[idx] === gen) continue;
+        this.seenAt[idx] = gen;
+        const dist = distance(s, this.bases[idx] as string);
+        if (dist <= maxDist) visit(idx, dist);
       }
     }
-    return out;
   }
 }
 
@@ -351,7 +452,10 @@ function baseIndexOf(model: LanguageModel): BaseIndex {
     if (!/^\p{Ll}+$/u.test(sym) || model.count(id) < 2 || !isValidSyllable(sym)) continue;
     bases.add(baseForm(sym));
   }
-  idx = new BaseIndex(bases);
+  idx = new BaseIndex(bases, (b) => {
+    const top = model.formsOfBase(b)[0];
+    return top === undefined ? NaN : 0.3 * Math.log10(model.count(top) + 1);
+  });
   indexCache.set(model, idx);
   return idx;
 }
@@ -393,25 +497,56 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
   const table = getConfusions();
   const params = { trust: opts.trust };
   const penalty = changePenalty(opts.trust);
-  const out = new Map<string, Candidate>();
+  const base = baseForm(obsKey);
   const identityId = model.id(obsKey);
-  out.set(obsKey, { id: identityId, form: obsKey, channel: 0 });
-  const add = (id: number, extra: number): void => {
+  const known = identityId !== model.unk && model.count(identityId) >= 3;
+  const forms = model.formsOfBase(base);
+  // A garbled word (neither known nor a known word's base) gets a wider net.
+  const garbled = !known && forms.length === 0;
+  const limit = opts.maxCandidates + (opts.fuzzy ? 6 : 0) + (garbled ? 4 : 0);
+  // Kept: the best `limit` by channel plus a little unigram prior, and always the identity.
+  // The unk id's count is the mass of all unknown words: an unknown identity has no prior.
+  const priorOf = (id: number, channel: number): number => channel + 0.35 * Math.log10((id === model.unk ? 0 : model.count(id)) + 1);
+  // In trusted text every alternative carries the change penalty; widen the window
+  // by as much, or a one-mark OCR slip (Tố ← Tổ) would never reach the LM.
+  // (Not for a garbled word: its true form may need several edits.)
+  const floorOf = (best: number): number => (garbled ? -Infinity : best - PRIOR_DELTA - 3 * opts.trust + penalty);
+
+  const out = new Map<string, Candidate>();
+  const priors = new Map<Candidate, number>();
+  /** Priors of the candidates so far, best first: what a new one must beat to be kept. */
+  const ranked: number[] = [];
+  const put = (c: Candidate): void => {
+    const p = priorOf(c.id, c.channel);
+    out.set(c.form, c);
+    priors.set(c, p);
+    let i = ranked.length;
+    ranked.push(p);
+    while (i > 0 && (ranked[i - 1] as number) < p) {
+      ranked[i] = ranked[i - 1] as number;
+      i--;
+    }
+    ranked[i] = p;
+  };
+  /** A prior below this can no longer be kept: under the floor, or behind `limit` better ones. */
+  const cutoff = (): number => {
+    const floor = ranked.length ? floorOf(ranked[0] as number) : -Infinity;
+    return ranked.length >= limit ? Math.max(floor, ranked[limit - 1] as number) : floor;
+  };
+  put({ id: identityId, form: obsKey, channel: 0 });
+  const add = (id: number): void => {
     const form = model.symbol(id);
     if (out.has(form)) return;
-    const ch = channelLogProb(obsKey, form, params, table) + penalty + extra;
-    if (ch > -9) out.set(form, { id, form, channel: ch });
+    const ch = channelLogProb(obsKey, form, params, table) + penalty;
+    if (ch > -9) put({ id, form, channel: ch });
   };
-  const base = baseForm(obsKey);
-  for (const id of model.formsOfBase(base).slice(0, 16)) add(id, 0);
-  const known = identityId !== model.unk && model.count(identityId) >= 3;
+  for (const id of forms.slice(0, 16)) add(id);
   // Look-alike rewrites that land exactly on a known base are cheap to try always (pAN → dan → DÂN).
-  for (const r of rewrites(base)) for (const id of model.formsOfBase(r).slice(0, 8)) add(id, 0);
+  for (const r of rewrites(base)) for (const id of model.formsOfBase(r).slice(0, 8)) add(id);
   // Look further than the word's own base only for OCR-garbled documents, or for
   // a word that is neither known nor the base of a known word.
   // Also for an accented word the model does not know (an OCR accent: nhén, hoét)
   // and for a base whose commonest form is rare (vin, tae) while the text is not trusted.
-  const forms = model.formsOfBase(base);
   const marked = base !== obsKey;
   const rareBase = forms.length === 0 || model.count(forms[0] as number) < 30;
   // No Vietnamese syllable has more than 7 letters: a longer word is foreign or a name.
@@ -422,43 +557,42 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
     for (const r of rewrites(base)) probes.add(r);
     // Rank neighbour bases cheaply (edit distance, frequency) before the costly alignment.
     // First by edit distance and frequency (cheap), then the best by the base-level channel.
-    const rough = new Map<string, number>();
+    const rough = new Map<number, number>();
     for (const probe of probes) {
       const maxDist = probe.length <= 2 ? 1 : probe.length <= 4 ? (probe === base ? 2 : 1) : 2;
       const probeCost = probe === base ? 0 : 0.6;
-      for (const b of index.near(probe, maxDist)) {
-        if (b === base) continue;
-        const top = model.formsOfBase(b)[0];
-        if (top === undefined) continue;
-        const s = -1.2 * distance(probe, b) - probeCost + 0.3 * Math.log10(model.count(top) + 1);
-        if (s > (rough.get(b) ?? -Infinity)) rough.set(b, s);
-      }
+      index.near(probe, maxDist, (i, dist) => {
+        const weight = index.weight[i] as number;
+        if (index.bases[i] === base || weight !== weight) return; // NaN: no form
+        const s = -1.2 * dist - probeCost + weight;
+        if (s > (rough.get(i) ?? -Infinity)) rough.set(i, s);
+      });
     }
     const shortlist = [...rough.entries()].sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES * 2);
     const bTable = baseTable();
-    const scored = shortlist.map(([b]): [string, number] => {
-      const top = model.formsOfBase(b)[0] as number;
-      return [b, channelLogProb(base, b, params, bTable) + 0.3 * Math.log10(model.count(top) + 1)];
+    const scored = shortlist.map(([i]): [string, number, number] => {
+      const b = index.bases[i] as string;
+      const ch = channelLogProb(base, b, params, bTable);
+      return [b, ch + (index.weight[i] as number), ch];
     });
     const bestBases = scored.sort((x, y) => y[1] - x[1]).slice(0, FUZZY_BASES);
-    for (const [b] of bestBases) for (const id of model.formsOfBase(b).slice(0, 6)) add(id, 0);
+    for (const [b, , baseChannel] of bestBases) {
+      for (const id of model.formsOfBase(b).slice(0, 6)) {
+        // An unmarked word is no likelier to come from a marked form than from its
+        // base (the base table holds each rule's best over the marked forms), so the
+        // base's channel bounds its forms'. Forms go most frequent first: once one
+        // cannot be kept, none after it can. This skips the alignment of most forms.
+        if (!marked && priorOf(id, baseChannel + penalty) < cutoff()) break;
+        add(id);
+      }
+    }
   }
   const list = [...out.values()];
-  // A garbled word (neither known nor a known word's base) gets a wider net.
-  const garbled = !known && model.formsOfBase(base).length === 0;
-  const limit = opts.maxCandidates + (opts.fuzzy ? 6 : 0) + (garbled ? 4 : 0);
   const identity = out.get(obsKey);
-  // Keep the best by channel plus a little unigram prior, and always the identity.
-  // The unk id's count is the mass of all unknown words: an unknown identity has no prior.
-  const prior = (c: Candidate): number => c.channel + 0.35 * Math.log10((c.id === model.unk ? 0 : model.count(c.id)) + 1);
-  list.sort((x, y) => prior(y) - prior(x));
+  list.sort((x, y) => (priors.get(y) as number) - (priors.get(x) as number));
   // Forms far less likely a priori than the best cannot win on context alone.
-  const bestPrior = list.length ? prior(list[0] as Candidate) : 0;
-  // (Not for a garbled word: its true form may need several edits.)
-  // In trusted text every alternative carries the change penalty; widen the window
-  // by as much, or a one-mark OCR slip (Tố ← Tổ) would never reach the LM.
-  const floor = garbled ? -Infinity : bestPrior - PRIOR_DELTA - 3 * opts.trust + changePenalty(opts.trust);
-  const kept = list.slice(0, limit).filter((c) => prior(c) >= floor);
+  const floor = floorOf(priors.get(list[0] as Candidate) as number);
+  const kept = list.slice(0, limit).filter((c) => (priors.get(c) as number) >= floor);
   if (identity && !kept.includes(identity)) kept.push(identity);
   return kept;
 }
