@@ -11,6 +11,7 @@ import { distance } from 'fastest-levenshtein';
 import { restore, restoreTokens } from '../src/restore/index.js';
 import { runRestoreCommand } from '../src/restore/cli.js';
 import { getModel } from '../src/restore/lm.js';
+import { channelLogProb } from '../src/restore/channel.js';
 import { isVanbanError } from '../src/errors.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/restore/${name}`, import.meta.url), 'utf8');
@@ -230,5 +231,29 @@ describe('model facts the decoder relies on', () => {
     const forms = model.formsOfBase('thang').map((id) => model.symbol(id));
     expect(forms).toContain('tháng');
     expect(forms).toContain('thắng');
+  });
+});
+
+describe('channel: how likely an observed word is given a true form', () => {
+  it('scores each confusion table by its own rules, whatever was scored before', () => {
+    // Costs are memoised per table: a cheap rule in one table must not leak into another.
+    const cheap = new Map([['t\tu', -0.5]]);
+    const none = new Map<string, number>();
+    expect(channelLogProb('tam', 'uam', { trust: 0 }, cheap)).toBeCloseTo(-0.5, 9);
+    expect(channelLogProb('tam', 'uam', { trust: 0 }, none)).toBeLessThan(-2);
+    expect(channelLogProb('tam', 'uam', { trust: 0 }, cheap)).toBeCloseTo(-0.5, 9);
+  });
+
+  it('prices lost marks cheaply, look-alikes moderately, other edits dearly', () => {
+    const p = { trust: 0 };
+    const lost = channelLogProb('tre', 'trẻ', p);
+    const lookAlike = channelLogProb('phiic', 'phúc', p);
+    const other = channelLogProb('xyz', 'trẻ', p);
+    expect(lost).toBeGreaterThan(-0.1);
+    expect(lookAlike).toBeLessThan(lost);
+    expect(lookAlike).toBeGreaterThan(-3);
+    expect(other).toBeLessThan(lookAlike - 3);
+    // Trust in the text makes every change dearer.
+    expect(channelLogProb('tre', 'trẻ', { trust: 1 })).toBeLessThan(lost - 1);
   });
 });
