@@ -103,6 +103,9 @@ class NgramModel implements LanguageModel {
   private readonly uniBackoff: Float64Array;
   /** tables[n] holds order n (n ≥ 2). */
   private readonly tables: Array<Table | null>;
+  private readonly t2: Table;
+  private readonly t3: Table | null;
+  private readonly t4: Table | null;
   private byBase: Map<string, number[]> | null = null;
   /** Dequantization lookup tables. */
   private readonly probOf: Float64Array;
@@ -148,6 +151,10 @@ class NgramModel implements LanguageModel {
     }
     this.tables = [null, null];
     for (const t of header.tables) this.tables[t.order] = this.openTable(t, view);
+    if (!this.tables[2]) throw fail('no bigram table');
+    this.t2 = this.tables[2];
+    this.t3 = this.tables[3] ?? null;
+    this.t4 = this.tables[4] ?? null;
     const need = (s: string): number => {
       const id = this.ids.get(s);
       if (id === undefined) throw fail(`no ${s} symbol`);
@@ -259,14 +266,14 @@ class NgramModel implements LanguageModel {
     this.has3 = false;
     const clo = ((this.h2 << 16) | this.h1) >>> 0;
     if (maxN >= 4) {
-      const pb = this.find(this.tables[3]!, clo, this.h3);
+      const pb = this.find(this.t3!, clo, this.h3);
       if (pb >= 0) {
         this.has4 = true;
         this.bo4 = this.boOf[pb >>> 16]!;
       }
     }
     if (maxN >= 3) {
-      const pb = this.find(this.tables[2]!, clo, 0);
+      const pb = this.find(this.t2, clo, 0);
       if (pb >= 0) {
         this.has3 = true;
         this.bo3 = this.boOf[pb >>> 16]!;
@@ -280,17 +287,17 @@ class NgramModel implements LanguageModel {
     const lo = ((this.h1 << 16) | w) >>> 0;
     let acc = 0;
     if (this.has4) {
-      const pb = this.find(this.tables[4]!, lo, ((this.h3 << 16) | this.h2) >>> 0);
+      const pb = this.find(this.t4!, lo, ((this.h3 << 16) | this.h2) >>> 0);
       if (pb >= 0) return this.probOf[pb & 0xffff]!;
       acc += this.bo4;
     }
     if (this.has3) {
-      const pb = this.find(this.tables[3]!, lo, this.h2);
+      const pb = this.find(this.t3!, lo, this.h2);
       if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
       acc += this.bo3;
     }
     if (this.cLen >= 1 && this.order >= 2) {
-      const pb = this.find(this.tables[2]!, lo, 0);
+      const pb = this.find(this.t2, lo, 0);
       if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
       acc += this.bo2;
     }
