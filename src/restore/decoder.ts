@@ -174,6 +174,76 @@ export function decodeTokens(
   return decisions;
 }
 
+/**
+ * Indices of the k highest values among candidates (ascending indices), best first,
+ * ties in index order: what a stable sort and slice would give, without sorting all.
+ */
+function topK(candidates: readonly number[], value: ArrayLike<number>, k: number, out: number[]): number[] {
+  out.length = 0;
+  for (const i of candidates) {
+    const v = value[i] as number;
+    if (out.length === k && v <= (value[out[k - 1] as number] as number)) continue;
+    let at = out.length;
+    while (at > 0 && (value[out[at - 1] as number] as number) < v) at--;
+    out.splice(at, 0, i);
+    if (out.length > k) out.pop();
+  }
+  return out;
+}
+
+/** The array itself when it holds n elements, else a copy twice as large (or n). */
+function grownF64(a: Float64Array, n: number): Float64Array {
+  if (n <= a.length) return a;
+  const b = new Float64Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+function grownI32(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+interface Hypotheses {
+  h3: Int32Array;
+  h2: Int32Array;
+  h1: Int32Array;
+  score: Float64Array;
+}
+
+/**
+ * Scratch memory of the decoder, reused across sentences (a sentence allocated a
+ * dozen small typed arrays per word before, and that showed). Columns of a sentence
+ * are appended to flat arrays at per-position offsets.
+ */
+const scratch: {
+  lp: Float64Array;
+  ids: Int32Array;
+  score: Float64Array;
+  back: Int32Array;
+  colCand: Int32Array;
+  colBack: Int32Array;
+  fwdBest: Float64Array;
+  fwdPrev: Int32Array;
+  prev: Hypotheses;
+  next: Hypotheses;
+} = {
+  lp: new Float64Array(64),
+  ids: new Int32Array(64),
+  score: new Float64Array(256),
+  back: new Int32Array(256),
+  /** Per position k: kept hypotheses' candidate and back pointer, at colAt[k]. */
+  colCand: new Int32Array(1024),
+  colBack: new Int32Array(1024),
+  /** Per position k: each candidate's best left score and the h1 it came from, at fwdAt[k]. */
+  fwdBest: new Float64Array(1024),
+  fwdPrev: new Int32Array(1024),
+  /** Hypotheses of the previous and the current position (h3, h2, h1, score). */
+  prev: { h3: new Int32Array(64), h2: new Int32Array(64), h1: new Int32Array(64), score: new Float64Array(64) },
+  next: { h3: new Int32Array(64), h2: new Int32Array(64), h1: new Int32Array(64), score: new Float64Array(64) },
+};
+
 function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderParams, out: Decision[]): void {
   const unk = model.unk;
   // Hypotheses recombine on the last two words (trigram state); a 4-gram model
@@ -188,57 +258,52 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     lp3[1] = h1;
     return model.logProb(lp3, w);
   };
-  // Column k: for each kept hypothesis, its candidate index and back pointer.
-  const colCand: Int32Array[] = [];
-  const colBack: Int32Array[] = [];
-  const fwdBest: Float64Array[] = [];
-  const fwdPrev: Int32Array[] = [];
-  let pH3 = Int32Array.of(model.bos);
-  let pH2 = Int32Array.of(model.bos);
-  let pH1 = Int32Array.of(model.bos);
-  let pScore = Float64Array.of(0);
+  const S = scratch;
+  const colAt: number[] = [];
+  const fwdAt: number[] = [];
+  let colLen = 0;
+  let fwdLen = 0;
+  let prev = S.prev;
+  let next = S.next;
+  prev.h3[0] = model.bos;
+  prev.h2[0] = model.bos;
+  prev.h1[0] = model.bos;
+  prev.score[0] = 0;
+  let np = 1;
   const gIds: number[] = [];
   const groupOf: number[] = [];
   const order: number[] = [];
-  // Scratch buffers reused across positions (slots hold at most maxCandidates + a few).
-  let lpBuf = new Float64Array(16);
-  let idBuf = new Int32Array(16);
-  let scoreBuf = new Float64Array(256);
-  let backBuf = new Int32Array(256);
+  const kept: number[] = [];
   for (const slot of slots) {
     const cands = slot.cands;
     const nc = cands.length;
-    const np = pScore.length;
-    if (nc > idBuf.length) {
-      idBuf = new Int32Array(nc * 2);
-      lpBuf = new Float64Array(nc * 2);
-    }
-    const ids = idBuf.subarray(0, nc);
+    S.ids = grownI32(S.ids, nc);
+    S.lp = grownF64(S.lp, nc);
+    const ids = S.ids.subarray(0, nc);
+    const lpBuf = S.lp;
     for (let c = 0; c < nc; c++) ids[c] = (cands[c] as Candidate).id;
     // Hypotheses that end in the same word merge after this step: group them by h1.
     gIds.length = 0;
     groupOf.length = 0;
     for (let p = 0; p < np; p++) {
-      const h1 = pH1[p] as number;
+      const h1 = prev.h1[p] as number;
       let g = gIds.indexOf(h1);
       if (g < 0) g = gIds.push(h1) - 1;
       groupOf.push(g);
     }
     const ng = gIds.length;
     const size = nc * ng;
-    if (size > scoreBuf.length) {
-      scoreBuf = new Float64Array(size * 2);
-      backBuf = new Int32Array(size * 2);
-    }
-    const score = scoreBuf;
-    const back = backBuf;
+    S.score = grownF64(S.score, size);
+    if (S.back.length < size) S.back = new Int32Array(S.score.length);
+    const score = S.score;
+    const back = S.back;
     score.fill(-Infinity, 0, size);
     for (let p = 0; p < np; p++) {
-      const base = pScore[p] as number;
+      const base = prev.score[p] as number;
       const g = groupOf[p] as number;
-      if (four) ctx[0] = pH3[p] as number;
-      ctx[o] = pH2[p] as number;
-      ctx[o + 1] = pH1[p] as number;
+      if (four) ctx[0] = prev.h3[p] as number;
+      ctx[o] = prev.h2[p] as number;
+      ctx[o + 1] = prev.h1[p] as number;
       // All candidates share this history: one context lookup for the lot.
       model.logProbs(ctx, ids, lpBuf);
       for (let c = 0; c < nc; c++) {
@@ -252,67 +317,72 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       }
     }
     // Best score per candidate over all histories (left max-marginal), for confidences.
-    const fb = new Float64Array(nc).fill(-Infinity);
-    const fw = new Int32Array(nc);
+    fwdAt.push(fwdLen);
+    S.fwdBest = grownF64(S.fwdBest, fwdLen + nc);
+    S.fwdPrev = grownI32(S.fwdPrev, fwdLen + nc);
+    const fb = S.fwdBest;
+    const fw = S.fwdPrev;
     let best = -Infinity;
     for (let c = 0, i = 0; c < nc; c++) {
+      let b = -Infinity;
+      let from = 0;
       for (let g = 0; g < ng; g++, i++) {
         const v = score[i] as number;
-        if (v > (fb[c] as number)) {
-          fb[c] = v;
-          fw[c] = gIds[g] as number;
+        if (v > b) {
+          b = v;
+          from = gIds[g] as number;
         }
         if (v > best) best = v;
       }
+      fb[fwdLen + c] = b;
+      fw[fwdLen + c] = from;
     }
-    fwdBest.push(fb);
-    fwdPrev.push(fw);
+    fwdLen += nc;
     const floor = best - params.beamDelta;
-    // Same order (ascending index) as a filter would give, so ties sort the same way.
     order.length = 0;
     for (let i = 0; i < size; i++) if (score[i] !== -Infinity && (score[i] as number) >= floor) order.push(i);
-    let kept = order;
-    if (kept.length > params.beam) {
-      kept.sort((a, b) => (score[b] as number) - (score[a] as number));
-      kept = kept.slice(0, params.beam);
-    }
-    const n = kept.length;
-    const h3 = new Int32Array(n);
-    const h2 = new Int32Array(n);
-    const h1 = new Int32Array(n);
-    const sc = new Float64Array(n);
-    const cc = new Int32Array(n);
-    const bk = new Int32Array(n);
+    const keep = order.length > params.beam ? topK(order, score, params.beam, kept) : order;
+    const n = keep.length;
+    if (next.score.length < n) next = S.next = { h3: new Int32Array(n * 2), h2: new Int32Array(n * 2), h1: new Int32Array(n * 2), score: new Float64Array(n * 2) };
+    colAt.push(colLen);
+    S.colCand = grownI32(S.colCand, colLen + n);
+    S.colBack = grownI32(S.colBack, colLen + n);
     for (let k = 0; k < n; k++) {
-      const i = kept[k] as number;
+      const i = keep[k] as number;
       const c = Math.floor(i / ng);
-      h3[k] = pH2[back[i] as number] as number;
-      h2[k] = gIds[i % ng] as number;
-      h1[k] = (cands[c] as Candidate).id;
-      sc[k] = score[i] as number;
-      cc[k] = c;
-      bk[k] = back[i] as number;
+      const bp = back[i] as number;
+      next.h3[k] = prev.h2[bp] as number;
+      next.h2[k] = gIds[i % ng] as number;
+      next.h1[k] = (cands[c] as Candidate).id;
+      next.score[k] = score[i] as number;
+      S.colCand[colLen + k] = c;
+      S.colBack[colLen + k] = bp;
     }
-    colCand.push(cc);
-    colBack.push(bk);
-    pH3 = h3;
-    pH2 = h2;
-    pH1 = h1;
-    pScore = sc;
+    colLen += n;
+    np = n;
+    const t = prev;
+    prev = next;
+    next = t;
   }
+  S.prev = prev;
+  S.next = next;
   // Backtrack the best path.
   let bestK = 0;
-  for (let i = 1; i < pScore.length; i++) if ((pScore[i] as number) > (pScore[bestK] as number)) bestK = i;
+  for (let i = 1; i < np; i++) if ((prev.score[i] as number) > (prev.score[bestK] as number)) bestK = i;
   const chosen: number[] = new Array(slots.length).fill(0);
   for (let k = slots.length - 1, b = bestK; k >= 0; k--) {
-    chosen[k] = (colCand[k] as Int32Array)[b] as number;
-    b = (colBack[k] as Int32Array)[b] as number;
+    const at = (colAt[k] as number) + b;
+    chosen[k] = S.colCand[at] as number;
+    b = S.colBack[at] as number;
   }
   const idOf = (k: number): number => {
     if (k < 0) return model.bos;
     const s = slots[k] as Slot;
     return (s.cands[chosen[k] ?? 0] as Candidate).id;
   };
+  const scores: number[] = [];
+  const others: number[] = [];
+  const top4: number[] = [];
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k] as Slot;
     if (slot.token < 0) continue;
@@ -320,32 +390,31 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     const ci = chosen[k] ?? 0;
     const cand = cands[ci] as Candidate;
     let confidence = 1;
-    let alternatives: string[] = [];
+    const alternatives: string[] = [];
     if (cands.length > 1) {
       // Left max-marginal of each candidate plus the chosen next word: one LM call each.
       const n1 = k + 1 < slots.length ? idOf(k + 1) : -1;
-      const fb = fwdBest[k] as Float64Array;
-      const fw = fwdPrev[k] as Int32Array;
+      const at = fwdAt[k] as number;
+      const fb = S.fwdBest;
+      const fw = S.fwdPrev;
+      const nc = cands.length;
       // A candidate already 4 (log10) behind on the left cannot matter: skip its LM call.
       let leftBest = -Infinity;
-      for (let i = 0; i < cands.length; i++) leftBest = Math.max(leftBest, fb[i] as number);
-      const nc = cands.length;
-      const scores = new Float64Array(nc);
+      for (let i = 0; i < nc; i++) leftBest = Math.max(leftBest, fb[at + i] as number);
+      scores.length = nc;
       let top = -Infinity;
       for (let i = 0; i < nc; i++) {
-        const s = fb[i] as number;
-        scores[i] = n1 >= 0 && s > leftBest - 4 ? s + lp(fw[i] as number, (cands[i] as Candidate).id, n1) : s;
+        const s = fb[at + i] as number;
+        scores[i] = n1 >= 0 && s > leftBest - 4 ? s + lp(fw[at + i] as number, (cands[i] as Candidate).id, n1) : s;
         if ((scores[i] as number) > top) top = scores[i] as number;
       }
       let z = 0;
       for (let i = 0; i < nc; i++) z += 10 ** ((scores[i] as number) - top);
       confidence = 10 ** ((scores[ci] as number) - top) / z;
-      // Stable sort of the other candidates' indices, best first (ties keep candidate order).
-      const others: number[] = [];
+      // The other candidates, best first (ties keep candidate order).
+      others.length = 0;
       for (let i = 0; i < nc; i++) if (i !== ci) others.push(i);
-      others.sort((a, b) => (scores[b] as number) - (scores[a] as number));
-      const keep = Math.min(4, others.length);
-      for (let i = 0; i < keep; i++) alternatives.push((cands[others[i] as number] as Candidate).form);
+      for (const i of topK(others, scores, 4, top4)) alternatives.push((cands[i] as Candidate).form);
     }
     out.push({ token: slot.token, form: cand.form, alternatives, confidence });
   }
