@@ -110,21 +110,28 @@ export function isAcronym(model: LanguageModel, text: string): boolean {
 /** Per-word trust (0–1) that the observed word is already right. */
 export type TrustFn = (tokenIndex: number, key: string) => number;
 
-const candCache = new WeakMap<LanguageModel, Map<string, Candidate[]>>();
+/** Candidate lists per model and maxCandidates, by word key, then by trust bucket (0–10) × 2 + fuzzy. */
+const candCache = new WeakMap<LanguageModel, Map<number, Map<string, Array<Candidate[] | undefined>>>>();
+let cachedLists = 0;
 
 function cachedCandidates(model: LanguageModel, key: string, trust: number, fuzzy: boolean, params: DecoderParams): Candidate[] {
-  let cache = candCache.get(model);
-  if (!cache) {
-    cache = new Map();
-    candCache.set(model, cache);
-  }
+  let byLimit = candCache.get(model);
+  if (!byLimit) candCache.set(model, (byLimit = new Map()));
+  let byKey = byLimit.get(params.maxCandidates);
+  if (!byKey) byLimit.set(params.maxCandidates, (byKey = new Map()));
   const bucket = Math.round(trust * 10);
-  const ck = `${bucket}|${fuzzy ? 1 : 0}|${params.maxCandidates}|${key}`;
-  let c = cache.get(ck);
+  let lists = byKey.get(key);
+  if (!lists) byKey.set(key, (lists = []));
+  const slot = bucket * 2 + (fuzzy ? 1 : 0);
+  let c = lists[slot];
   if (!c) {
     c = candidatesFor(model, key, { trust: bucket / 10, fuzzy, maxCandidates: params.maxCandidates });
-    if (cache.size > 200_000) cache.clear();
-    cache.set(ck, c);
+    if (++cachedLists > 200_000) {
+      byKey.clear();
+      cachedLists = 0;
+      byKey.set(key, (lists = []));
+    }
+    lists[slot] = c;
   }
   return c;
 }

@@ -84,10 +84,13 @@ function resolveOptions(options: RestoreOptions | undefined): Resolved {
   return { model, mode, toneStyle, params };
 }
 
+/** Any character that lowercasing changes: pattern !== pattern.toLowerCase(), without the copy. */
+const HAS_UPPER = /\p{Changes_When_Lowercased}/u;
+
 /** Case of the observed word copied onto the chosen form; OCR mixed case (pAN, HQI, Tw) counts by majority. */
 function caseLike(pattern: string, form: string): string {
   // No capital at all (most words): every branch below would return the form as is.
-  if (pattern === pattern.toLowerCase()) return form;
+  if (!HAS_UPPER.test(pattern)) return form;
   const letters = [...pattern].filter((c) => c.toLowerCase() !== c.toUpperCase());
   // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
   if (letters[0] === 'I' && form.startsWith('l')) letters[0] = 'l';
@@ -133,13 +136,20 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const raw = tokenize(text);
   let { tokens, from } = mergeGarbles(raw);
   let joined = new Map<number, number[]>();
+  /** garbleRate of the current tokens, once known. */
+  let rate: number | undefined;
   if (o.mode !== 'off') {
     ({ tokens, from, joined } = joinSplits(o.model, tokens, from));
     // In a garbled page an unknown word is far more often a misread than two glued
     // words ("gido" is giáo, not gì đó): split only in otherwise clean text.
     const words = tokens.filter((t) => t.kind === 'word').length;
-    const bad = Math.round(garbleRate(o.model, tokens) * words);
-    if (bad <= 1 || bad <= GARBLED_PAGE * words) ({ tokens, from } = splitGlued(o.model, tokens, from, joined));
+    rate = garbleRate(o.model, tokens);
+    const bad = Math.round(rate * words);
+    if (bad <= 1 || bad <= GARBLED_PAGE * words) {
+      const split = splitGlued(o.model, tokens, from, joined);
+      if (split.tokens !== tokens) rate = undefined; // words were split: count again
+      ({ tokens, from } = split);
+    }
   }
   const texts = tokens.map((t) => t.text);
   const words: Core['words'] = [];
@@ -153,7 +163,8 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const docTrust = o.mode === 'repair' ? 0 : o.mode === 'conservative' ? 1 : documentTrust(model, tokens);
   const trustOf = (ti: number, key: string): number => {
     const conf = confs?.get(tokens[ti]?.start ?? -1);
-    if (o.mode !== 'auto') return docTrust;
+    // Untrusted text without OCR confidences (accent-stripped input): nothing below can raise it.
+    if (o.mode !== 'auto' || (docTrust === 0 && conf === undefined)) return docTrust;
     // Within trusted text, an accented word the model hardly knows (trẽ, nuớc,
     // triễn) is the likely OCR slip: it gets less of the page's trust.
     const id = model.id(key);
@@ -169,7 +180,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const sure = looksRight ? Math.max(0, Math.min(1, (conf - 85) / 10)) : 0;
     return Math.max(docTrust * own * scale, sure);
   };
-  const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && garbleRate(model, tokens) > GARBLED_PAGE);
+  const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && (rate ?? garbleRate(model, tokens)) > GARBLED_PAGE);
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   for (const d of decisions) {
@@ -202,6 +213,21 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
 
 /** Plausible as a word on its own: known, or the base of known forms. */
 function plausible(model: LanguageModel, text: string, minCount: number): boolean {
+  let byCount = plausibleMemo.get(model);
+  if (!byCount) plausibleMemo.set(model, (byCount = new Map()));
+  let memo = byCount.get(minCount);
+  if (!memo) byCount.set(minCount, (memo = new Map()));
+  let hit = memo.get(text);
+  if (hit === undefined) {
+    if (memo.size > 200_000) memo.clear();
+    memo.set(text, (hit = isPlausible(model, text, minCount)));
+  }
+  return hit;
+}
+/** Memo of plausible(), asked of nearly every word pair (rejoins) and word (splits). */
+const plausibleMemo = new WeakMap<LanguageModel, Map<number, Map<string, boolean>>>();
+
+function isPlausible(model: LanguageModel, text: string, minCount: number): boolean {
   const key = normalizeKey(text);
   const id = model.id(key);
   if (id !== model.unk && model.count(id) >= minCount) return true;
@@ -276,11 +302,12 @@ function splitGlued(
   if (joined.size > 0) return { tokens, from }; // keep token indices simple: one rewrite per text
   const out: Token[] = [];
   const outFrom: number[] = [];
+  let split = false;
   tokens.forEach((t, i) => {
-    const chars = [...t.text];
     // A capitalised unknown word is far more often a name (Mihai, Romania) than two glued ones.
-    const capitalised = /^\p{Lu}\p{Ll}/u.test(t.text);
-    if (t.kind === 'word' && !capitalised && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
+    const candidate = t.kind === 'word' && t.text.length >= 4 && !/^\p{Lu}\p{Ll}/u.test(t.text);
+    const chars = candidate ? [...t.text] : [];
+    if (candidate && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
       const cuts: Array<{ at: number; score: number }> = [];
       for (let k = 1; k < chars.length; k++) {
         const left = chars.slice(0, k).join('');
@@ -301,13 +328,14 @@ function splitGlued(
         out.push({ text: ' ', start: mid, end: mid, kind: 'space' });
         out.push({ text: t.text.slice(best.at), start: mid, end: t.end, kind: 'word' });
         outFrom.push(from[i] ?? i, from[i] ?? i, from[i] ?? i);
+        split = true;
         return;
       }
     }
     out.push(t);
     outFrom.push(from[i] ?? i);
   });
-  return { tokens: out, from: outFrom };
+  return split ? { tokens: out, from: outFrom } : { tokens, from };
 }
 
 function keep(text: string, source: number[]): RestoredToken {
