@@ -83,6 +83,21 @@ describe('committed language model', () => {
     }
   });
 
+  it('scores several contexts at once exactly as one at a time', () => {
+    const ids = (s: string): number[] => s.split(' ').map((w) => model.id(w));
+    const words = Int32Array.from([...model.formsOfBase('tre'), ...model.formsOfBase('dan'), model.unk, model.eos]);
+    // Contexts that share their last word share the bigram look-ups: mix such and others.
+    const contexts = [ids('ủy ban nhân'), ids('hội đồng nhân'), ids('tháng hành động'), [model.bos, model.bos, model.bos], ids('vì'), [], ids('các cháu nhân')];
+    const many = new Float64Array(contexts.length * words.length);
+    model.logProbsMany(contexts, words, many);
+    const one = new Float64Array(words.length);
+    contexts.forEach((ctx, k) => {
+      model.logProbs(ctx, words, one);
+      expect([...many.subarray(k * words.length, (k + 1) * words.length)]).toEqual([...one]);
+      words.forEach((w, i) => expect(one[i]).toBe(model.logProb(ctx, w)));
+    });
+  });
+
   it('lists the accented forms of a base, most frequent first', () => {
     const forms = model.formsOfBase('tre').map((i) => model.symbol(i));
     expect(forms).toContain('trẻ');

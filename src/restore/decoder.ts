@@ -256,7 +256,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
   // Hypotheses recombine on the last two words (trigram state); a 4-gram model
   // still sees a third word of context, taken from each hypothesis's own history.
   const four = model.order >= 4;
-  const ctx = four ? [model.bos, model.bos, model.bos] : [model.bos, model.bos];
+  const contexts: number[][] = [];
   const o = four ? 1 : 0;
   const lp3 = [model.bos, model.bos];
   const lp = (h2: number, h1: number, w: number): number => {
@@ -285,9 +285,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     const cands = slot.cands;
     const nc = cands.length;
     S.ids = grownI32(S.ids, nc);
-    S.lp = grownF64(S.lp, nc);
     const ids = S.ids.subarray(0, nc);
-    const lpBuf = S.lp;
     for (let c = 0; c < nc; c++) ids[c] = (cands[c] as Candidate).id;
     // Hypotheses that end in the same word merge after this step: group them by h1.
     gIds.length = 0;
@@ -305,17 +303,24 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
     const score = S.score;
     const back = S.back;
     score.fill(-Infinity, 0, size);
+    // Every hypothesis against every candidate in one call: hypotheses that end in the
+    // same word share the model's bigram look-ups.
+    contexts.length = np;
     for (let p = 0; p < np; p++) {
-      const base = prev.score[p] as number;
-      const g = groupOf[p] as number;
+      const ctx = (contexts[p] ??= four ? [0, 0, 0] : [0, 0]);
       if (four) ctx[0] = prev.h3[p] as number;
       ctx[o] = prev.h2[p] as number;
       ctx[o + 1] = prev.h1[p] as number;
-      // All candidates share this history: one context lookup for the lot.
-      model.logProbs(ctx, ids, lpBuf);
+    }
+    S.lp = grownF64(S.lp, np * nc);
+    const lpBuf = S.lp;
+    model.logProbsMany(contexts, ids, lpBuf);
+    for (let p = 0; p < np; p++) {
+      const base = prev.score[p] as number;
+      const g = groupOf[p] as number;
       for (let c = 0; c < nc; c++) {
         const cand = cands[c] as Candidate;
-        const s = base + (cand.id === unk ? params.unkLogProb : (lpBuf[c] as number)) + params.channelWeight * cand.channel;
+        const s = base + (cand.id === unk ? params.unkLogProb : (lpBuf[p * nc + c] as number)) + params.channelWeight * cand.channel;
         const idx = c * ng + g;
         if (s > (score[idx] as number)) {
           score[idx] = s;

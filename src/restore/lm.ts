@@ -38,6 +38,13 @@ export interface LanguageModel {
    * are looked up once for all the words (the decoder scores many candidates per history).
    */
   logProbs(context: readonly number[], words: ArrayLike<number>, out: Float64Array): void;
+  /**
+   * logProbs for several contexts over the same words, as a decoder scores every
+   * hypothesis of a position against every candidate: out[k * words.length + i] is
+   * log10 P(words[i] | contexts[k]). Contexts ending in the same word share the
+   * bigram-level look-ups.
+   */
+  logProbsMany(contexts: ReadonlyArray<readonly number[]>, words: ArrayLike<number>, out: Float64Array): void;
   /** Unigram count in the training text. */
   count(id: number): number;
   /** Ids of all vocabulary words whose lowercase baseForm is base, most frequent first. */
@@ -83,6 +90,8 @@ interface Table {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+/** A bigram-level answer not yet looked up (find() gives -1 or a value ≥ 0). */
+const UNKNOWN = -2;
 
 /** The two filter bits of a key's hash (its low ten bits; the word index takes the next ones). */
 function filterBits(hash: number): number {
@@ -313,6 +322,55 @@ class NgramModel implements LanguageModel {
     this.prepare(context);
     const n = words.length;
     for (let i = 0; i < n; i++) out[i] = this.scoreWord(words[i]!);
+  }
+
+  /** Bigram-level answers (find() results; UNKNOWN until asked) per distinct h1 of a logProbsMany call. */
+  private bigramRows = new Float64Array(256);
+  private readonly rowH1: number[] = [];
+
+  logProbsMany(contexts: ReadonlyArray<readonly number[]>, words: ArrayLike<number>, out: Float64Array): void {
+    const n = words.length;
+    const rowH1 = this.rowH1;
+    rowH1.length = 0;
+    for (let k = 0; k < contexts.length; k++) {
+      this.prepare(contexts[k]!);
+      if (this.cLen === 0 || this.order < 2) {
+        for (let i = 0; i < n; i++) out[k * n + i] = this.scoreWord(words[i]!);
+        continue;
+      }
+      let r = rowH1.indexOf(this.h1);
+      if (r < 0) {
+        r = rowH1.push(this.h1) - 1;
+        if (this.bigramRows.length < (r + 1) * n) {
+          const grown = new Float64Array(Math.max((r + 1) * n, this.bigramRows.length * 2));
+          grown.set(this.bigramRows);
+          this.bigramRows = grown;
+        }
+        this.bigramRows.fill(UNKNOWN, r * n, (r + 1) * n);
+      }
+      for (let i = 0; i < n; i++) out[k * n + i] = this.scoreWordShared(words[i]!, r * n + i);
+    }
+  }
+
+  /** scoreWord, with the bigram level taken from (or saved to) bigramRows[at]. */
+  private scoreWordShared(w: number, at: number): number {
+    const lo = ((this.h1 << 16) | w) >>> 0;
+    let acc = 0;
+    if (this.has4) {
+      const pb = this.find(this.t4!, lo, ((this.h3 << 16) | this.h2) >>> 0);
+      if (pb >= 0) return this.probOf[pb & 0xffff]!;
+      acc += this.bo4;
+    }
+    if (this.has3) {
+      const pb = this.find(this.t3!, lo, this.h2);
+      if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
+      acc += this.bo3;
+    }
+    let pb = this.bigramRows[at]!;
+    if (pb === UNKNOWN) this.bigramRows[at] = pb = this.find(this.t2, lo, 0);
+    if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
+    acc += this.bo2;
+    return acc + (this.uniProb[w] ?? this.uniProb[this.unk]!);
   }
 
   formsOfBase(base: string): readonly number[] {
