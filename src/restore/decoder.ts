@@ -168,7 +168,7 @@ export function decodeTokens(
     }
     const tok = ti >= 0 ? tokens[ti] : undefined;
     if (tok && tok.kind === 'word') {
-      const key = normalizeKey(tok.text);
+      const key = sym; // lmSymbolsAligned keys a word by normalizeKey
       const cands = isAcronym(model, tok.text)
         ? [{ id: model.id(key), form: key, channel: 0 }]
         : cachedCandidates(model, key, trustOf(ti, key), fuzzy, params);
