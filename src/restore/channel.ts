@@ -239,6 +239,8 @@ function rulesOf(table: ConfusionTable): CompiledRules {
 /** The observed side of an alignment: its characters and, per position, the chunk rules starting there. */
 interface ObsSide {
   chars: string[];
+  /** alphaOf each character (-1: outside the dense alphabet). */
+  alpha: Int16Array;
   /** rules[i]: [observed chunk length, costs by truth-chunk id] for the chunks starting at i. */
   rules: Array<Array<[number, Float64Array]>>;
 }
@@ -265,32 +267,48 @@ function obsSide(obs: string, table: ConfusionTable): ObsSide {
     }
     rules.push(list);
   }
-  side = { chars, rules };
+  side = { chars, alpha: Int16Array.from(chars, alphaOf), rules };
   if (cache.size > 20_000) cache.clear();
   cache.set(obs, side);
   return side;
 }
 
-/**
- * The truth side: for every start j and length q (0–3), the id of the chunk
- * truth[j, j+q) in the compiled rules, or -1; at [j * 4 + q]. Forms recur across
- * observed words, so this is cached per form.
- */
-const truthSides = new WeakMap<ConfusionTable, Map<string, Int32Array>>();
-function truthSide(truth: string, chars: readonly string[], table: ConfusionTable): Int32Array {
+/** The truth side of an alignment, cached per form: forms recur across observed words. */
+interface TruthSide {
+  chars: string[];
+  alpha: Int16Array;
+  /** At [j * 4 + q]: the compiled id of the chunk truth[j, j+q) (q = 0–3), or -1. */
+  chunks: Int32Array;
+}
+const truthSides = new WeakMap<ConfusionTable, Map<string, TruthSide>>();
+function truthSide(truth: string, table: ConfusionTable): TruthSide {
   let cache = truthSides.get(table);
   if (cache === undefined) truthSides.set(table, (cache = new Map()));
   let side = cache.get(truth);
   if (side !== undefined) return side;
   const { truthIds } = rulesOf(table);
+  const chars = [...truth];
   const m = chars.length;
-  side = new Int32Array((m + 1) * 4).fill(-1);
+  const chunks = new Int32Array((m + 1) * 4).fill(-1);
   for (let j = 0; j <= m; j++) {
-    for (let q = 0; q <= 3 && j + q <= m; q++) side[j * 4 + q] = truthIds.get(chars.slice(j, j + q).join('')) ?? -1;
+    for (let q = 0; q <= 3 && j + q <= m; q++) chunks[j * 4 + q] = truthIds.get(chars.slice(j, j + q).join('')) ?? -1;
   }
+  side = { chars, alpha: Int16Array.from(chars, alphaOf), chunks };
   if (cache.size > 50_000) cache.clear();
   cache.set(truth, side);
   return side;
+}
+
+/** charCost of a[i] → b[j] through the dense matrix when both have an index. */
+function pairCost(matrix: Float64Array, a: ObsSide, i: number, b: TruthSide, j: number, table: ConfusionTable, trust: number): number {
+  const io = a.alpha[i] as number;
+  const it = b.alpha[j] as number;
+  if (io < 0 || it < 0) return cost(matrix, a.chars[i] as string, b.chars[j] as string, table, trust);
+  if (io === it) return 0;
+  const k = io * ALPHABET + it;
+  let c = matrix[k] as number;
+  if (c !== c) matrix[k] = c = charCostRaw(a.chars[i] as string, b.chars[j] as string, table, trust);
+  return c;
 }
 
 let dpBuf = new Float64Array(256);
@@ -303,8 +321,10 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
   if (obs === truth) return 0;
   const trust = params.trust;
   const matrix = costMatrix(table, trust);
-  const { chars: a, rules: obsRules } = obsSide(obs, table);
-  const b = [...truth];
+  const os = obsSide(obs, table);
+  const ts = truthSide(truth, table);
+  const a = os.chars;
+  const b = ts.chars;
   const n = a.length;
   const m = b.length;
   // Same length and same letters but marks: position by position (the common case).
@@ -319,7 +339,7 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
         sameLetters = false;
         break;
       }
-      sum += cost(matrix, o, t, table, trust);
+      sum += pairCost(matrix, os, i, ts, i, table, trust);
     }
     if (sameLetters) return sum;
   }
@@ -329,15 +349,17 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
   const dp = dpBuf;
   dp.fill(-Infinity, 0, size);
   dp[0] = 0;
-  const truthChunks = truthSide(truth, b, table);
+  const truthChunks = ts.chunks;
+  const obsRules = os.rules;
   const chunkShift = -1.5 * trust;
   for (let i = 0; i <= n; i++) {
     const rules = obsRules[i] as Array<[number, Float64Array]>;
+    const nr = rules.length;
     for (let j = 0; j <= m; j++) {
       const cur = dp[i * w + j] as number;
       if (cur === -Infinity) continue;
       if (i < n && j < m) {
-        const v = cur + cost(matrix, a[i] as string, b[j] as string, table, trust);
+        const v = cur + pairCost(matrix, os, i, ts, j, table, trust);
         if (v > (dp[(i + 1) * w + j + 1] as number)) dp[(i + 1) * w + j + 1] = v;
       }
       if (i < n) {
@@ -348,7 +370,10 @@ export function channelLogProb(obs: string, truth: string, params: ChannelParams
         const v = cur + INDEL;
         if (v > (dp[i * w + j + 1] as number)) dp[i * w + j + 1] = v;
       }
-      for (const [p, costs] of rules) {
+      for (let r = 0; r < nr; r++) {
+        const rule = rules[r] as [number, Float64Array];
+        const p = rule[0];
+        const costs = rule[1];
         for (let q = 0; q <= 3 && j + q <= m; q++) {
           const id = truthChunks[j * 4 + q] as number;
           if (id < 0) continue;
@@ -407,7 +432,9 @@ class BaseIndex {
       for (const idx of this.deletes.get(d) ?? []) {
         if (this.seenAt[idx] === gen) continue;
         this.seenAt[idx] = gen;
-        const dist = distance(s, this.bases[idx] as string);
+        const b = this.bases[idx] as string;
+        if (Math.abs(b.length - s.length) > maxDist) continue;
+        const dist = distance(s, b);
         if (dist <= maxDist) visit(idx, dist);
       }
     }
