@@ -398,6 +398,17 @@ export interface Candidate {
   channel: number;
 }
 
+/**
+ * The observed word itself as a candidate (no change, channel 0). Its channel is stored
+ * as a double like every other candidate's: a small-integer 0 in the same field would
+ * give candidates two hidden shapes, and the hot decoder loop would be compiled twice.
+ */
+export function fixedCandidate(id: number, form: string): Candidate {
+  return { id, form, channel: ZERO };
+}
+/** A zero V8 keeps as a double (-0 is never a small integer); -0 + x === x for every x ≠ 0, and -0 == 0. */
+const ZERO = -0;
+
 /** Penalty for choosing anything but the observed word, by trust in the input. */
 export function changePenalty(trust: number): number {
   return -(0.15 + 2.2 * trust);
@@ -560,7 +571,7 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
     const floor = ranked.length ? floorOf(ranked[0] as number) : -Infinity;
     return ranked.length >= limit ? Math.max(floor, ranked[limit - 1] as number) : floor;
   };
-  put({ id: identityId, form: obsKey, channel: 0 });
+  put(fixedCandidate(identityId, obsKey));
   const add = (id: number): void => {
     const form = model.symbol(id);
     if (out.has(form)) return;

@@ -4,7 +4,7 @@
  * the same future, so the best one is final and the beam restarts.
  */
 import type { LanguageModel } from './lm.js';
-import { candidatesFor, type Candidate } from './channel.js';
+import { candidatesFor, fixedCandidate, type Candidate } from './channel.js';
 import { baseForm, isValidSyllable, normalizeKey } from './orthography.js';
 import { lmSymbolsAligned, BOS, EOS, type Token } from './tokenize.js';
 
@@ -78,7 +78,7 @@ export function mergeGarbles(tokens: readonly Token[]): { tokens: Token[]; from:
         continue;
       }
       if (t.kind === 'code' && isGarbledWord(t.text)) {
-        out.push({ ...t, kind: 'word' });
+        out.push({ text: t.text, start: t.start, end: t.end, kind: 'word' });
         from.push(i);
         continue;
       }
@@ -89,7 +89,7 @@ export function mergeGarbles(tokens: readonly Token[]): { tokens: Token[]; from:
   return { tokens: out, from };
 }
 
-const VOWELS = /[aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/gu;
+const VOWEL_SET = new Set('aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ');
 
 /**
  * UBND, HĐND, BLĐTBXH, UBMTTQ: capitals with at most one vowel in four or more
@@ -103,7 +103,8 @@ export function isAcronym(model: LanguageModel, text: string): boolean {
   if (id !== model.unk && model.count(id) >= 3) return false;
   // A stripped capitalised syllable (DICH ← ĐÍCH) is not an acronym.
   if (isValidSyllable(lower) || model.formsOfBase(baseForm(lower)).length > 0) return false;
-  const vowels = (lower.match(VOWELS) ?? []).length;
+  let vowels = 0;
+  for (const ch of lower) if (VOWEL_SET.has(ch)) vowels++;
   return vowels === 0 || (vowels <= 1 && [...lower].length >= 4);
 }
 
@@ -162,7 +163,7 @@ export function decodeTokens(
       continue;
     }
     if (sym === EOS) {
-      sentence.push({ token: -1, cands: [{ id: model.eos, form: EOS, channel: 0 }] });
+      sentence.push({ token: -1, cands: [fixedCandidate(model.eos, EOS)] });
       flush();
       continue;
     }
@@ -170,11 +171,11 @@ export function decodeTokens(
     if (tok && tok.kind === 'word') {
       const key = sym; // lmSymbolsAligned keys a word by normalizeKey
       const cands = isAcronym(model, tok.text)
-        ? [{ id: model.id(key), form: key, channel: 0 }]
+        ? [fixedCandidate(model.id(key), key)]
         : cachedCandidates(model, key, trustOf(ti, key), fuzzy, params);
       sentence.push({ token: ti, cands });
     } else {
-      sentence.push({ token: -1, cands: [{ id: model.id(sym), form: sym, channel: 0 }] });
+      sentence.push({ token: -1, cands: [fixedCandidate(model.id(sym), sym)] });
     }
   }
   flush();
