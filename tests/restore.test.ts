@@ -125,6 +125,16 @@ describe('restore: tokens and errors', () => {
     }
     expect(isVanbanError(caught) && caught.code === 'USAGE' && /auto, repair/.test(caught.message)).toBe(true);
     expect(() => restore(42 as never)).toThrow(/needs a string/);
+    expect(() => restore('x', { decoder: { beem: 4 } as never })).toThrow(/unknown decoder option "beem"; use beam, maxCandidates/);
+    expect(() => restore('x', { decoder: { beam: 0 } })).toThrow(/≥ 1/);
+    expect(() => restore('x', { decoder: { channelWeight: Number.NaN } })).toThrow(/decoder.channelWeight must be a finite number/);
+  });
+
+  it('takes decoder settings that change the search', () => {
+    // A one-hypothesis, one-candidate search can only keep the commonest form of each word.
+    const narrow = restore('Thang hanh dong vi tre em', { decoder: { beam: 1, maxCandidates: 1 } });
+    expect(narrow.tokens.every((t) => t.alternatives.length <= 1)).toBe(true);
+    expect(restore('Thang hanh dong vi tre em').text).toBe('Tháng hành động vì trẻ em');
   });
 });
 

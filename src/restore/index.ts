@@ -75,7 +75,21 @@ function resolveOptions(options: RestoreOptions | undefined): Resolved {
   if (toneStyle !== undefined && toneStyle !== 'old' && toneStyle !== 'new') {
     throw new VanbanError('USAGE', `toneStyle must be "old" or "new", got "${String(toneStyle)}"`);
   }
-  const params = { ...DEFAULT_PARAMS, ...(options?.decoder ?? {}) };
+  const given: Partial<DecoderParams> = options?.decoder ?? {};
+  for (const k of Object.keys(given)) {
+    if (!Object.hasOwn(DEFAULT_PARAMS, k)) {
+      throw new VanbanError('USAGE', `unknown decoder option "${k}"; use ${Object.keys(DEFAULT_PARAMS).join(', ')}`);
+    }
+  }
+  // Spelled out rather than spread: every call then builds the same hidden shape, and the
+  // decoder's hot loop, which reads these, is not deoptimised by a second one.
+  const params: DecoderParams = {
+    beam: given.beam ?? DEFAULT_PARAMS.beam,
+    maxCandidates: given.maxCandidates ?? DEFAULT_PARAMS.maxCandidates,
+    channelWeight: given.channelWeight ?? DEFAULT_PARAMS.channelWeight,
+    unkLogProb: given.unkLogProb ?? DEFAULT_PARAMS.unkLogProb,
+    beamDelta: given.beamDelta ?? DEFAULT_PARAMS.beamDelta,
+  };
   for (const [k, v] of Object.entries(params)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new VanbanError('USAGE', `decoder.${k} must be a finite number`);
   }
