@@ -139,6 +139,17 @@ describe('restore: tokens and errors', () => {
 });
 
 describe('restoreTokens: OCR words with confidences', () => {
+  it('does not keep a misread that Vietnamese spelling rules out, even in well-read text', () => {
+    // Real Tesseract vie output of a fixture scan: two marks stacked on one vowel.
+    const words = 'Con Cuôồng, ngày 03 tháng 10 năm 2023'.split(' ').map((text) => ({ text, conf: text.startsWith('Cuô') ? 13 : 95 }));
+    expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Con Cuông, ngày 03 tháng 10 năm 2023');
+  });
+
+  it('leaves foreign words with accents other languages share alone', () => {
+    const words = 'Tiền đạo Raúl González và Zinédine Zidane'.split(' ').map((text) => ({ text, conf: 90 }));
+    expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Tiền đạo Raúl González và Zinédine Zidane');
+  });
+
   it('returns one token per input word, aligned, punctuation kept, line breaks as context', () => {
     const words = [
       { text: 'Poc', conf: 60 },

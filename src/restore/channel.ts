@@ -409,6 +409,14 @@ export function fixedCandidate(id: number, form: string): Candidate {
 /** A zero V8 keeps as a double (-0 is never a small integer); -0 + x === x for every x ≠ 0, and -0 == 0. */
 const ZERO = -0;
 
+/**
+ * log10 odds against an impossible spelling, on top of the change penalty. Tuned on real
+ * Tesseract slips (Cuôồng → Cuông, ủnh → tỉnh/ảnh) with the held-out figures unchanged.
+ */
+const IMPOSSIBLE = -3;
+/** In NFD: hook or dot below, horn, breve, đ, or a circumflex with a tone mark on it. */
+const VIETNAMESE_ONLY = /[\u0309\u0323\u031B\u0306đ]|\u0302[\u0300\u0301\u0303]/u;
+
 /** Penalty for choosing anything but the observed word, by trust in the input. */
 export function changePenalty(trust: number): number {
   return -(0.15 + 2.2 * trust);
@@ -571,7 +579,11 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
     const floor = ranked.length ? floorOf(ranked[0] as number) : -Infinity;
     return ranked.length >= limit ? Math.max(floor, ranked[limit - 1] as number) : floor;
   };
-  put(fixedCandidate(identityId, obsKey));
+  // A word with marks only Vietnamese uses that breaks Vietnamese spelling (ủnh, cuôồng)
+  // cannot be right as read: keeping it costs as much as the cheapest kind of change.
+  // (Raúl, Gómez, océan carry marks other languages use too, and are left alone.)
+  const impossible = !known && VIETNAMESE_ONLY.test(obsKey.normalize('NFD')) && !isValidSyllable(obsKey);
+  put(impossible ? { id: identityId, form: obsKey, channel: penalty + IMPOSSIBLE } : fixedCandidate(identityId, obsKey));
   const add = (id: number): void => {
     const form = model.symbol(id);
     if (out.has(form)) return;
