@@ -251,10 +251,9 @@ interface ObsSide {
  */
 const obsSides = new WeakMap<ConfusionTable, Map<string, ObsSide>>();
 function obsSide(obs: string, table: ConfusionTable): ObsSide {
-  let cache = obsSides.get(table);
-  if (cache === undefined) obsSides.set(table, (cache = new Map()));
-  let side = cache.get(obs);
-  if (side !== undefined) return side;
+  return memoized(obsSides, table, obs, 20_000, buildObsSide);
+}
+function buildObsSide(obs: string, table: ConfusionTable): ObsSide {
   const { byObs } = rulesOf(table);
   const chars = [...obs];
   const n = chars.length;
@@ -267,10 +266,26 @@ function obsSide(obs: string, table: ConfusionTable): ObsSide {
     }
     rules.push(list);
   }
-  side = { chars, alpha: Int16Array.from(chars, alphaOf), rules };
-  if (cache.size > 20_000) cache.clear();
-  cache.set(obs, side);
-  return side;
+  return { chars, alpha: Int16Array.from(chars, alphaOf), rules };
+}
+
+/** The value of key in table's bounded memo (cleared when full), built on first use. */
+function memoized<V>(
+  memos: WeakMap<ConfusionTable, Map<string, V>>,
+  table: ConfusionTable,
+  key: string,
+  limit: number,
+  build: (key: string, table: ConfusionTable) => V,
+): V {
+  let memo = memos.get(table);
+  if (memo === undefined) memos.set(table, (memo = new Map()));
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = build(key, table);
+    if (memo.size > limit) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
 }
 
 /** The truth side of an alignment, cached per form: forms recur across observed words. */
@@ -282,10 +297,9 @@ interface TruthSide {
 }
 const truthSides = new WeakMap<ConfusionTable, Map<string, TruthSide>>();
 function truthSide(truth: string, table: ConfusionTable): TruthSide {
-  let cache = truthSides.get(table);
-  if (cache === undefined) truthSides.set(table, (cache = new Map()));
-  let side = cache.get(truth);
-  if (side !== undefined) return side;
+  return memoized(truthSides, table, truth, 50_000, buildTruthSide);
+}
+function buildTruthSide(truth: string, table: ConfusionTable): TruthSide {
   const { truthIds } = rulesOf(table);
   const chars = [...truth];
   const m = chars.length;
@@ -293,10 +307,7 @@ function truthSide(truth: string, table: ConfusionTable): TruthSide {
   for (let j = 0; j <= m; j++) {
     for (let q = 0; q <= 3 && j + q <= m; q++) chunks[j * 4 + q] = truthIds.get(chars.slice(j, j + q).join('')) ?? -1;
   }
-  side = { chars, alpha: Int16Array.from(chars, alphaOf), chunks };
-  if (cache.size > 50_000) cache.clear();
-  cache.set(truth, side);
-  return side;
+  return { chars, alpha: Int16Array.from(chars, alphaOf), chunks };
 }
 
 /** charCost of a[i] → b[j] through the dense matrix when both have an index. */

@@ -291,8 +291,11 @@ class NgramModel implements LanguageModel {
     this.bo2 = maxN >= 2 ? (this.uniBackoff[this.h1] ?? 0) : 0;
   }
 
-  /** log10 P(w | prepared context): longest match first, each miss adds the context's backoff. */
-  private scoreWord(w: number): number {
+  /**
+   * log10 P(w | prepared context): longest match first, each miss adds the context's backoff.
+   * With memoAt ≥ 0 the bigram level is taken from (or saved to) bigramRows[memoAt].
+   */
+  private scoreWord(w: number, memoAt = -1): number {
     const lo = ((this.h1 << 16) | w) >>> 0;
     let acc = 0;
     if (this.has4) {
@@ -306,7 +309,8 @@ class NgramModel implements LanguageModel {
       acc += this.bo3;
     }
     if (this.cLen >= 1 && this.order >= 2) {
-      const pb = this.find(this.t2, lo, 0);
+      let pb = memoAt < 0 ? this.find(this.t2, lo, 0) : this.bigramRows[memoAt]!;
+      if (pb === UNKNOWN) this.bigramRows[memoAt] = pb = this.find(this.t2, lo, 0);
       if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
       acc += this.bo2;
     }
@@ -348,29 +352,8 @@ class NgramModel implements LanguageModel {
         }
         this.bigramRows.fill(UNKNOWN, r * n, (r + 1) * n);
       }
-      for (let i = 0; i < n; i++) out[k * n + i] = this.scoreWordShared(words[i]!, r * n + i);
+      for (let i = 0; i < n; i++) out[k * n + i] = this.scoreWord(words[i]!, r * n + i);
     }
-  }
-
-  /** scoreWord, with the bigram level taken from (or saved to) bigramRows[at]. */
-  private scoreWordShared(w: number, at: number): number {
-    const lo = ((this.h1 << 16) | w) >>> 0;
-    let acc = 0;
-    if (this.has4) {
-      const pb = this.find(this.t4!, lo, ((this.h3 << 16) | this.h2) >>> 0);
-      if (pb >= 0) return this.probOf[pb & 0xffff]!;
-      acc += this.bo4;
-    }
-    if (this.has3) {
-      const pb = this.find(this.t3!, lo, this.h2);
-      if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
-      acc += this.bo3;
-    }
-    let pb = this.bigramRows[at]!;
-    if (pb === UNKNOWN) this.bigramRows[at] = pb = this.find(this.t2, lo, 0);
-    if (pb >= 0) return acc + this.probOf[pb & 0xffff]!;
-    acc += this.bo2;
-    return acc + (this.uniProb[w] ?? this.uniProb[this.unk]!);
   }
 
   formsOfBase(base: string): readonly number[] {
