@@ -110,8 +110,7 @@ class NgramModel implements LanguageModel {
   private readonly counts: Uint32Array;
   private readonly uniProb: Float64Array;
   private readonly uniBackoff: Float64Array;
-  /** tables[n] holds order n (n ≥ 2). */
-  private readonly tables: Array<Table | null>;
+  /** The n-gram tables of orders 2, 3 and 4 (null where the model is shorter). */
   private readonly t2: Table;
   private readonly t3: Table | null;
   private readonly t4: Table | null;
@@ -158,12 +157,15 @@ class NgramModel implements LanguageModel {
       this.probOf[q] = dequantizeProb(q);
       this.boOf[q] = dequantizeBackoff(q);
     }
-    this.tables = [null, null];
-    for (const t of header.tables) this.tables[t.order] = this.openTable(t, view);
-    if (!this.tables[2]) throw fail('no bigram table');
-    this.t2 = this.tables[2];
-    this.t3 = this.tables[3] ?? null;
-    this.t4 = this.tables[4] ?? null;
+    const table = (order: number): Table | null => {
+      const t = header.tables.find((h) => h.order === order);
+      return t === undefined ? null : this.openTable(t, view);
+    };
+    const t2 = table(2);
+    if (t2 === null) throw fail('no bigram table');
+    this.t2 = t2;
+    this.t3 = table(3);
+    this.t4 = table(4);
     const need = (s: string): number => {
       const id = this.ids.get(s);
       if (id === undefined) throw fail(`no ${s} symbol`);
