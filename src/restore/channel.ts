@@ -187,18 +187,6 @@ function costMatrix(table: ConfusionTable, trust: number): Float64Array {
   }
   return m;
 }
-/** charCost with the (table, trust) matrix already in hand. */
-function cost(matrix: Float64Array, o: string, t: string, table: ConfusionTable, trust: number): number {
-  if (o === t) return 0;
-  const io = alphaOf(o);
-  const it = alphaOf(t);
-  if (io < 0 || it < 0) return charCostRaw(o, t, table, trust);
-  const k = io * ALPHABET + it;
-  let c = matrix[k] as number;
-  if (c !== c) matrix[k] = c = charCostRaw(o, t, table, trust);
-  return c;
-}
-
 /**
  * The table's chunk rules (those with more than one character on a side) compiled for
  * the alignment's inner loop: truth chunks get small integer ids, and each observed
@@ -310,11 +298,11 @@ function buildTruthSide(truth: string, table: ConfusionTable): TruthSide {
   return { chars, alpha: Int16Array.from(chars, alphaOf), chunks };
 }
 
-/** charCost of a[i] → b[j] through the dense matrix when both have an index. */
+/** charCostRaw(a[i], b[j]), memoised in the (table, trust) matrix when both characters have an index. */
 function pairCost(matrix: Float64Array, a: ObsSide, i: number, b: TruthSide, j: number, table: ConfusionTable, trust: number): number {
   const io = a.alpha[i] as number;
   const it = b.alpha[j] as number;
-  if (io < 0 || it < 0) return cost(matrix, a.chars[i] as string, b.chars[j] as string, table, trust);
+  if (io < 0 || it < 0) return a.chars[i] === b.chars[j] ? 0 : charCostRaw(a.chars[i] as string, b.chars[j] as string, table, trust);
   if (io === it) return 0;
   const k = io * ALPHABET + it;
   let c = matrix[k] as number;
