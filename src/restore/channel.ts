@@ -291,9 +291,13 @@ function buildTruthSide(truth: string, table: ConfusionTable): TruthSide {
   const { truthIds } = rulesOf(table);
   const chars = [...truth];
   const m = chars.length;
+  // One UTF-16 unit per character (all of Vietnamese): chunks are plain slices.
+  const sub = truth.length === m ? (j: number, q: number): string => truth.slice(j, j + q) : (j: number, q: number): string => chars.slice(j, j + q).join('');
+  const empty = truthIds.get('') ?? -1;
   const chunks = new Int32Array((m + 1) * 4).fill(-1);
   for (let j = 0; j <= m; j++) {
-    for (let q = 0; q <= 3 && j + q <= m; q++) chunks[j * 4 + q] = truthIds.get(chars.slice(j, j + q).join('')) ?? -1;
+    chunks[j * 4] = empty;
+    for (let q = 1; q <= 3 && j + q <= m; q++) chunks[j * 4 + q] = truthIds.get(sub(j, q)) ?? -1;
   }
   return { chars, alpha: Int16Array.from(chars, alphaOf), chunks };
 }
