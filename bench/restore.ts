@@ -83,6 +83,7 @@ function measure(sample: Sample): Record<string, number | string> {
 
   const figures: Record<string, number | string> = {
     text: sample.source,
+    ...(total < 50_000 ? { note: `only ${total} syllables: JIT warm-up dominates, so these rates say little; run with ../shared/corpus` } : {}),
     modelLoadMs: loadMs,
     candidateIndexMs: indexMs,
     syllablesGeneral: syllables.general,
