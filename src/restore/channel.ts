@@ -583,7 +583,7 @@ export function candidatesFor(model: LanguageModel, obsKey: string, opts: Candid
     return ranked.length >= limit ? Math.max(floor, ranked[limit - 1] as number) : floor;
   };
   // A word with marks only Vietnamese uses that breaks Vietnamese spelling (ủnh, cuôồng)
-  // cannot be right as read: keeping it costs as much as the cheapest kind of change.
+  // cannot be right as read: keeping it costs the change penalty and IMPOSSIBLE on top.
   // (Raúl, Gómez, océan carry marks other languages use too, and are left alone.)
   const impossible = !known && VIETNAMESE_ONLY.test(obsKey.normalize('NFD')) && !isValidSyllable(obsKey);
   put(impossible ? { id: identityId, form: obsKey, channel: penalty + IMPOSSIBLE } : fixedCandidate(identityId, obsKey));
