@@ -98,6 +98,20 @@ describe('committed language model', () => {
     });
   });
 
+  it('names the words most likely to follow a word, best first', () => {
+    const next = (w: string): string[] => model.likelyNext(model.id(w)).map((id) => model.symbol(id));
+    expect(next('ủy')[0]).toBe('ban');
+    expect(next('<num>')).toContain('tháng');
+    for (const w of ['ủy', 'ngày', 'cộng']) {
+      const ids = model.likelyNext(model.id(w));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.length).toBeLessThanOrEqual(8);
+      const lps = ids.map((id) => model.logProb([model.id(w)], id));
+      expect([...lps].sort((a, b) => b - a)).toEqual(lps);
+      expect(ids.every((id) => !model.symbol(id).startsWith('<'))).toBe(true);
+    }
+  });
+
   it('lists the accented forms of a base, most frequent first', () => {
     const forms = model.formsOfBase('tre').map((i) => model.symbol(i));
     expect(forms).toContain('trẻ');

@@ -145,6 +145,15 @@ describe('restoreTokens: OCR words with confidences', () => {
     expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Con Cuông, ngày 03 tháng 10 năm 2023');
   });
 
+  it('reaches a misread real word when the context expects its one-letter neighbour', () => {
+    // Tesseract vie on a fixture scan: "tháng" read as "thúng" (a basket), at 92 %.
+    const words = 'Đức Thọ, ngày 15 thúng 12 năm 2023'.split(' ').map((text) => ({ text, conf: text === 'thúng' ? 92 : 96 }));
+    expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Đức Thọ, ngày 15 tháng 12 năm 2023');
+    // The same word where the context wants it stays.
+    const basket = 'Bà mang một thúng gạo ra chợ'.split(' ').map((text) => ({ text, conf: 92 }));
+    expect(restoreTokens(basket).map((t) => t.text).join(' ')).toBe('Bà mang một thúng gạo ra chợ');
+  });
+
   it('leaves foreign words with accents other languages share alone', () => {
     const words = 'Tiền đạo Raúl González và Zinédine Zidane'.split(' ').map((text) => ({ text, conf: 90 }));
     expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Tiền đạo Raúl González và Zinédine Zidane');

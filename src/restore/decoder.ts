@@ -4,7 +4,7 @@
  * the same future, so the best one is final and the beam restarts.
  */
 import type { LanguageModel } from './lm.js';
-import { candidatesFor, fixedCandidate, type Candidate } from './channel.js';
+import { candidatesFor, changePenalty, channelLogProb, fixedCandidate, type Candidate } from './channel.js';
 import { baseForm, isValidSyllable, normalizeKey } from './orthography.js';
 import { lmSymbolsAligned, BOS, EOS, type Token } from './tokenize.js';
 
@@ -138,6 +138,34 @@ function cachedCandidates(model: LanguageModel, key: string, trust: number, fuzz
 }
 
 /**
+ * The candidates plus the words the model most expects after the previous one that are
+ * one letter away from the observed word (thúng after "ngày 15" → tháng): a slip across
+ * bases that the word's own candidates cannot reach. The channel still prices the change.
+ */
+function withExpected(model: LanguageModel, key: string, cands: Candidate[], prev: number, trust: number): Candidate[] {
+  const base = baseForm(key);
+  let out: Candidate[] | null = null;
+  for (const w of model.likelyNext(prev)) {
+    const form = model.symbol(w);
+    const b = baseForm(form);
+    if (b === base || !oneLetterApart(b, base) || cands.some((c) => c.id === w)) continue;
+    const channel = channelLogProb(key, form, { trust }) + changePenalty(trust);
+    if (channel <= -9) continue;
+    out ??= cands.slice();
+    out.push({ id: w, form, channel });
+  }
+  return out ?? cands;
+}
+
+/** Same length, one position different. */
+function oneLetterApart(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length && diff < 2; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) diff++;
+  return diff === 1;
+}
+
+/**
  * Decodes word tokens (kind 'word') of a token stream. Every other token is
  * context only (numbers, codes, sentence boundaries as the LM sees them).
  */
@@ -170,9 +198,17 @@ export function decodeTokens(
     const tok = ti >= 0 ? tokens[ti] : undefined;
     if (tok && tok.kind === 'word') {
       const key = sym; // lmSymbolsAligned keys a word by normalizeKey
-      const cands = isAcronym(model, tok.text)
-        ? [fixedCandidate(model.id(key), key)]
-        : cachedCandidates(model, key, trustOf(ti, key), fuzzy, params);
+      let cands: Candidate[];
+      if (isAcronym(model, tok.text)) cands = [fixedCandidate(model.id(key), key)];
+      else {
+        const trust = Math.round(trustOf(ti, key) * 10) / 10;
+        cands = cachedCandidates(model, key, trust, fuzzy, params);
+        // The previous word as the model would most likely read it (fixed tokens exactly).
+        const prev = sentence.length ? ((sentence[sentence.length - 1] as Slot).cands[0] as Candidate).id : model.bos;
+        // Only in text read with marks: stripping never changes a letter, and there the cheap
+        // change penalty let the model's favourite displace right words (−0.05 point held out).
+        if (trust > 0) cands = withExpected(model, key, cands, prev, trust);
+      }
       sentence.push({ token: ti, cands });
     } else {
       sentence.push({ token: -1, cands: [fixedCandidate(model.id(sym), sym)] });

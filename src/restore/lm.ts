@@ -45,6 +45,8 @@ export interface LanguageModel {
    * bigram-level look-ups.
    */
   logProbsMany(contexts: ReadonlyArray<readonly number[]>, words: ArrayLike<number>, out: Float64Array): void;
+  /** The words most likely to follow id (its strongest bigrams, best first; symbols like <num> left out). */
+  likelyNext(id: number): readonly number[];
   /** Unigram count in the training text. */
   count(id: number): number;
   /** Ids of all vocabulary words whose lowercase baseForm is base, most frequent first. */
@@ -90,6 +92,8 @@ interface Table {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+/** How many likely next words likelyNext() keeps per word. */
+const LIKELY_NEXT = 8;
 /** A bigram-level answer not yet looked up (find() gives -1 or a value ≥ 0). */
 const UNKNOWN = -2;
 
@@ -356,6 +360,38 @@ class NgramModel implements LanguageModel {
       }
       for (let i = 0; i < n; i++) out[k * n + i] = this.scoreWord(words[i]!, r * n + i);
     }
+  }
+
+  private nextTop: number[][] | null = null;
+
+  likelyNext(id: number): readonly number[] {
+    if (this.nextTop === null) {
+      // From the bigram slots: per first word, the LIKELY_NEXT second words of best (lowest) quantized prob.
+      const top: number[][] = Array.from({ length: this.vocab.length }, () => []);
+      const q: number[][] = Array.from({ length: this.vocab.length }, () => []);
+      const { slots } = this.t2;
+      for (let b = 0; b < slots.length; b += 2) {
+        const pq = slots[b + 1]! & 0xffff;
+        if (pq === 0) continue;
+        const h = slots[b]! >>> 16;
+        const w = slots[b]! & 0xffff;
+        if (this.vocab[w]?.startsWith('<') !== false) continue;
+        const tw = top[h];
+        const tq = q[h];
+        if (tw === undefined || tq === undefined) continue;
+        if (tw.length === LIKELY_NEXT && pq >= tq[LIKELY_NEXT - 1]!) continue;
+        let i = tw.length;
+        while (i > 0 && tq[i - 1]! > pq) i--;
+        tw.splice(i, 0, w);
+        tq.splice(i, 0, pq);
+        if (tw.length > LIKELY_NEXT) {
+          tw.pop();
+          tq.pop();
+        }
+      }
+      this.nextTop = top;
+    }
+    return this.nextTop[id] ?? EMPTY;
   }
 
   formsOfBase(base: string): readonly number[] {
