@@ -145,16 +145,29 @@ function cachedCandidates(model: LanguageModel, key: string, trust: number, fuzz
 function withExpected(model: LanguageModel, key: string, cands: Candidate[], prev: number, trust: number): Candidate[] {
   const base = baseForm(key);
   let out: Candidate[] | null = null;
-  for (const w of model.likelyNext(prev)) {
-    const form = model.symbol(w);
-    const b = baseForm(form);
+  let seen = NaN;
+  for (const [w, b] of expectedAfter(model, prev)) {
     if (b === base || !oneLetterApart(b, base) || cands.some((c) => c.id === w)) continue;
+    // Only where the context wants the neighbour far more (100×) than the word as read.
+    if (seen !== seen) seen = model.logProb([prev], model.id(key));
+    if (model.logProb([prev], w) - seen < 2) continue;
+    const form = model.symbol(w);
     const channel = channelLogProb(key, form, { trust }) + changePenalty(trust);
     if (channel <= -9) continue;
     out ??= cands.slice();
     out.push({ id: w, form, channel });
   }
   return out ?? cands;
+}
+
+/** likelyNext(prev) with each word's base, worked out once per model and word. */
+const expected = new WeakMap<LanguageModel, Map<number, ReadonlyArray<readonly [number, string]>>>();
+function expectedAfter(model: LanguageModel, prev: number): ReadonlyArray<readonly [number, string]> {
+  let byPrev = expected.get(model);
+  if (!byPrev) expected.set(model, (byPrev = new Map()));
+  let list = byPrev.get(prev);
+  if (!list) byPrev.set(prev, (list = model.likelyNext(prev).map((w) => [w, baseForm(model.symbol(w))] as const)));
+  return list;
 }
 
 /** Same length, one position different. */
