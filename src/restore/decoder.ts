@@ -216,11 +216,13 @@ export function decodeTokens(
       else {
         const trust = Math.round(trustOf(ti, key) * 10) / 10;
         cands = cachedCandidates(model, key, trust, fuzzy, params);
-        // The previous word as the model would most likely read it (fixed tokens exactly).
-        const prev = sentence.length ? ((sentence[sentence.length - 1] as Slot).cands[0] as Candidate).id : model.bos;
         // Only in text read with marks: stripping never changes a letter, and there the cheap
         // change penalty let the model's favourite displace right words (−0.05 point held out).
-        if (trust > 0) cands = withExpected(model, key, cands, prev, trust);
+        if (trust > 0) {
+          // The previous word as the model would most likely read it (fixed tokens exactly).
+          const prev = sentence.length ? ((sentence[sentence.length - 1] as Slot).cands[0] as Candidate).id : model.bos;
+          cands = withExpected(model, key, cands, prev, trust);
+        }
       }
       sentence.push({ token: ti, cands });
     } else {
