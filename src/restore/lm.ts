@@ -369,9 +369,9 @@ class NgramModel implements LanguageModel {
       // From the bigram slots: per first word, the LIKELY_NEXT second words of best (lowest) quantized prob.
       const top: number[][] = Array.from({ length: this.vocab.length }, () => []);
       const q: number[][] = Array.from({ length: this.vocab.length }, () => []);
-      const { slots } = this.t2;
-      for (let b = 0; b < slots.length; b += 2) {
-        const pq = slots[b + 1]! & 0xffff;
+      const { slots, stride } = this.t2;
+      for (let b = 0; b < slots.length; b += stride) {
+        const pq = slots[b + stride - 1]! & 0xffff;
         if (pq === 0) continue;
         const h = slots[b]! >>> 16;
         const w = slots[b]! & 0xffff;
