@@ -12,6 +12,8 @@ function truthFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
+    // Real scans are hand-transcribed evaluation data: measured, never an exact target to tune to.
+    if (name === 'realscans') continue;
     if (statSync(path).isDirectory()) out.push(...truthFiles(path));
     else if (name.endsWith('.truth.json') && existsSync(path.replace(/\.truth\.json$/, '.gt.txt'))) out.push(path);
   }
