@@ -164,7 +164,7 @@ function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
 
   const onKey = (event: KeyboardEvent): void => {
     if (!page || busy) return;
-    if ((event.ctrlKey || event.metaKey) && event.key === 's') {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
       event.preventDefault();
       void save();
       return;

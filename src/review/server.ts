@@ -184,6 +184,7 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
       send(res, 200, await readFile(resolve(web, path.slice(1))), TYPES[extname(path)]!);
       return;
     }
+    if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, '', 'image/x-icon');
     if (!tokenOk(req, url)) throw new HttpError(401, 'missing or wrong token: open the address printed by "vanban review"');
     if (req.method === 'GET' && path === '/') return send(res, 200, PAGE(token), 'text/html; charset=utf-8');
     if (req.method === 'GET' && path === '/api/docs') return sendJson(res, 200, (await documents()).map(({ path: _p, ...d }) => d));

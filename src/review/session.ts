@@ -166,7 +166,12 @@ export class ReviewSession {
       for (const token of restoreTokens(inputs)) {
         const index = owner[token.source[0] ?? -1];
         if (index === undefined) continue;
-        for (const form of [token.text, ...token.alternatives]) if (!out[index]!.includes(form)) out[index]!.push(form);
+        // Alternatives are bare words: give them the punctuation glued to the chosen form ("VỊ," → "Vĩ,").
+        const [, lead = '', , trail = ''] = /^(\p{P}*)(.*?)(\p{P}*)$/u.exec(token.text) ?? [];
+        for (const alt of [token.text, ...token.alternatives]) {
+          const form = `${alt.startsWith(lead) ? '' : lead}${alt}${alt.endsWith(trail) ? '' : trail}`;
+          if (!out[index]!.includes(form)) out[index]!.push(form);
+        }
       }
     }
     this.alternatives.set(pageNumber, out);
