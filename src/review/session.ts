@@ -101,7 +101,9 @@ export class ReviewSession {
 
   /** Apply an edit to the working copy (not yet written). */
   apply(op: ReviewOp, who: string): JournalEntry {
+    const wasReviewed = op.type === 'reviewed' ? this.reviewedPages().has(op.page) : undefined;
     const effect = applyOp(this.doc, op);
+    if (wasReviewed !== undefined) effect.before = wasReviewed;
     const entry: JournalEntry = { who, when: new Date().toISOString(), op, ...effect };
     this.pending.push(entry);
     this.settle();
