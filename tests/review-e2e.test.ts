@@ -66,7 +66,7 @@ describe.skipIf(noChromium)('vanban review in the browser', () => {
     await link.click();
     await page.locator('.sheet img').waitFor();
     await expect
-      .poll(() => page.locator('.sheet img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .poll(() => page.locator('.sheet img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 60_000 })
       .toBeGreaterThan(0);
     const json = JSON.parse(await readFile(join(out, 'cv-sgddt-nghe-an.json'), 'utf8')) as { pages: Array<{ words: unknown[] }> };
     expect(await page.locator('rect.box').count()).toBe(json.pages[0]!.words.length);
@@ -92,6 +92,9 @@ describe.skipIf(noChromium)('vanban review in the browser', () => {
     await title.fill(TITLE);
     await title.press('Enter');
     await page.locator('#save', { hasText: 'Save (2)' }).waitFor();
+    await page.keyboard.press('r');
+    await page.locator('#save', { hasText: 'Save (3)' }).waitFor();
+    expect(await page.locator('label.reviewed input').isChecked()).toBe(true);
     await page.keyboard.press('Control+S');
     await page.locator('.status', { hasText: 'Saved' }).waitFor();
     expect(before).not.toBe(CORRECTION);
@@ -136,7 +139,7 @@ describe.skipIf(noChromium)('vanban review in the browser', () => {
     const journal = JSON.parse(await readFile(`${stem}.review.json`, 'utf8')) as {
       entries: Array<{ who: string; when: string; op: { type: string }; before: unknown; after: unknown }>;
     };
-    expect(journal.entries.map((e) => e.op.type)).toEqual(['word', 'field']);
+    expect(journal.entries.map((e) => e.op.type)).toEqual(['word', 'field', 'reviewed']);
     expect(journal.entries[0]).toMatchObject({ who: 'e2e-reviewer', before: { text: before }, after: { text: corrected } });
     expect(journal.entries[1]).toMatchObject({ after: TITLE });
     expect(Date.parse(journal.entries[0]!.when)).toBeGreaterThan(Date.now() - 600_000);
@@ -148,6 +151,9 @@ describe.skipIf(noChromium)('vanban review in the browser', () => {
     await page.locator('.text').waitFor();
     expect(await page.locator('.text').innerText()).toContain(corrected);
     expect(await page.locator('input[name="title"]').inputValue()).toBe(TITLE);
+    expect(await page.locator('label.reviewed input').isChecked()).toBe(true);
+    await page.goto(server.url);
+    await page.locator('table td', { hasText: '2 edit(s)' }).waitFor();
     // A fresh server reads it all back from the outputs.
     const fresh = await startReviewServer(out);
     try {

@@ -12,6 +12,8 @@ export interface DocumentEntry {
   pages: number;
   flaggedPages: number[];
   reasons: string[];
+  corrections: number;
+  reviewedPages: number[];
 }
 
 export interface WordView {

@@ -55,6 +55,7 @@ function DocumentList() {
               <th class="num">Pages</th>
               <th>Flagged pages</th>
               <th>Why</th>
+              <th>Reviewed</th>
             </tr>
           </thead>
           <tbody>
@@ -71,6 +72,10 @@ function DocumentList() {
                 <td class="num">{d.pages}</td>
                 <td>{d.flaggedPages.join(', ') || '—'}</td>
                 <td class="muted">{d.reasons.join('; ')}</td>
+                <td class="muted">
+                  {d.reviewedPages.length ? `pages ${d.reviewedPages.join(', ')}` : ''}
+                  {d.corrections ? ` ${d.corrections} edit(s)` : ''}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,7 @@ import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
 import type { QualityEstimate } from '../quality/index.js';
 import { EDITABLE_FIELDS, CERTAIN_CONF, type EditableField } from './edit.js';
 import { isDocumentJson, layoutLines } from './model.js';
-import type { JournalEntry } from './session.js';
+import type { Journal, JournalEntry } from './session.js';
 
 /** Folder (under the output folder) where the review keeps its page-image cache. */
 export const CACHE_DIR = '.vanban-review';
@@ -31,6 +31,9 @@ export interface DocumentEntry {
   pages: number;
   flaggedPages: number[];
   reasons: string[];
+  /** Saved review edits, and pages signed off, from the document's journal. */
+  corrections: number;
+  reviewedPages: number[];
 }
 
 /** Why a page may need a look, in words, from its quality features. */
@@ -62,6 +65,21 @@ async function walkJson(dir: string, out: string[]): Promise<void> {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walkJson(path, out);
     else if (entry.isFile() && entry.name.endsWith('.json') && !entry.name.endsWith('.review.json')) out.push(path);
+  }
+}
+
+async function journalSummary(jsonPath: string): Promise<{ corrections: number; reviewedPages: number[] }> {
+  try {
+    const journal = JSON.parse(await readFile(`${jsonPath.replace(/\.json$/i, '')}.review.json`, 'utf8')) as Journal;
+    const reviewed = new Set<number>();
+    for (const { op } of journal.entries) {
+      if (op.type !== 'reviewed') continue;
+      if (op.reviewed) reviewed.add(op.page);
+      else reviewed.delete(op.page);
+    }
+    return { corrections: journal.entries.filter((e) => e.op.type !== 'reviewed').length, reviewedPages: [...reviewed].sort((a, b) => a - b) };
+  } catch {
+    return { corrections: 0, reviewedPages: [] };
   }
 }
 
@@ -97,6 +115,7 @@ export async function listDocuments(root: string): Promise<DocumentEntry[]> {
       pages: json.pages.length,
       flaggedPages: json.quality?.flaggedPages ?? [],
       reasons: [...reasons],
+      ...(await journalSummary(path)),
     });
   }
   return docs.sort((a, b) => a.score - b.score || b.flaggedPages.length - a.flaggedPages.length || (a.id < b.id ? -1 : 1));

@@ -181,7 +181,9 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
     const url = new URL(req.url ?? '/', `http://${hostHeader}`);
     const path = url.pathname;
     if (req.method === 'GET' && (path === '/app.js' || path === '/app.css')) {
-      send(res, 200, await readFile(resolve(web, path.slice(1))), TYPES[extname(path)]!);
+      const file = resolve(web, path.slice(1));
+      if (!existsSync(file)) throw new HttpError(500, `the review front end is not built (${file} is missing): run "npm run build"`);
+      send(res, 200, await readFile(file), TYPES[extname(path)]!);
       return;
     }
     if (req.method === 'GET' && path === '/favicon.ico') return send(res, 204, '', 'image/x-icon');
