@@ -100,7 +100,7 @@ describe('review operations', () => {
     if (errors) expect(errors).toEqual([]);
   });
 
-  it('splits a word on a space and joins it back, keeping boxes inside the original', () => {
+  it('splits a word on a space and joins it back, keeping boxes inside the original', async () => {
     const doc = load();
     const page = doc.pages[0]!;
     const index = page.restored.words.findIndex((w) => w.text === 'GIÁO');
@@ -114,6 +114,10 @@ describe('review operations', () => {
     expect(b.bbox[2]).toBe(box[2]);
     expect(a.bbox[2]).toBeLessThan(b.bbox[0]);
     expect(a.line).toBe(b.line);
+    settle(doc, { ...noChange, touched: new Set([1]) });
+    expect(page.restored.text.split('\n')[1]).toBe('SỞ GI ÁO DỤC VÀ ĐÀO TẠO');
+    const errors = await altoErrors(toAlto(doc));
+    if (errors) expect(errors).toEqual([]);
     applyOp(doc, { type: 'join', page: 1, index });
     settle(doc, { ...noChange, touched: new Set([1]) });
     expect(page.restored.words).toHaveLength(count);
