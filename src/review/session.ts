@@ -102,12 +102,15 @@ export class ReviewSession {
   /** Apply an edit to the working copy (not yet written). */
   apply(op: ReviewOp, who: string): JournalEntry {
     const wasReviewed = op.type === 'reviewed' ? this.reviewedPages().has(op.page) : undefined;
+    const wordCount = (): number | undefined => this.doc.pages.find((p) => 'page' in op && p.number === op.page)?.restored.words.length;
+    const countBefore = wordCount();
     const effect = applyOp(this.doc, op);
     if (wasReviewed !== undefined) effect.before = wasReviewed;
     const entry: JournalEntry = { who, when: new Date().toISOString(), op, ...effect };
     this.pending.push(entry);
     this.settle();
-    if ('page' in op) this.alternatives.delete(op.page);
+    // Suggestions come from the OCR forms, which a correction leaves alone; only a change of word order or count moves them.
+    if ((op.type === 'word' && wordCount() !== countBefore) || op.type === 'join' || op.type === 'moveLine') this.alternatives.delete(op.page);
     return entry;
   }
 
