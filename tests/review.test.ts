@@ -74,6 +74,9 @@ describe('reading a converted document back', () => {
     expect(docs.map((d) => d.id)).toEqual([`${NAME}.json`]); // not metadata.dc.json, errors.json
     expect(docs[0]!.source).toBe(FIXTURE);
     expect(docs[0]!.type).toBe('CÔNG VĂN');
+    const json = JSON.parse(jsonText) as DocumentJson;
+    expect(docs[0]!.flaggedWords).toBe(json.pages[0]!.words.filter((w) => w.text && w.conf < 80).length);
+    expect(docs[0]!.flaggedWords).toBeGreaterThan(0);
   });
 });
 

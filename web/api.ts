@@ -12,6 +12,7 @@ export interface DocumentEntry {
   pages: number;
   flaggedPages: number[];
   reasons: string[];
+  flaggedWords: number;
   corrections: number;
   reviewedPages: number[];
 }

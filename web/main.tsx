@@ -41,7 +41,7 @@ function DocumentList() {
   }, []);
   return (
     <main class="list">
-      <h1>vanban review</h1>
+      <h1>vanban review{docs ? ` · ${docs.length} document(s)` : ''}</h1>
       {error && <p class="error">{error}</p>}
       {docs === null && !error && <p>Loading…</p>}
       {docs && docs.length === 0 && <p>No converted documents in this folder.</p>}
@@ -71,7 +71,7 @@ function DocumentList() {
                 <td class="num">{pct(d.score)}</td>
                 <td class="num">{d.pages}</td>
                 <td>{d.flaggedPages.join(', ') || '—'}</td>
-                <td class="muted">{d.reasons.join('; ')}</td>
+                <td class="muted">{[...d.reasons, d.flaggedWords ? `${d.flaggedWords} word(s) to check` : ''].filter(Boolean).join('; ')}</td>
                 <td class="muted">
                   {d.reviewedPages.length ? `pages ${d.reviewedPages.join(', ')}` : ''}
                   {d.corrections ? ` ${d.corrections} edit(s)` : ''}

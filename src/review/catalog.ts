@@ -18,6 +18,9 @@ export const FLAG_CONF = 80;
 /** …or when the restorer changed it with less certainty than this. */
 export const FLAG_RESTORE = 0.9;
 
+export const isFlagged = (text: string, conf: number, changed: boolean, restoreConfidence: number): boolean =>
+  conf < CERTAIN_CONF && text.length > 0 && (conf < FLAG_CONF || (changed && restoreConfidence < FLAG_RESTORE));
+
 export interface DocumentEntry {
   /** Path of the JSON relative to the output folder, with "/" separators: the document's id. */
   id: string;
@@ -31,6 +34,8 @@ export interface DocumentEntry {
   pages: number;
   flaggedPages: number[];
   reasons: string[];
+  /** Words worth a look (see FLAG_CONF, FLAG_RESTORE), not yet checked by a reviewer. */
+  flaggedWords: number;
   /** Saved review edits, and pages signed off, from the document's journal. */
   corrections: number;
   reviewedPages: number[];
@@ -115,6 +120,10 @@ export async function listDocuments(root: string): Promise<DocumentEntry[]> {
       pages: json.pages.length,
       flaggedPages: json.quality?.flaggedPages ?? [],
       reasons: [...reasons],
+      flaggedWords: json.pages.reduce(
+        (n, page) => n + page.words.filter((w) => isFlagged(w.text, w.conf, w.changed === true, w.restoreConfidence ?? 1)).length,
+        0,
+      ),
       ...(await journalSummary(path)),
     });
   }
@@ -191,7 +200,7 @@ export function pageView(page: ConvertedPage, reviewed: boolean, alternatives: s
         bbox: w.bbox,
         line: w.line,
         changed: w.changed,
-        flagged: !certain && w.text.length > 0 && (w.conf < FLAG_CONF || (w.changed && w.restoreConfidence < FLAG_RESTORE)),
+        flagged: isFlagged(w.text, w.conf, w.changed, w.restoreConfidence),
         certain,
         suggestions,
       };
