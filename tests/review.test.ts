@@ -69,6 +69,16 @@ describe('reading a converted document back', () => {
     expect(estimate(doc.pages[0]!.restored).score).toBeCloseTo(json.pages[0]!.quality.score, 6);
   });
 
+  it('takes word lines from the JSON when a newer writer records them', () => {
+    const json = JSON.parse(jsonText) as DocumentJson;
+    const lines = load().pages[0]!.restored.words.map((w) => w.line);
+    json.pages[0]!.words.forEach((w, i) => (w.line = lines[i]));
+    // Shift the layout so that only the recorded lines can explain it.
+    json.pages[0]!.text = json.pages[0]!.text.replace(/\n\n/g, '\n');
+    const doc = fromJson(json);
+    expect(doc.pages[0]!.restored.words.map((w) => w.line)).toEqual(lines);
+  });
+
   it('finds documents by content, worst first, and ignores other JSON files', async () => {
     const docs = await listDocuments(converted);
     expect(docs.map((d) => d.id)).toEqual([`${NAME}.json`]); // not metadata.dc.json, errors.json

@@ -17,6 +17,8 @@ export interface JsonWord {
   bbox: BBox;
   changed?: boolean;
   restoreConfidence?: number;
+  /** Index of the word's line on the page (written by newer versions). */
+  line?: number;
 }
 
 export interface JsonLine {
@@ -123,7 +125,9 @@ function assignBlocks(page: JsonPage): { blockOf: number[]; lineTexts: string[] 
 
 function toPage(page: JsonPage): ConvertedPage {
   const { blockOf, lineTexts } = assignBlocks(page);
-  const lineOf = assignLines(page.words, lineTexts, page.lines);
+  const lineOf = page.words.every((w) => Number.isInteger(w.line) && w.line! >= 0 && w.line! < page.lines.length)
+    ? page.words.map((w) => w.line!)
+    : assignLines(page.words, lineTexts, page.lines);
   // Only changed words carry their restorer confidence; give the others the share that keeps the page's mean.
   const changed = page.words.filter((w) => w.changed);
   const mean = page.quality?.features?.restoreConfMean;
@@ -156,9 +160,13 @@ function toPage(page: JsonPage): ConvertedPage {
   const restored: RestoredPage = { ocr, text: page.text, words };
   ocr.blocks = buildBlocks(page.lines.map((l, i) => ({ ...l, block: blockOf[i] ?? 0 })), words);
   const ms = (page.seconds ?? 0) * 1000;
+  // Image facts newer writers add (requestedDpi, dpiSource, …) go back where they came from.
+  const { requestedDpi, dpiSource } = page as JsonPage & { requestedDpi?: unknown; dpiSource?: unknown };
+  const imageExtras = { ...(requestedDpi === undefined ? {} : { requestedDpi }), ...(dpiSource === undefined ? {} : { dpiSource }) };
   return {
     number: page.number,
     image: {
+      ...imageExtras,
       pageNumber: page.number,
       width: page.width,
       height: page.height,
