@@ -304,6 +304,7 @@ describe('review server guards', () => {
       '/files/%2fetc%2fpasswd',
       '/files/escape.txt',
       '/files/.vanban-review/x',
+      '/files/',
       '/api/doc?id=..%2f..%2f..%2fetc%2fpasswd',
       '/api/doc?id=%2fetc%2fpasswd',
       '/api/image?id=..%2fescape.txt&page=1',

@@ -20,6 +20,9 @@ const go = (route: Route): void => {
   location.hash = route.view === 'list' ? '' : `#/doc/${encodeURIComponent(route.id)}/${route.page}`;
 };
 
+/** File endings of the outputs, as `convert` names them. */
+const EXTENSIONS: Record<string, string> = { json: '.json', txt: '.txt', md: '.md', pdf: '.pdf', alto: '.alto.xml' };
+
 const pct = (score: number): string => `${(score * 100).toFixed(1)} %`;
 const name = (id: string): string => id.replace(/\.json$/i, '');
 
@@ -268,6 +271,13 @@ function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
           reviewed (r)
         </label>
         <span class="spacer" />
+        <span class="outputs">
+          {doc.formats.map((format) => (
+            <a key={format} href={api.fileUrl(`${id.replace(/\.json$/i, '')}${EXTENSIONS[format] ?? `.${format}`}`)} target="_blank" rel="noreferrer">
+              {format}
+            </a>
+          ))}
+        </span>
         <button class="primary" id="save" disabled={busy || doc.pending === 0} onClick={() => void save()} title="Ctrl+S">
           Save{doc.pending ? ` (${doc.pending})` : ''}
         </button>

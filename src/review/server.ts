@@ -11,7 +11,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, relative, resolve, sep } from 'node:path';
@@ -208,6 +208,7 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
         throw new HttpError(404, 'no such file');
       }
       if (!inside(root, file) || relative(root, file).split(sep).some((part) => part.startsWith('.'))) throw new HttpError(403, 'outside the output folder');
+      if (!(await stat(file)).isFile()) throw new HttpError(404, 'no such file');
       return send(res, 200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream');
     }
     if (req.method === 'POST' && path === '/api/op') {

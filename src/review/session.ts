@@ -74,6 +74,7 @@ export class ReviewSession {
   doc: VanBanDocument;
   journal: Journal;
   pending: JournalEntry[] = [];
+  private saving = false;
   private alternatives = new Map<number, string[][]>();
 
   private constructor(jsonPath: string, doc: VanBanDocument, journal: Journal) {
@@ -101,6 +102,8 @@ export class ReviewSession {
 
   /** Apply an edit to the working copy (not yet written). */
   apply(op: ReviewOp, who: string): JournalEntry {
+    // An edit landing while a save awaits its writes would be journalled without being in the outputs.
+    if (this.saving) throw new VanbanError('USAGE', 'a save is in progress: try again in a moment');
     const wasReviewed = op.type === 'reviewed' ? this.reviewedPages().has(op.page) : undefined;
     const wordCount = (): number | undefined => this.doc.pages.find((p) => 'page' in op && p.number === op.page)?.restored.words.length;
     const countBefore = wordCount();
@@ -131,14 +134,19 @@ export class ReviewSession {
 
   /** Write the outputs and the journal; returns the files written. */
   async save(): Promise<string[]> {
-    if (this.pending.length === 0) return [];
-    const written = await rebuildDocument(this.jsonPath, this.doc);
-    this.journal.entries.push(...this.pending);
-    this.journal.vanban = VERSION;
-    const path = journalPath(this.jsonPath);
-    await writeFileAtomic(path, `${JSON.stringify(this.journal, null, 2)}\n`);
-    this.pending = [];
-    return [...written, path];
+    if (this.pending.length === 0 || this.saving) return [];
+    this.saving = true;
+    try {
+      const written = await rebuildDocument(this.jsonPath, this.doc);
+      const journal: Journal = { ...this.journal, vanban: VERSION, entries: [...this.journal.entries, ...this.pending] };
+      const path = journalPath(this.jsonPath);
+      await writeFileAtomic(path, `${JSON.stringify(journal, null, 2)}\n`);
+      this.journal = journal;
+      this.pending = [];
+      return [...written, path];
+    } finally {
+      this.saving = false;
+    }
   }
 
   /** Drop unsaved edits: back to what the outputs hold. */
