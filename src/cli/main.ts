@@ -8,6 +8,7 @@ import { runConvertCommand } from './convert.js';
 import { runRestoreCommand } from '../restore/cli.js';
 import { runExtractCommand } from '../structure/cli.js';
 import { runScoreCommand } from '../quality/cli.js';
+import { runReviewCommand, REVIEW_USAGE } from './review.js';
 import type { CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -19,6 +20,7 @@ Usage:
   vanban restore [file]                 restore diacritics of text (stdin when no file)
   vanban extract [file]                 print the catalogue data and sections of a document's text as JSON
   vanban score <text-or-json> [--truth <file>] [--json] [--show-errors]
+  ${REVIEW_USAGE}   correct documents in the browser
   vanban --help | --version
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage error.
@@ -38,6 +40,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await runExtractCommand(rest, io);
       case 'score':
         return await runScoreCommand(rest, io);
+      case 'review':
+        return await runReviewCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`);
