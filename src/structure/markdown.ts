@@ -76,7 +76,7 @@ function blocks(text: string): string[] {
 }
 
 /** A title that reads as a heading; a run-in item ("1. Tăng cường …, …") is rendered as a paragraph instead. */
-function headingLike(title: string): boolean {
+function headingLike(title: string | null): boolean {
   if (!title) return true;
   const letters = title.replace(/[^\p{L}]/gu, '');
   if (letters && letters === letters.toUpperCase()) return true;
@@ -97,7 +97,7 @@ function renderSection(s: Section, out: string[]): void {
     const heading = s.title ? `${shown} ${s.title}` : shown;
     out.push(`${'#'.repeat(depth)} ${heading.replace(/([*_`])/g, '\\$1')}`, '');
   } else {
-    out.push(`**${shown}** ${escapeLine(s.title)}`, '');
+    out.push(`**${shown}** ${escapeLine(s.title ?? '')}`, '');
   }
   if (s.text) for (const b of blocks(s.text)) out.push(b, '');
   for (const c of s.children) renderSection(c, out);

@@ -160,6 +160,24 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   return out;
 }
 
+/**
+ * Title and body of a numbered paragraph. A heading ("Mục đích:", "NỘI DUNG",
+ * "Nhiệm vụ của Tổ công tác") is the title, without its colon; a sentence of body
+ * text after the number ("Quyết định này có hiệu lực …", "Rà soát …;") gives no
+ * title and is the section's first paragraph.
+ */
+export function splitHeading(text: string): { title: string | null; body: string } {
+  const t = text.trim();
+  if (!t) return { title: null, body: '' };
+  const words = t.split(/\s+/).length;
+  if (upperShare(t) > 0.85) return { title: t.replace(/\s*[:.]$/, ''), body: '' };
+  // "Mục tiêu: hoàn thiện …" — a label and its sentence on one line is body text.
+  const inner = t.slice(0, -1);
+  if (/:$/.test(t)) return words <= 12 && !/[.;:!?]\s/.test(inner) ? { title: inner.trim(), body: '' } : { title: null, body: t };
+  if (/[.;!?…]["”)]?$|\/\.$/.test(t) || /[.;:!?]\s+\p{Lu}/u.test(t) || /[;:]\s/.test(t)) return { title: null, body: t };
+  return words <= 20 ? { title: t, body: '' } : { title: null, body: t };
+}
+
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(paragraphs: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
   const roots: Section[] = [];
@@ -176,11 +194,12 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     const mk = p.marker;
     const k = stack.findIndex((s) => s.style === mk.style);
     if (k >= 0) stack.length = k;
+    const head = splitHeading(p.text);
     const section: Section = {
       number: mk.number,
       style: mk.style,
-      title: p.text,
-      text: '',
+      title: head.title,
+      text: head.body,
       level: stack.length + 1,
       page: p.src.page,
       line: p.src.line,
