@@ -8,7 +8,7 @@ import { parseHeader } from './header.js';
 import { findClosing, parseClosing } from './closing.js';
 import { linesFromOcr, linesFromRestored, linesFromText } from './lines.js';
 import { isBasisStart, isDecoration, isEnactingFormula, matchAddresseeLabel } from './phrases.js';
-import { buildSections, isBullet, toParagraphs } from './sections.js';
+import { buildAppendices, buildSections, isBullet, toParagraphs } from './sections.js';
 import { squash, upperShare } from './fold.js';
 import type { ExcludedRegion, ExtractOptions, Field, FieldName, SourceLine, VanBanStructure } from './types.js';
 import type { BBox } from '../types.js';
@@ -200,7 +200,7 @@ export function extract(input: string | readonly OcrPage[] | readonly RestoredPa
     addressees: put('addressees', body.addressees) ?? [],
     bases: put('bases', body.bases) ?? [],
     preamble: body.preamble,
-    sections: body.sections,
+    sections: [...body.sections, ...buildAppendices(lines.slice(closing.end))],
     recipients: put('recipients', closing.recipients) ?? [],
     signer: put('signer', closing.signer),
     fields,

@@ -348,11 +348,6 @@ export function isAuthorityLine(text: string): boolean {
   return false;
 }
 
-/** "KHÓA XV, KỲ HỌP THỨ 7" under a council's name: part of the authority block, not of the authority. */
-function isSessionLine(text: string): boolean {
-  return /^(khoa\b|ky hop\b)/.test(fold(text.trim()));
-}
-
 /** A title line that a following line may continue: it ends on a word that cannot end a phrase. */
 function endsOpen(text: string): boolean {
   return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|nam|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
@@ -473,9 +468,8 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
       if (isDecoration(lines[k]!.text) || opensBody(t) || upperShare(t) < 0.7) break;
       block.push({ ...lines[k]!, text: t });
     }
-    const named = block.filter((b, n) => n === 0 || !isSessionLine(b.text));
-    const cut = named.findIndex((b, n) => n > 0 && isSessionLine(b.text));
-    const own = cut >= 0 ? named.slice(0, cut) : named;
+    // A council's session line ("KHÓA XV, KỲ HỌP THỨ 7") stays with its name, as printed.
+    const own = block;
     if (own.length) {
       const raw = squash(own.map((b) => b.text).join(' '));
       const canon = fold(raw) === raw.toLowerCase() ? canonicalizeAgency(raw).text : raw;

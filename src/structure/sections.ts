@@ -218,3 +218,80 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
   }
   return { sections: roots, before };
 }
+
+/** "Phụ lục", "PHỤ LỤC I", "Phụ lục số 02: …" at the start of a line; returns the label and what follows it. */
+export function matchAppendix(line: string): { number: string; rest: string } | null {
+  const t = line.trim();
+  const m = /^(ph[uụ] ?l[uụ]c)\b\s*((?:s[oố]\s*)?(?:[0-9]{1,3}|[IVXL]{1,6})\b)?\s*[.:\-–]?\s*/iu.exec(t);
+  if (!m || fold(m[1]!).replace(/ /g, '') !== 'phuluc') return null;
+  const rest = t.slice(m[0].length).trim();
+  // "Phụ lục kèm theo …" inside a sentence of the body is not a label: a label stands alone or heads an upper-case title.
+  if (rest && upperShare(rest) < 0.8 && !/^\(/.test(rest)) return null;
+  const id = m[2] ? ` ${m[2].replace(/^s[oố]\s*/iu, 'số ').trim()}` : '';
+  return { number: `Phụ lục${id}`, rest };
+}
+
+/**
+ * Appendices after the signature: each "Phụ lục …" label with its upper-case
+ * title (the "(Kèm theo …)" note under it is left out) and its own section tree.
+ */
+export function buildAppendices(lines: readonly SourceLine[]): Section[] {
+  const out: Section[] = [];
+  const starts: number[] = [];
+  lines.forEach((l, k) => {
+    if (matchAppendix(l.text)) starts.push(k);
+  });
+  starts.forEach((start, n) => {
+    const stop = starts[n + 1] ?? lines.length;
+    const label = lines[start]!;
+    const m = matchAppendix(label.text)!;
+    const titleParts: string[] = m.rest && !/^\(/.test(m.rest) ? [m.rest] : [];
+    let k = start + 1;
+    let inNote = /^\(/.test(m.rest) && !/\)$/.test(m.rest);
+    for (; k < stop; k++) {
+      const t = lines[k]!.text.trim();
+      if (!t) {
+        if (titleParts.length && !inNote) {
+          // The note may follow the title after a blank line.
+          const next = lines.slice(k + 1, stop).find((l) => l.text.trim());
+          if (next && /^\(/.test(next.text.trim())) continue;
+          break;
+        }
+        continue;
+      }
+      if (inNote) {
+        if (/\)$/.test(t)) inNote = false;
+        continue;
+      }
+      if (/^\(/.test(t)) {
+        if (!/\)$/.test(t)) inNote = true;
+        continue;
+      }
+      if (titleParts.length < 4 && upperShare(t) > 0.8 && !matchMarker(t)) {
+        titleParts.push(t);
+        continue;
+      }
+      break;
+    }
+    const { sections, before } = buildSections(toParagraphs(lines.slice(k, stop)));
+    const relevel = (xs: Section[]): void => {
+      for (const x of xs) {
+        x.level += 1;
+        relevel(x.children);
+      }
+    };
+    relevel(sections);
+    out.push({
+      number: m.number,
+      style: 'appendix',
+      title: titleParts.length ? squash(titleParts.join(' ')) : null,
+      text: before.map((p) => p.text).join('\n'),
+      level: 1,
+      page: label.page,
+      line: label.line,
+      ...(label.bbox ? { bbox: label.bbox } : {}),
+      children: sections,
+    });
+  });
+  return out;
+}
