@@ -92,6 +92,14 @@ function shownNumber(s: Section): string {
 
 function renderSection(s: Section, out: string[]): void {
   const shown = shownNumber(s);
+  if (s.title === null && s.text) {
+    // A number followed by a sentence: the run-in paragraph, as printed.
+    const [first = '', ...rest] = blocks(s.text);
+    out.push(`**${shown}** ${first}`, '');
+    for (const b of rest) out.push(b, '');
+    for (const c of s.children) renderSection(c, out);
+    return;
+  }
   if (headingLike(s.title)) {
     const depth = Math.min(6, s.level + 1);
     const heading = s.title ? `${shown} ${s.title}` : shown;
