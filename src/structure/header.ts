@@ -75,7 +75,9 @@ function groupAgencyLines(lines: Array<{ text: string; src: SourceLine }>): Arra
         /(\bva|[-,&])$/.test(fold(prev.text)) ||
         /^\p{Ll}/u.test(line.text) ||
         // "ỦY BAN NHÂN DÂN" / "HỘI ĐỒNG NHÂN DÂN" alone always needs its unit.
-        /nhan dan$/.test(fold(prev.text)));
+        /nhan dan$/.test(fold(prev.text)) ||
+        // "BAN QUẢN LÝ / CÁC KHU CÔNG NGHIỆP": a line opening on a function word continues a name.
+        /^(cac|cua|ve|khu|nha nuoc)\b/.test(f));
     if (continues) prev.text = `${prev.text} ${line.text}`;
     else units.push({ ...line });
   }
@@ -350,7 +352,7 @@ export function isAuthorityLine(text: string): boolean {
 
 /** A title line that a following line may continue: it ends on a word that cannot end a phrase. */
 function endsOpen(text: string): boolean {
-  return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|nam|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
+  return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
 }
 
 /** Body opening of a plan or report: the title has ended. */
@@ -435,6 +437,9 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
       // An upper-case line under a mixed-case title is the authority or a heading; a sentence under an upper-case title is body.
       if (upperShare(t) > 0.9 && sofar < 0.7 && !endsOpen(parts[parts.length - 1]!.text)) break;
       if (sofar > 0.9 && upperShare(t) < 0.5 && /^\p{Lu}/u.test(t) && !/^(về|v\/v)\b/iu.test(t)) break;
+      // A capitalised sentence under a finished mixed-case title is the body: it ends like one, or runs full width.
+      if (sofar < 0.7 && /^\p{Lu}/u.test(t) && upperShare(t) < 0.5 && !endsOpen(parts[parts.length - 1]!.text) && (/[.:;!?]$/.test(t) || (fullWidth > 40 && t.length >= 0.8 * fullWidth)))
+        break;
     }
     // Handwriting in the margin, or a stamp's text, read by OCR beside the title.
     if (offCentre(src) || (src.conf !== undefined && src.conf < 35)) continue;

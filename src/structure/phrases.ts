@@ -61,7 +61,9 @@ export function matchSubjectLabel(line: string): number | null {
 export function isBasisStart(line: string): boolean {
   const f = fold(line.slice(0, 40)).replace(/^[^a-z]+/, '');
   const [w1 = '', w2 = ''] = f.split(/\s+/, 2);
-  // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú".
+  // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú"; a lower-case "cấp cứu" inside a wrapped title is not one.
+  const lead = line.replace(/^[^\p{L}]+/u, '');
+  if (/^\p{Ll}/u.test(lead) && !/^can cu\b/.test(f)) return false;
   if (w1.length <= 5 && distance(w1, 'can') <= 1 && w2.replace(/[^a-z]/g, '').length <= 3 && distance(w2.replace(/[^a-z]/g, ''), 'cu') <= 1 && w2.startsWith('c'))
     return true;
   // "Xét tờ trình / đề nghị …" reads as the motive of a resolution and stays in the preamble.

@@ -62,10 +62,10 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
     return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=\D)/.exec(t))) {
+  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=[\p{L}"“(])/u.exec(t))) {
     return { style: 'arabic2', number: `${m[1]}.${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t))) {
+  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+\s+\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
@@ -112,9 +112,11 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   // The paragraph a blank line closed: OCR splits one paragraph into blocks, and a
   // next block that starts in lowercase mid-sentence continues it.
   let closed: Paragraph | null = null;
+  let prevLine: string | null = null;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
+      prevLine = null;
       if (cur) closed = cur;
       cur = null;
       continue;
@@ -124,11 +126,19 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur = reopen;
     }
     closed = null;
-    const marker = matchMarker(t);
-    const bullet = !marker && isBullet(t);
-    // ";" ends list items and bases, which start with their own marker; after it a capital is a proper noun of the same sentence.
-    const prevEnds = cur !== null && /[.:!?]["”)]?$/.test(cur.text);
+    // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
+    const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
+    const marker: Marker | null = wrapped ? null : matchMarker(t);
+    const bullet: boolean = !marker && isBullet(t);
+    // A sentence that ends the line (";" included: items of a list) and a capital after it start a new paragraph.
+    // A line that ends a sentence at full width may just have wrapped there: the paragraph goes on.
+    const prevShort = prevLine === null || fullWidth <= 40 || prevLine.length < 0.85 * fullWidth;
+    const prevEnds = cur !== null && (/[.:!?]["”)]?$/.test(cur.text) || (/;$/.test(cur.text) && prevShort));
+    // An upper-case heading wraps onto a second upper-case line ("… ĐỐI VỚI HỆ / THỐNG TRÍ TUỆ NHÂN TẠO").
+    const headingGoesOn =
+      cur !== null && cur.marker !== null && !marker && !bullet && cur.text !== '' && upperShare(cur.text) > 0.8 && upperShare(t) > 0.8 && !/[.:;!?]$/.test(cur.text) && cur.lines < 3;
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
+    prevLine = t;
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
     const titleBelow = cur !== null && cur.text === '' && cur.marker !== null && ['chuong', 'phan', 'muc'].includes(cur.marker.style);
@@ -137,11 +147,12 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur !== null &&
       cur.marker !== null &&
       !titleBelow &&
+      !headingGoesOn &&
       (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
     // Every basis or motive of the preamble starts its own paragraph.
     const lead = t.replace(/^[^\p{L}\d"“(]+/u, '');
-    const basisStart = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
+    const basisStart: boolean = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
     // "Chính phủ ban hành Nghị định …" after the bases is the enacting sentence, not more of the last basis.
     const enacting = /^\p{Lu}/u.test(t) && / ban hành /.test(t.slice(0, 80));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart && !enacting;
