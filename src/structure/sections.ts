@@ -65,7 +65,7 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=[\p{L}"“(])/u.exec(t))) {
     return { style: 'arabic2', number: `${m[1]}.${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+\s+\D)/u.exec(t))) {
+  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\s|-\s?)\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
@@ -127,7 +127,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     }
     closed = null;
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
-    const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
+    const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
     const marker: Marker | null = wrapped ? null : matchMarker(t);
     const bullet: boolean = !marker && isBullet(t);
     // A sentence that ends the line (";" included: items of a list) and a capital after it start a new paragraph.
