@@ -4,6 +4,7 @@
  * with `<id>.truth.json` field by field, plus section-tree F1.
  *
  *   npx tsx scripts/eval-structure.ts DIR [--text-ext .gt.txt] [--json out.json] [--show N]
+ *   npx tsx scripts/eval-structure.ts DIR --converted OUTDIR   # the pipeline's <id>.json (vanban convert), re-extracted with boxes
  *
  * Section nodes are matched on their number path and heading; the heading of a
  * node is its title or, when it has none, its first paragraph, so the measure
@@ -12,6 +13,40 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extract, type Section } from '../src/structure/index.js';
+import type { OcrBlock, OcrPage, RestoredPage } from '../src/types.js';
+
+interface ConvertedPage {
+  number: number;
+  width: number;
+  height: number;
+  dpi: number;
+  ocrText: string;
+  text: string;
+  confidence: number;
+  lines: Array<{ text: string; conf: number; bbox: [number, number, number, number]; column: 'full' | 'left' | 'right' }>;
+}
+
+/** The pages of a `vanban convert` JSON as RestoredPage[]: blocks are the runs of lines between blank lines of ocrText. */
+function restoredPages(json: { pages: ConvertedPage[] }): RestoredPage[] {
+  return json.pages.map((p) => {
+    const blocks: OcrBlock[] = [];
+    let k = 0;
+    for (const chunk of p.ocrText.split(/\n\s*\n/)) {
+      const n = chunk.split('\n').filter((l) => l.trim()).length;
+      const lines = p.lines.slice(k, k + n);
+      k += n;
+      if (!lines.length) continue;
+      const xs = lines.map((l) => l.bbox);
+      blocks.push({
+        bbox: [Math.min(...xs.map((b) => b[0])), Math.min(...xs.map((b) => b[1])), Math.max(...xs.map((b) => b[2])), Math.max(...xs.map((b) => b[3]))],
+        column: lines[0]!.column,
+        lines: lines.map((l) => ({ text: l.text, conf: l.conf, bbox: l.bbox, words: [] })),
+      });
+    }
+    const ocr: OcrPage = { pageNumber: p.number, width: p.width, height: p.height, dpi: p.dpi, skew: 0, rotation: 0, steps: [], text: p.ocrText, confidence: p.confidence, blocks };
+    return { ocr, text: p.text } as unknown as RestoredPage;
+  });
+}
 
 interface TruthSection {
   number: string;
@@ -61,12 +96,13 @@ const opt = (name: string, dflt: string): string => {
   const k = args.indexOf(name);
   return k >= 0 && args[k + 1] ? args[k + 1]! : dflt;
 };
-const ext = opt('--text-ext', '.gt.txt');
+const converted = opt('--converted', '');
+const ext = converted ? '.json' : opt('--text-ext', '.gt.txt');
 const show = Number(opt('--show', '20'));
 const ids = readdirSync(dir)
   .filter((f) => f.endsWith('.truth.json'))
   .map((f) => f.slice(0, -'.truth.json'.length))
-  .filter((id) => existsSync(join(dir, id + ext)))
+  .filter((id) => existsSync(join(converted || dir, id + ext)))
   .sort();
 
 const right: Record<string, number> = Object.fromEntries(FIELDS.map((f) => [f, 0]));
@@ -80,10 +116,11 @@ const misses: string[] = [];
 const perDoc: Array<Record<string, unknown>> = [];
 for (const id of ids) {
   const truth = JSON.parse(readFileSync(join(dir, id + '.truth.json'), 'utf8')) as Truth;
-  const text = readFileSync(join(dir, id + ext), 'utf8');
-  pages += text.split('\f').length;
+  const text = readFileSync(join(converted || dir, id + ext), 'utf8');
+  const input = converted ? restoredPages(JSON.parse(text) as { pages: ConvertedPage[] }) : text;
+  pages += typeof input === 'string' ? input.split('\f').length : input.length;
   const t0 = performance.now();
-  const doc = extract(text);
+  const doc = extract(input);
   ms += performance.now() - t0;
   const got = doc as unknown as Record<string, unknown>;
   let ok = true;

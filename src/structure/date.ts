@@ -40,7 +40,8 @@ const DATE_RE = new RegExp(
   'd',
 );
 // "ngày 05/3/2024", "ngày 05-3-2024", "ngày 05.3.2024".
-const NUMERIC_RE = new RegExp(`(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?)\\s*(${D}{1,2})\\s*([/.-])\\s*(${D}{1,2})\\s*\\3\\s*(${D}{4})`, 'd');
+// Only after "Place," — inside a sentence or a subject "ngày 17/8/2023" cites another document.
+const NUMERIC_RE = new RegExp(`,\\s*(ngay|n[gq][a-z]{1,2}y?)\\s*(${D}{1,2})\\s*([/.-])\\s*(${D}{1,2})\\s*\\3\\s*(${D}{4})`, 'd');
 
 export function findPlaceDate(line: string): PlaceDate | null {
   // fold() keeps offsets, so group indices on the folded line are offsets in the original.

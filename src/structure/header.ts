@@ -226,7 +226,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
     if (src.column !== 'left' && !result.dateText && left === text) {
       const pd = findPlaceDate(left);
-      if (pd) {
+      // Inside a "V/v …" subject, a date without a place cites another document.
+      if (pd && !(subjectOpen && pd.place === null)) {
         // Whatever precedes the place on a merged line belongs to the left column.
         takeRight(left.slice(pd.start), src);
         left = left.slice(0, pd.start);
