@@ -378,3 +378,31 @@ describe('section headings', () => {
     expect(doc.sections[2]!.text).toBe('Các đơn vị báo cáo theo biểu mẫu.');
   });
 });
+
+describe('header lines in another reading order', () => {
+  it('the right column read after the type line: motto, slogan and date are not title', () => {
+    const doc = extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'THÀNH PHỐ ĐÀ NẴNG',
+        'Số: 12/KH-UBND',
+        'KẾ HOẠCH',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Đà Nẵng, ngày 24 tháng 5 năm 2019',
+        'Phòng, chống thiên tai năm 2019',
+        'I. MỤC ĐÍCH',
+      ].join('\n'),
+    );
+    expect([doc.agency, doc.number, doc.place, doc.date, doc.type, doc.title, doc.nationalMotto]).toEqual([
+      'ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG',
+      '12',
+      'Đà Nẵng',
+      '2019-05-24',
+      'KẾ HOẠCH',
+      'Phòng, chống thiên tai năm 2019',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    ]);
+    expect(doc.slogan).toBe('Độc lập - Tự do - Hạnh phúc');
+  });
+});

@@ -279,6 +279,17 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     const t = parseTitle(lines, typeAt + 1, result.type?.value.name ?? null, lines[typeAt]);
     if (t.title) result.title = t.title;
     if (t.authority) result.authority = t.authority;
+    result.nationalMotto ??= t.motto;
+    result.slogan ??= t.slogan;
+    if (result.nationalMotto === undefined) delete result.nationalMotto;
+    if (result.slogan === undefined) delete result.slogan;
+    if (t.placeDate && !result.dateText) {
+      const { src, pd } = t.placeDate;
+      const c = pd.confidence * lineFactor(src);
+      result.dateText = at(src, pd.dateText, c);
+      result.date = at(src, pd.date, c);
+      if (pd.place) result.place = at(src, pd.place, c * 0.95);
+    }
     result.end = t.end;
   } else {
     result.end = i;
@@ -371,6 +382,10 @@ function opensBody(t: string): boolean {
 
 export interface TitleResult {
   title?: Field<string>;
+  motto?: Field<string>;
+  slogan?: Field<string>;
+  /** A place-and-date line met among the title lines (OCR read the header in another order). */
+  placeDate?: { src: SourceLine; pd: NonNullable<ReturnType<typeof findPlaceDate>> };
   authority?: Field<string>;
   end: number;
 }
@@ -404,6 +419,7 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     return null;
   };
+  const result: TitleResult = { end: from };
   let i = from;
   let authorityAt = -1;
   for (; i < lines.length && parts.length < 6; i++) {
@@ -444,13 +460,28 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     // Handwriting in the margin, or a stamp's text, read by OCR beside the title.
     if (offCentre(src) || (src.conf !== undefined && src.conf < 35)) continue;
+    // Header lines that OCR read after the type line (another reading order) are not title.
+    if (t.length < 80) {
+      const motto = findMotto(t);
+      const slogan = motto ? null : findSlogan(t);
+      if (motto) result.motto ??= at(src, NATIONAL_MOTTO, matchConfidence(motto.distance, 34) * lineFactor(src));
+      if (slogan) result.slogan ??= at(src, SLOGAN, matchConfidence(slogan.distance, 27) * lineFactor(src));
+      if (motto || slogan) continue;
+    }
+    if (t.length < 80) {
+      const pd = findPlaceDate(t);
+      if (pd && pd.place) {
+        result.placeDate ??= { src, pd };
+        continue;
+      }
+    }
     parts.push({ ...src, text: t });
     if (/[.:;]$/.test(t) && t.length > 80) {
       i++;
       break;
     }
   }
-  const result: TitleResult = { end: i };
+  result.end = i;
   if (parts.length) {
     const first = parts[0]!;
     const conf = parts.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
