@@ -443,7 +443,9 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
       }
       continue;
     }
-    if (opensBody(t) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
+    // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
+    const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
+    if ((opensBody(t) && !basisAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;

@@ -138,6 +138,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     const headingGoesOn =
       cur !== null && cur.marker !== null && !marker && !bullet && cur.text !== '' && upperShare(cur.text) > 0.8 && upperShare(t) > 0.8 && !/[.:;!?]$/.test(cur.text) && cur.lines < 3;
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
+    const lastLen = prevLine?.length ?? 0;
     prevLine = t;
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
@@ -148,7 +149,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur.marker !== null &&
       !titleBelow &&
       !headingGoesOn &&
-      (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
+      (cur.text === '' || upperShare(cur.text) > 0.8 || (startsUpper && !/[,\-–]$/.test(cur.text) && (cur.lines === 1 ? cur.src.text.trim().length < 0.8 * fullWidth : lastLen < 0.8 * fullWidth && splitHeading(cur.text).title !== null)));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
     // Every basis or motive of the preamble starts its own paragraph.
     const lead = t.replace(/^[^\p{L}\d"“(]+/u, '');
