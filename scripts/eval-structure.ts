@@ -72,6 +72,9 @@ function nodes(list: ReadonlyArray<TruthSection | Section>, path: string[] = [],
   return out;
 }
 
+/** Number paths only: the shape of the tree, whatever OCR did to the heading words. */
+const paths = (xs: string[]): string[] => xs.map((x) => x.split(' | ')[0]!);
+
 function f1(got: string[], want: string[]): { tp: number; fp: number; fn: number } {
   const pool = new Map<string, number>();
   for (const w of want) pool.set(w, (pool.get(w) ?? 0) + 1);
@@ -111,6 +114,9 @@ let tp = 0;
 let fp = 0;
 let fn = 0;
 let ms = 0;
+let ttp = 0;
+let tfp = 0;
+let tfn = 0;
 let pages = 0;
 const misses: string[] = [];
 const perDoc: Array<Record<string, unknown>> = [];
@@ -145,6 +151,10 @@ for (const id of ids) {
     for (const g of gotNodes) if (!wantNodes.includes(g)) misses.push(`${id}   + ${g}`);
     for (const w of wantNodes) if (!gotNodes.includes(w)) misses.push(`${id}   - ${w}`);
   }
+  const t = f1(paths(gotNodes), paths(wantNodes));
+  ttp += t.tp;
+  tfp += t.fp;
+  tfn += t.fn;
   tp += s.tp;
   fp += s.fp;
   fn += s.fn;
@@ -160,7 +170,9 @@ console.log(`${n} documents (${pages} pages) from ${dir}, text ${ext}`);
 for (const f of FIELDS) console.log(`  ${f.padEnd(10)} ${pct(right[f]!)}`);
 console.log(`  every field right: ${pct(allRight)}`);
 console.log(`  section F1: ${sectionF1.toFixed(3)} (P ${precision.toFixed(3)}, R ${recall.toFixed(3)})`);
+const tf1 = (2 * ttp) / Math.max(1, 2 * ttp + tfp + tfn);
+console.log(`  section tree F1 (number paths only): ${tf1.toFixed(3)}`);
 console.log(`  extract: ${(ms / Math.max(1, pages)).toFixed(2)} ms/page`);
 if (show > 0) for (const m of misses.slice(0, show)) console.log(`  - ${m.slice(0, 400)}`);
 const json = opt('--json', '');
-if (json) writeFileSync(json, JSON.stringify({ dir, ext, documents: n, pages, fields: right, allRight, sectionF1, precision, recall, perDoc }, null, 2) + '\n');
+if (json) writeFileSync(json, JSON.stringify({ dir, ext, documents: n, pages, fields: right, allRight, sectionF1, treeF1: tf1, precision, recall, perDoc }, null, 2) + '\n');

@@ -406,3 +406,52 @@ describe('header lines in another reading order', () => {
     expect(doc.slogan).toBe('Độc lập - Tự do - Hạnh phúc');
   });
 });
+
+describe('OCR slips in the header of a letter', () => {
+  it('"Vjv" for V/v, a speck after the agency, the subject read before the right column', () => {
+    const doc = extract(
+      [
+        'ỦY BAN NHÂN DÂN. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'TỈNH THÁI NGUYÊN',
+        'Số: 2782/UBND-VP',
+        'Vjv xác nhận',
+        'việc thực hiện',
+        '. nghĩa vụ thuế',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Thái Nguyên, ngày 07 tháng 12 năm 2019',
+        'Kính gửi: - Các Ban HĐND tỉnh;',
+        '- Các đơn vị trực thuộc.',
+        'Thủ tục trả lại tiền đã đặt để bảo đảm được thực hiện như sau:',
+      ].join('\n'),
+    );
+    expect([doc.agency, doc.number, doc.place, doc.date, doc.type, doc.title]).toEqual([
+      'ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN',
+      '2782',
+      'Thái Nguyên',
+      '2019-12-07',
+      'CÔNG VĂN',
+      'xác nhận việc thực hiện nghĩa vụ thuế',
+    ]);
+    expect(doc.addressees).toEqual(['Các Ban HĐND tỉnh', 'Các đơn vị trực thuộc']);
+  });
+
+  it('"2. Có nhân lực …" in the body is not the Nơi nhận label', () => {
+    const doc = extract(
+      [
+        ...header(['SỞ NỘI VỤ'], 'Số: 3/SNV-VP', 'Hà Nội, ngày 2 tháng 01 năm 2025'),
+        'Kính gửi: Các phòng.',
+        '1. Mục tiêu năm 2025.',
+        '2. Có nhân lực đáp ứng yêu cầu, cụ thể',
+        'như sau:',
+        '3. Thời gian thực hiện.',
+        'Nơi nhận:',
+        '- Như trên;',
+        '- Lưu: VT.',
+        'GIÁM ĐỐC',
+        'Nguyễn Văn An',
+      ].join('\n'),
+    );
+    expect(doc.sections.map((s) => s.number)).toEqual(['1', '2', '3']);
+    expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT']);
+  });
+});

@@ -248,15 +248,15 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       continue;
     }
     if (!seenNumber && !seenRight && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6) {
-      agencyLines.push({ text: leftText, src });
+      agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
     }
     if (!seenNumber && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6 && (left !== text || rightFirst)) {
       // Agency line merged with the motto/slogan, or read after the whole right column (right-first reading order).
-      agencyLines.push({ text: leftText, src });
+      agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
     }
-    if (seenNumber && seenRight && i > 0) {
+    if (seenNumber && seenRight && i > 0 && src.column !== 'left') {
       // Something else after the header fields: body text of a letter.
       if (leftText.length > 60 || upperShare(leftText) < 0.5) break;
     }

@@ -54,7 +54,8 @@ export function matchAddresseeLabel(line: string): number | null {
 
 /** "V/v" (về việc) at the line start; returns the offset of the subject text. */
 export function matchSubjectLabel(line: string): number | null {
-  const m = /^[^\p{L}]{0,2}[vV]\s*[/|lI1]\s*[vV][.:]?\s+/u.exec(line);
+  // The slash is often read as "j", "l", "I", "1", "|" or "\\".
+  const m = /^[^\p{L}]{0,2}[vV]\s*[/|lI1jJ\\!]\s*[vV][.:]?\s+/u.exec(line);
   return m ? m[0].length : null;
 }
 
