@@ -455,3 +455,11 @@ describe('OCR slips in the header of a letter', () => {
     expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT']);
   });
 });
+
+describe('closing read by OCR', () => {
+  it('"Nơi nhậm:" is the list label; a name alone under the list is the signer', () => {
+    const doc = extract('Điều 3. Quyết định này có hiệu lực từ ngày ký.\n\nNơi nhậm:\n\n- Như Điều 3;\n\n- Lưu: VT.\n\nDương Xuân An');
+    expect(doc.recipients).toEqual(['Như Điều 3', 'Lưu: VT']);
+    expect(doc.signer).toEqual({ authority: null, authorityLines: [], title: null, name: 'Dương Xuân An' });
+  });
+});

@@ -38,7 +38,7 @@ export function matchNumberLabel(line: string): number | null {
 /** Recipient list heading "Nơi nhận:" at the line start (Noi nhan, Nơi nhân, N0i nhận). */
 export function matchRecipientsLabel(line: string): number | null {
   // A label, not the words "Có nhận" of a numbered sentence: no figure before it, and a colon (or the line or column ends) after it.
-  const m = /^[^\p{L}\d]{0,3}(\S{2,4}\s{0,2}\S{3,5})\s*([:;.]|$|\s{2,})/u.exec(line);
+  const m = /^[^\p{L}\d]{0,3}([^\s:;.]{2,4}\s{0,2}[^\s:;.]{3,5})\s*([:;.]|$|\s{2,})/u.exec(line);
   if (!m) return null;
   const key = fold(m[1]!).replace(/\s+/g, ' ');
   if (distance(key, 'noi nhan') <= (m[2] === ':' ? 2 : 1)) return m[0].length;
