@@ -244,7 +244,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       continue;
     }
     if (subjectOpen) {
-      subject.push({ text: leftText, src });
+      // A pen stroke or a stamp's edge read as a short low-confidence line is not subject.
+      if (!(src.conf !== undefined && src.conf < 70 && leftText.replace(/[^\p{L}]/gu, '').length < 4)) subject.push({ text: leftText, src });
       continue;
     }
     if (!seenNumber && !seenRight && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6) {
@@ -260,6 +261,12 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       // Something else after the header fields: body text of a letter.
       if (leftText.length > 60 || upperShare(leftText) < 0.5) break;
     }
+  }
+
+  // The body began in the left column before OCR's right column came (its block follows in reading order): read it still.
+  for (let k = i; k < Math.min(lines.length, i + 20); k++) {
+    const src = lines[k]!;
+    if (src.column === 'right' && (!result.dateText || !result.nationalMotto || !result.slogan)) takeRight(src.text, src);
   }
 
   // Agency and parent agency.
