@@ -463,3 +463,42 @@ describe('closing read by OCR', () => {
     expect(doc.signer).toEqual({ authority: null, authorityLines: [], title: null, name: 'Dương Xuân An' });
   });
 });
+
+describe('marks read as header lines', () => {
+  it('a line OCR barely saw is not header; a second V/v label restarts the subject', () => {
+    const page: OcrPage = {
+      pageNumber: 1, width: 1653, height: 2339, dpi: 200, skew: 0, rotation: 0, steps: [], text: '', confidence: 90,
+      blocks: [
+        { column: 'full', bbox: [340, 0, 800, 130], lines: [{ text: 'V/V 7YVVVYYYA', conf: 5, bbox: [342, 0, 796, 72], words: [] }] },
+        {
+          column: 'left', bbox: [420, 140, 790, 400],
+          lines: [
+            { text: 'ỦY BAN NHÂN DÂN', conf: 95, bbox: [471, 144, 765, 213], words: [] },
+            { text: 'TỈNH BÌNH PHƯỚC', conf: 92, bbox: [472, 186, 759, 240], words: [] },
+            { text: 'Số: 286/UBND-VX', conf: 91, bbox: [468, 258, 752, 311], words: [] },
+            { text: 'V/v điều kiện đối với cơ', conf: 96, bbox: [435, 304, 781, 364], words: [] },
+            { text: 'sở sản xuất dầu thực vật', conf: 96, bbox: [423, 341, 785, 402], words: [] },
+          ],
+        },
+        {
+          column: 'right', bbox: [900, 170, 1580, 390],
+          lines: [
+            { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', conf: 95, bbox: [938, 179, 1570, 266], words: [] },
+            { text: 'Độc lập - Tự do - Hạnh phúc', conf: 94, bbox: [1024, 235, 1475, 304], words: [] },
+            { text: 'Bình Phước, ngày 13 tháng 7 năm 2025', conf: 95, bbox: [919, 293, 1572, 380], words: [] },
+          ],
+        },
+        { column: 'full', bbox: [570, 440, 1130, 570], lines: [{ text: 'Kính gửi: Thường trực Tỉnh ủy.', conf: 95, bbox: [577, 443, 1072, 517], words: [] }] },
+      ],
+    };
+    const doc = extract([page]);
+    expect([doc.agency, doc.number, doc.place, doc.date, doc.type, doc.title]).toEqual([
+      'ỦY BAN NHÂN DÂN TỈNH BÌNH PHƯỚC',
+      '286',
+      'Bình Phước',
+      '2025-07-13',
+      'CÔNG VĂN',
+      'điều kiện đối với cơ sở sản xuất dầu thực vật',
+    ]);
+  });
+});

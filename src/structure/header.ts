@@ -184,6 +184,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       continue;
     }
     if (isDecoration(text)) continue;
+    // OCR barely saw print here (handwriting, a stamp, a photo's edge): nothing of the header comes from it.
+    if (src.conf !== undefined && src.conf < 30) continue;
 
     // Title block: the type name alone on a line ends the header.
     // OCR may file the centred type line with a header column; in the left column it can only follow the number.
@@ -239,6 +241,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     if (!leftText) continue;
     const subjectAt = matchSubjectLabel(leftText);
     if (subjectAt !== null) {
+      // A second "V/v" label: what came before was not the subject (a mark read as one).
+      subject.length = 0;
       subject.push({ text: leftText.slice(subjectAt), src });
       subjectOpen = true;
       continue;
