@@ -313,6 +313,14 @@ describe('section headings', () => {
     expect(splitHeading(text)).toEqual({ title, body });
   });
 
+  it('a roman heading whose dot OCR lost still opens a section', () => {
+    const doc = extract(['I MỤC ĐÍCH, YÊU CẦU', '1. Mục đích', 'Bảo đảm thực hiện.', 'II NỘI DUNG', '1. Tuyên truyền.'].join('\n'));
+    expect(doc.sections.map((s) => [s.number, s.title, s.children.length])).toEqual([
+      ['I', 'MỤC ĐÍCH, YÊU CẦU', 1],
+      ['II', 'NỘI DUNG', 1],
+    ]);
+  });
+
   it('an article whose number is followed by a sentence has no title; its paragraphs are its text', () => {
     const doc = extract(
       [

@@ -78,6 +78,10 @@ export function matchMarker(line: string): Marker | null {
       return { style: 'roman', number: roman, rest: t.slice(m[0].length).trim() };
     }
   }
+  // "I. MỤC ĐÍCH" with its dot lost by OCR: a roman numeral before an upper-case heading line.
+  if ((m = /^([IVX]{1,4})\s+(?=\p{Lu}{2})/u.exec(t)) && ROMAN.test(m[1]!) && upperShare(t) > 0.9 && t.length < 120) {
+    return { style: 'roman', number: m[1]!, rest: t.slice(m[0].length).trim() };
+  }
   if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
     return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
