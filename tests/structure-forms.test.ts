@@ -283,6 +283,21 @@ describe('marks flagged as non-print are never used', () => {
     expect(doc.agency).toBe('ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH');
   });
 
+  it('a handwriting mark over one word of a printed line removes just that word', () => {
+    const p = page();
+    const numberLine = p.blocks[0]!.lines[2]!;
+    numberLine.text = 'Số: 115 /KH-UBND';
+    numberLine.words = [
+      { text: 'Số:', conf: 95, bbox: [350, 400, 430, 450] },
+      { text: '115', conf: 60, bbox: [450, 395, 560, 455] },
+      { text: '/KH-UBND', conf: 93, bbox: [580, 400, 950, 450] },
+    ];
+    expect(extract([p]).number).toBe('115');
+    (p as OcrPage & { marks: unknown }).marks = [{ kind: 'handwriting', bbox: [440, 380, 570, 470], confidence: 0.9 }];
+    const doc = extract([p]);
+    expect([doc.number, doc.symbol]).toEqual([null, 'KH-UBND']);
+  });
+
   it('every catalogue field keeps its page, line, box and a confidence', () => {
     const doc = extract([page()]);
     for (const name of ['agency', 'number', 'place', 'date', 'type', 'title'] as const) {

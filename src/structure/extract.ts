@@ -61,14 +61,25 @@ function inside(a: BBox, b: BBox): number {
   return (w * h) / area;
 }
 
-/** Lines flagged as non-print become blank lines: they keep paragraph breaks but give no field. */
+/**
+ * Lines flagged as non-print become blank lines: they keep paragraph breaks but give no field.
+ * A mark over some words of a printed line (a number written by hand into "Số: …/UBND") removes
+ * those words, when the line's words pair one to one with its boxes.
+ */
 function excludeMarks(lines: SourceLine[], regions: readonly ExcludedRegion[]): SourceLine[] {
   if (!regions.length) return lines;
   return lines.map((l) => {
-    const hit = regions.some(
-      (r) => r.page === l.page && ((r.line !== undefined && r.line === l.line && l.line >= 0) || (r.bbox !== undefined && l.bbox !== undefined && inside(l.bbox, r.bbox) > 0.6)),
-    );
-    return hit ? { ...l, text: '' } : l;
+    const mine = regions.filter((r) => r.page === l.page);
+    if (!mine.length) return l;
+    const hit = mine.some((r) => (r.line !== undefined && r.line === l.line && l.line >= 0) || (r.bbox !== undefined && l.bbox !== undefined && inside(l.bbox, r.bbox) > 0.6));
+    if (hit) return { ...l, text: '' };
+    if (!l.words?.length) return l;
+    const boxes = mine.flatMap((r) => (r.bbox ? [r.bbox] : []));
+    const covered = l.words.map((w) => boxes.some((b) => inside(w.bbox, b) > 0.6));
+    if (!covered.some(Boolean)) return l;
+    const tokens = l.text.trim().split(/\s+/);
+    if (tokens.length !== l.words.length) return l;
+    return { ...l, text: tokens.filter((_t, k) => !covered[k]).join(' ') };
   });
 }
 
