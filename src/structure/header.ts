@@ -474,14 +474,16 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     // Handwriting in the margin, or a stamp's text, read by OCR beside the title.
     if (offCentre(src) || (src.conf !== undefined && src.conf < 35)) continue;
     // Header lines that OCR read after the type line (another reading order) are not title.
-    if (t.length < 80) {
+    // Cheap tests first: the fuzzy searches are the costly part of the header.
+    const ft = fold(t);
+    if (t.length < 80 && (upperShare(t) > 0.6 || /lap|tu do|hanh/.test(ft))) {
       const motto = findMotto(t);
       const slogan = motto ? null : findSlogan(t);
       if (motto) result.motto ??= at(src, NATIONAL_MOTTO, matchConfidence(motto.distance, 34) * lineFactor(src));
       if (slogan) result.slogan ??= at(src, SLOGAN, matchConfidence(slogan.distance, 27) * lineFactor(src));
       if (motto || slogan) continue;
     }
-    if (t.length < 80) {
+    if (t.length < 80 && /ng|\d/.test(ft)) {
       const pd = findPlaceDate(t);
       if (pd && pd.place) {
         result.placeDate ??= { src, pd };
