@@ -283,7 +283,12 @@ describe('other reading orders and layouts', () => {
     expect([doc.agency, doc.number, doc.symbol, doc.type, doc.typeAbbreviation]).toEqual(['CHÍNH PHỦ', '158', '2025/NĐ-CP', 'NGHỊ ĐỊNH', 'NĐ']);
     expect(doc.bases).toHaveLength(1);
     expect(doc.preamble).toEqual(['Chính phủ ban hành Nghị định quy định chi tiết một số điều của Luật Bảo hiểm xã hội.']);
-    expect(tree(doc.sections)).toEqual([['Chương I', 1, [['Điều 1', 2, []], ['Điều 2', 2, []]]]]);
+    // The appendix after the signature is a top-level section of its own, not closing.
+    expect(tree(doc.sections)).toEqual([
+      ['Chương I', 1, [['Điều 1', 2, []], ['Điều 2', 2, []]]],
+      ['Phụ lục I', 1, [['1', 2, []]]],
+    ]);
+    expect(doc.sections[1]!.title).toBe('DANH MỤC CÔNG VIỆC');
     expect(doc.recipients).toEqual([]);
     expect(doc.signer).toEqual({ authority: 'TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG', authorityLines: ['TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG'], title: 'PHÓ THỦ TƯỚNG', name: 'Trần Văn Bình' });
   });

@@ -35,7 +35,7 @@ describe('toMarkdown', () => {
     expect(md).toContain('\n## I. KẾT QUẢ THỰC HIỆN\n');
     expect(md).toContain('\n### 1. Quy mô trường, lớp\n');
     expect(md).toContain('\n#### 1.1. Giáo dục mầm non\n');
-    expect(md).toContain('\n##### a) Tiểu học:\n');
+    expect(md).toContain('\n##### a) Tiểu học\n');
     // "-" bullets as a tight list with "+" nested under them.
     expect(md).toContain('- Số trường: 21 trường;\n- Số học sinh: 9.845 em.\n  - Trong đó học sinh dân tộc thiểu số chiếm 98%.');
     expect(md.indexOf('## II.')).toBeGreaterThan(md.indexOf('### 2. Chất lượng giáo dục'));

@@ -22,7 +22,7 @@ function truthFiles(dir: string): string[] {
 
 interface TruthSection {
   number: string;
-  title: string;
+  title: string | null;
   text: string;
   level: number;
   children: TruthSection[];

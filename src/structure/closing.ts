@@ -13,6 +13,8 @@ import type { Field, Signer, SourceLine } from './types.js';
 export interface ClosingResult {
   /** Index of the first closing line; lines from here on are not body. */
   start: number;
+  /** Index of the first line after the signature block (appendices may follow). */
+  end: number;
   recipients?: Field<string[]>;
   signer?: Field<Signer>;
 }
@@ -76,7 +78,7 @@ export function findClosing(lines: readonly SourceLine[], from: number): number 
 }
 
 export function parseClosing(lines: readonly SourceLine[], start: number): ClosingResult {
-  const result: ClosingResult = { start };
+  const result: ClosingResult = { start, end: lines.length };
   if (start >= lines.length) return result;
   const recipients: Array<{ text: string; src: SourceLine }> = [];
   const signerParts: Array<{ text: string; src: SourceLine }> = [];
@@ -88,7 +90,10 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     let text = src.text.trim();
     if (!text || isDecoration(text)) continue;
     // The signer's name ends the document; what follows (appendices, forms) is not closing.
-    if (signerParts.some((p) => isName(p.text)) && src.column !== 'left') break;
+    if (signerParts.some((p) => isName(p.text)) && src.column !== 'left') {
+      result.end = i;
+      break;
+    }
     let right = '';
     const label = matchRecipientsLabel(text);
     if (label !== null && !recipientsSrc) {

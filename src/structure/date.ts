@@ -17,6 +17,15 @@ export interface PlaceDate {
 }
 
 /** Digits as OCR tends to misread them. */
+function squashSpaces(t: string): string {
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+/** Digits as printed, OCR look-alikes mapped ("l9" → "19"). */
+function shownDigits(raw: string): string {
+  return raw.replace(/\s+/g, '').replace(/[OoQ]/g, '0').replace(/[lI|!i]/g, '1').replace(/[Ss]/g, '5').replace(/[Bb]/g, '8').replace(/q/g, '9');
+}
+
 function digits(raw: string): { value: number | null; clean: boolean } {
   const t = raw.replace(/[OoQ]/g, '0').replace(/[lI|!]/g, '1').replace(/[S]/g, '5').replace(/[B]/g, '8');
   if (!/\d/.test(t)) return { value: null, clean: true };
@@ -24,35 +33,49 @@ function digits(raw: string): { value: number | null; clean: boolean } {
   return { value: d ? Number(d) : null, clean: /^\d+$/.test(t) };
 }
 
-// On the folded line: "ngay", "ngdy", "ngay" + day (may be blank/underscores/dots) + "thang" + month + "nam" + year.
-const DATE_RE =
-  /(?:^|[\s,.;])(n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(t[a-z]{2,4})\s+([0-9olisqb|!]{1,2}|[\s_.…]*?)\s*(n[a-z]{1,3})\s+([0-9olisqb|!]{4})/d;
+// On the folded line: "ngay" + day (may be blank/underscores/dots, glued "26thang", split "2 6") + "thang" + month + "nam" + year.
+const D = '[0-9olisqb|!]';
+const DATE_RE = new RegExp(
+  `(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\\s*(${D}\\s?${D}|${D}|[\\s_.…]*?)\\s*(t[a-z]{2,4})\\s*(${D}\\s?${D}|${D}|[\\s_.…]*?)\\s*(n[a-z]{1,3})\\s*(${D}{4}|\\d{2}[\\s_.…]*|[_.…]+)`,
+  'd',
+);
+// "ngày 05/3/2024", "ngày 05-3-2024", "ngày 05.3.2024".
+// Only after "Place," — inside a sentence or a subject "ngày 17/8/2023" cites another document.
+const NUMERIC_RE = new RegExp(`,\\s*(ngay|n[gq][a-z]{1,2}y?)\\s*(${D}{1,2})\\s*([/.-])\\s*(${D}{1,2})\\s*\\3\\s*(${D}{4})`, 'd');
 
 export function findPlaceDate(line: string): PlaceDate | null {
   // fold() keeps offsets, so group indices on the folded line are offsets in the original.
-  const m = DATE_RE.exec(fold(line));
-  if (!m || !m.indices) return null;
+  const folded = fold(line);
+  const m = DATE_RE.exec(folded);
+  const n = m ? null : NUMERIC_RE.exec(folded);
+  const hit = m ?? n;
+  if (!hit || !hit.indices) return null;
   const at = (g: number): string => {
-    const span = m.indices![g];
+    const span = hit.indices![g];
     return span ? line.slice(span[0], span[1]).trim() : '';
   };
-  const ngayStart = m.indices[1]![0];
-  const end = m.indices[6]![1];
-  const dateText = line.slice(ngayStart, end).replace(/\s+/g, ' ').trim();
-  const day = digits(at(2));
-  const month = digits(at(4));
-  const year = digits(at(6));
+  const ngayStart = hit.indices[1]![0];
+  const [dayG, monthG, yearG] = m ? [2, 4, 6] : [2, 4, 5];
+  const day = digits(at(dayG));
+  const month = digits(at(monthG));
+  const year = digits(at(yearG));
+  const shown = (raw: string): string => raw.replace(/\s+/g, '').replace(/[_.…]+/g, '');
+  // The date as written, with the spacing OCR glued or split put back ("ngày2 6tháng" → "ngày 26 tháng").
+  const dateText = m
+    ? squashSpaces(`ngày ${day.value === null ? shown(at(dayG)) : shownDigits(at(dayG))} tháng ${month.value === null ? shown(at(monthG)) : shownDigits(at(monthG))} năm ${year.value !== null && at(yearG).replace(/\D/g, '').length === 4 ? shownDigits(at(yearG)) : shown(at(yearG))}`)
+    : `ngày ${shownDigits(at(dayG))}${hit[3]}${shownDigits(at(monthG))}${hit[3]}${shownDigits(at(yearG))}`;
   let confidence = 0.95;
   if (!day.clean || !month.clean || !year.clean) confidence -= 0.25;
   // Keyword noise lowers the confidence: "ngay" vs "ngdy".
-  if (m[1] !== 'ngay') confidence -= 0.05;
-  if (m[3] !== 'thang') confidence -= 0.05;
-  if (m[5] !== 'nam') confidence -= 0.05;
+  if (hit[1] !== 'ngay') confidence -= 0.05;
+  if (m && m[3] !== 'thang') confidence -= 0.05;
+  if (m && m[5] !== 'nam') confidence -= 0.05;
   let date: string | null = null;
-  if (day.value !== null && month.value !== null && year.value !== null) {
+  const fullYear = year.value !== null && year.value >= 1000;
+  if (day.value !== null && month.value !== null && fullYear) {
     const d = day.value;
     const mo = month.value;
-    const y = year.value;
+    const y = year.value!;
     const probe = new Date(Date.UTC(y, mo - 1, d));
     if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && probe.getUTCDate() === d && y >= 1945 && y <= 2100) {
       date = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;

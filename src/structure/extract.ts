@@ -8,9 +8,10 @@ import { parseHeader } from './header.js';
 import { findClosing, parseClosing } from './closing.js';
 import { linesFromOcr, linesFromRestored, linesFromText } from './lines.js';
 import { isBasisStart, isDecoration, isEnactingFormula, matchAddresseeLabel } from './phrases.js';
-import { buildSections, isBullet, toParagraphs } from './sections.js';
+import { buildAppendices, buildSections, isBullet, toParagraphs } from './sections.js';
 import { squash, upperShare } from './fold.js';
-import type { ExtractOptions, Field, FieldName, SourceLine, VanBanStructure } from './types.js';
+import type { ExcludedRegion, ExtractOptions, Field, FieldName, SourceLine, VanBanStructure } from './types.js';
+import type { BBox } from '../types.js';
 
 function isOcrPage(x: unknown): x is OcrPage {
   return typeof x === 'object' && x !== null && Array.isArray((x as OcrPage).blocks) && typeof (x as OcrPage).text === 'string';
@@ -33,6 +34,53 @@ export function toSourceLines(input: string | readonly OcrPage[] | readonly Rest
     'extract() takes the document text, an array of OcrPage or an array of RestoredPage; got something else. Pass the OCR or restore stage output as it is.',
     file ? { file } : {},
   );
+}
+
+/** Marks the OCR stage found on its pages; seals and signatures sit over print (the signer) and are not used. */
+function pageMarks(input: string | readonly OcrPage[] | readonly RestoredPage[]): ExcludedRegion[] {
+  if (typeof input === 'string' || !Array.isArray(input)) return [];
+  const out: ExcludedRegion[] = [];
+  for (const item of input as ReadonlyArray<OcrPage | RestoredPage>) {
+    const page = isRestoredPage(item) ? item.ocr : item;
+    const marks = (page as { marks?: ReadonlyArray<{ kind?: string; bbox?: readonly number[] }> }).marks;
+    if (!Array.isArray(marks)) continue;
+    for (const m of marks) {
+      if ((m.kind === 'handwriting' || m.kind === 'stamp') && m.bbox && m.bbox.length === 4) {
+        out.push({ page: page.pageNumber, bbox: [m.bbox[0]!, m.bbox[1]!, m.bbox[2]!, m.bbox[3]!] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Share of box a that lies inside box b. */
+function inside(a: BBox, b: BBox): number {
+  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const area = Math.max(1, (a[2] - a[0]) * (a[3] - a[1]));
+  return (w * h) / area;
+}
+
+/**
+ * Lines flagged as non-print become blank lines: they keep paragraph breaks but give no field.
+ * A mark over some words of a printed line (a number written by hand into "Số: …/UBND") removes
+ * those words, when the line's words pair one to one with its boxes.
+ */
+function excludeMarks(lines: SourceLine[], regions: readonly ExcludedRegion[]): SourceLine[] {
+  if (!regions.length) return lines;
+  return lines.map((l) => {
+    const mine = regions.filter((r) => r.page === l.page);
+    if (!mine.length) return l;
+    const hit = mine.some((r) => (r.line !== undefined && r.line === l.line && l.line >= 0) || (r.bbox !== undefined && l.bbox !== undefined && inside(l.bbox, r.bbox) > 0.6));
+    if (hit) return { ...l, text: '' };
+    if (!l.words?.length) return l;
+    const boxes = mine.flatMap((r) => (r.bbox ? [r.bbox] : []));
+    const covered = l.words.map((w) => boxes.some((b) => inside(w.bbox, b) > 0.6));
+    if (!covered.some(Boolean)) return l;
+    const tokens = l.text.trim().split(/\s+/);
+    if (tokens.length !== l.words.length) return l;
+    return { ...l, text: tokens.filter((_t, k) => !covered[k]).join(' ') };
+  });
 }
 
 /** The page number printed at the top of pages 2, 3, … ("2", "- 2 -") is not document text. */
@@ -133,7 +181,7 @@ function parseBody(lines: readonly SourceLine[]): BodyResult {
  * VanbanError only when the input is not text or pages.
  */
 export function extract(input: string | readonly OcrPage[] | readonly RestoredPage[], options: ExtractOptions = {}): VanBanStructure {
-  const lines = toSourceLines(input, options.file);
+  const lines = excludeMarks(toSourceLines(input, options.file), [...(options.exclude ?? []), ...pageMarks(input)]);
   const header = parseHeader(lines);
   const closingStart = findClosing(lines, header.end);
   const closing = parseClosing(lines, closingStart);
@@ -159,10 +207,11 @@ export function extract(input: string | readonly OcrPage[] | readonly RestoredPa
     type: type ? put('type', { ...type, value: type.value.name }) : null,
     typeAbbreviation: type ? put('typeAbbreviation', { ...type, value: type.value.abbreviation }) : null,
     title: put('title', header.title),
+    authority: put('authority', header.authority),
     addressees: put('addressees', body.addressees) ?? [],
     bases: put('bases', body.bases) ?? [],
     preamble: body.preamble,
-    sections: body.sections,
+    sections: [...body.sections, ...buildAppendices(lines.slice(closing.end))],
     recipients: put('recipients', closing.recipients) ?? [],
     signer: put('signer', closing.signer),
     fields,

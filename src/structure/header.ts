@@ -5,6 +5,7 @@
  * Plain text often has both columns on one line ("TINH QUANG BINH Poc lap - Tw do…"):
  * a line is split where a fixed phrase of the right column starts.
  */
+import { distance } from 'fastest-levenshtein';
 import { fold, squash, upperShare, matchConfidence } from './fold.js';
 import { findPlaceDate } from './date.js';
 import { canonicalizeAgency, NATIONAL_MOTTO, SLOGAN } from './lexicon.js';
@@ -34,6 +35,8 @@ export interface HeaderResult {
   dateText?: Field<string>;
   type?: Field<DocType>;
   title?: Field<string>;
+  /** Issuing authority line of a decision or resolution ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"). */
+  authority?: Field<string>;
   /** Index (into the line list) of the first line after the header and title. */
   end: number;
 }
@@ -72,7 +75,9 @@ function groupAgencyLines(lines: Array<{ text: string; src: SourceLine }>): Arra
         /(\bva|[-,&])$/.test(fold(prev.text)) ||
         /^\p{Ll}/u.test(line.text) ||
         // "ỦY BAN NHÂN DÂN" / "HỘI ĐỒNG NHÂN DÂN" alone always needs its unit.
-        /nhan dan$/.test(fold(prev.text)));
+        /nhan dan$/.test(fold(prev.text)) ||
+        // "BAN QUẢN LÝ / CÁC KHU CÔNG NGHIỆP": a line opening on a function word continues a name.
+        /^(cac|cua|ve|khu|nha nuoc)\b/.test(f));
     if (continues) prev.text = `${prev.text} ${line.text}`;
     else units.push({ ...line });
   }
@@ -179,10 +184,13 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       continue;
     }
     if (isDecoration(text)) continue;
+    // OCR barely saw print here (handwriting, a stamp, a photo's edge): nothing of the header comes from it.
+    if (src.conf !== undefined && src.conf < 30) continue;
 
     // Title block: the type name alone on a line ends the header.
-    if (src.column !== 'left' && src.column !== 'right' && !isEnactingFormula(text)) {
-      const tm = matchTypeLine(text);
+    // OCR may file the centred type line with a header column; in the left column it can only follow the number.
+    if ((src.column !== 'left' || seenNumber) && !isEnactingFormula(text)) {
+      const tm = matchTypeLine(trimJunk(text) || text);
       if (tm) {
         result.type = at(src, tm.type, tm.confidence * lineFactor(src));
         typeAt = i;
@@ -220,7 +228,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
     if (src.column !== 'left' && !result.dateText && left === text) {
       const pd = findPlaceDate(left);
-      if (pd) {
+      // Inside a "V/v …" subject, a date without a place cites another document.
+      if (pd && !(subjectOpen && pd.place === null)) {
         // Whatever precedes the place on a merged line belongs to the left column.
         takeRight(left.slice(pd.start), src);
         left = left.slice(0, pd.start);
@@ -232,27 +241,36 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     if (!leftText) continue;
     const subjectAt = matchSubjectLabel(leftText);
     if (subjectAt !== null) {
+      // A second "V/v" label: what came before was not the subject (a mark read as one).
+      subject.length = 0;
       subject.push({ text: leftText.slice(subjectAt), src });
       subjectOpen = true;
       continue;
     }
     if (subjectOpen) {
-      subject.push({ text: leftText, src });
+      // A pen stroke or a stamp's edge read as a short low-confidence line is not subject.
+      if (!(src.conf !== undefined && src.conf < 70 && leftText.replace(/[^\p{L}]/gu, '').length < 4)) subject.push({ text: leftText, src });
       continue;
     }
     if (!seenNumber && !seenRight && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6) {
-      agencyLines.push({ text: leftText, src });
+      agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
     }
     if (!seenNumber && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6 && (left !== text || rightFirst)) {
       // Agency line merged with the motto/slogan, or read after the whole right column (right-first reading order).
-      agencyLines.push({ text: leftText, src });
+      agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
     }
-    if (seenNumber && seenRight && i > 0) {
+    if (seenNumber && seenRight && i > 0 && src.column !== 'left') {
       // Something else after the header fields: body text of a letter.
       if (leftText.length > 60 || upperShare(leftText) < 0.5) break;
     }
+  }
+
+  // The body began in the left column before OCR's right column came (its block follows in reading order): read it still.
+  for (let k = i; k < Math.min(lines.length, i + 20); k++) {
+    const src = lines[k]!;
+    if (src.column === 'right' && (!result.dateText || !result.nationalMotto || !result.slogan)) takeRight(src.text, src);
   }
 
   // Agency and parent agency.
@@ -269,8 +287,20 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
   }
 
   if (typeAt >= 0) {
-    const t = parseTitle(lines, typeAt + 1);
+    const t = parseTitle(lines, typeAt + 1, result.type?.value.name ?? null, lines[typeAt]);
     if (t.title) result.title = t.title;
+    if (t.authority) result.authority = t.authority;
+    result.nationalMotto ??= t.motto;
+    result.slogan ??= t.slogan;
+    if (result.nationalMotto === undefined) delete result.nationalMotto;
+    if (result.slogan === undefined) delete result.slogan;
+    if (t.placeDate && !result.dateText) {
+      const { src, pd } = t.placeDate;
+      const c = pd.confidence * lineFactor(src);
+      result.dateText = at(src, pd.dateText, c);
+      result.date = at(src, pd.date, c);
+      if (pd.place) result.place = at(src, pd.place, c * 0.95);
+    }
     result.end = t.end;
   } else {
     result.end = i;
@@ -286,48 +316,228 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
   return result;
 }
 
-/** Title lines under the type name: until a blank line after text, a rule, the authority line or the body. */
-function parseTitle(lines: readonly SourceLine[], from: number): { title?: Field<string>; end: number } {
+/** Marks at the edges of a title line that are no print: speckle, stamp edges, strokes ("|", "~", "}{"). */
+function trimMarks(text: string): string {
+  const tokens = squash(text).split(' ');
+  const junk = (t: string): boolean => !/[\p{L}\d]/u.test(t) || /[{}[\]<>|~^\\@#$*=]/.test(t);
+  while (tokens.length && junk(tokens[0]!)) tokens.shift();
+  while (tokens.length && junk(tokens[tokens.length - 1]!)) tokens.pop();
+  return tokens.join(' ');
+}
+
+/** Opening words of the issuing-authority line of a decision or resolution ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"). */
+const AUTHORITY_KEYS = [
+  'chu tich uy ban nhan dan',
+  'chu tich hoi dong',
+  'uy ban nhan dan',
+  'hoi dong nhan dan',
+  'uy ban thuong vu',
+  'ban thuong vu',
+  'ban chap hanh',
+  'thuong truc hoi dong',
+  'hoi dong quan tri',
+  'hoi dong thanh vien',
+  'hoi dong',
+  'chinh phu',
+  'thu tuong chinh phu',
+  'bo truong',
+  'thu truong',
+  'tong giam doc',
+  'giam doc',
+  'chu tich',
+  'chanh an',
+  'vien truong',
+  'hieu truong',
+  'cuc truong',
+  'chi cuc truong',
+  'truong ban',
+  'tong cuc truong',
+  'chanh thanh tra',
+  'tong kiem toan',
+];
+
+/** Types whose layout puts the issuing authority on its own line between the title and the bases. */
+const WITH_AUTHORITY = new Set(['QUYẾT ĐỊNH', 'NGHỊ QUYẾT', 'CHỈ THỊ', 'NGHỊ ĐỊNH', 'THÔNG TƯ', 'THÔNG TƯ LIÊN TỊCH', 'LỆNH']);
+
+/** True when an upper-case line opens with the words of an issuing authority (OCR slips tolerated). */
+export function isAuthorityLine(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 8 || t.length > 120 || upperShare(t) < 0.7) return false;
+  const key = squash(fold(t).replace(/[^a-z ]+/g, ' '));
+  for (const k of AUTHORITY_KEYS) {
+    const head = key.slice(0, k.length);
+    // The key must end at a word boundary, and short keys ("chu tich") must match exactly.
+    if (key.length > k.length && key[k.length] !== ' ') continue;
+    if (distance(head, k) <= (k.length >= 12 ? 2 : k.length >= 8 ? 1 : 0)) return true;
+  }
+  return false;
+}
+
+/** A title line that a following line may continue: it ends on a word that cannot end a phrase. */
+function endsOpen(text: string): boolean {
+  return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
+}
+
+/** Body opening of a plan or report: the title has ended. */
+function opensBody(t: string): boolean {
+  return (
+    isBasisStart(t) ||
+    isEnactingFormula(t) ||
+    matchAddresseeLabel(t) !== null ||
+    matchMarker(t) !== null ||
+    /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
+    /^Để\s/.test(t) ||
+    /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
+  );
+}
+
+export interface TitleResult {
+  title?: Field<string>;
+  motto?: Field<string>;
+  slogan?: Field<string>;
+  /** A place-and-date line met among the title lines (OCR read the header in another order). */
+  placeDate?: { src: SourceLine; pd: NonNullable<ReturnType<typeof findPlaceDate>> };
+  authority?: Field<string>;
+  end: number;
+}
+
+/** Horizontal centre of a box. */
+const centre = (b: readonly number[]): number => (b[0]! + b[2]!) / 2;
+
+/**
+ * Title lines under the type name, then (decisions, resolutions) the issuing
+ * authority. The title ends at the first of: the authority line, a basis, the
+ * addressees, the body (a numbered heading, a full-width line, a mixed-case
+ * sentence under an upper-case title), a rule, or a blank line after which
+ * nothing continues it.
+ */
+export function parseTitle(lines: readonly SourceLine[], from: number, typeName: string | null = null, typeLine?: SourceLine): TitleResult {
   const parts: SourceLine[] = [];
   // A title is centred, so its lines are shorter than a full body line; a full-width line after it is body.
   const lengths = lines.map((l) => l.text.trim().length).filter((n) => n > 0).sort((a, b) => a - b);
   const fullWidth = lengths.length ? lengths[Math.floor(lengths.length * 0.9)]! : 0;
-  let i = from;
-  for (; i < lines.length && parts.length < 5; i++) {
-    const src = lines[i]!;
-    const t = src.text.trim();
-    if (!t) {
-      if (parts.length) break;
-      if (i - from > 3) break;
-      continue;
+  // Boxes: title lines are centred under the type line; a margin note is not.
+  let span = 0;
+  for (const l of lines) if (l.bbox && l.page === typeLine?.page) span = Math.max(span, l.bbox[2]);
+  const offCentre = (src: SourceLine): boolean =>
+    !!(typeLine?.bbox && src.bbox && span > 0 && src.page === typeLine.page && Math.abs(centre(src.bbox) - centre(typeLine.bbox)) > 0.12 * span);
+  const withAuthority = typeName === null || WITH_AUTHORITY.has(typeName);
+  const nextText = (k: number): { text: string; at: number } | null => {
+    for (let j = k; j < lines.length && j < k + 3; j++) {
+      const t = lines[j]!.text.trim();
+      if (t && !isDecoration(t)) return { text: t, at: j };
+      if (t) return null;
     }
-    if (isDecoration(t)) {
-      if (parts.length) {
+    return null;
+  };
+  const result: TitleResult = { end: from };
+  let i = from;
+  let authorityAt = -1;
+  for (; i < lines.length && parts.length < 6; i++) {
+    const src = lines[i]!;
+    const t = trimMarks(src.text);
+    if (!t || !/\p{L}{2}/u.test(t)) {
+      if (!src.text.trim()) {
+        if (i - from > 3 && !parts.length) break;
+        if (parts.length) {
+          // A blank inside the title (OCR splits blocks): go on only when the next line plainly continues it.
+          const next = nextText(i + 1);
+          const last = parts[parts.length - 1]!.text.trim();
+          if (!next || opensBody(next.text) || isAuthorityLine(next.text)) break;
+          if (!(/^\p{Ll}/u.test(next.text) || endsOpen(last))) break;
+        }
+        continue;
+      }
+      if (isDecoration(src.text) && parts.length) {
         i++;
         break;
       }
       continue;
     }
-    if (
-      isBasisStart(t) ||
-      isEnactingFormula(t) ||
-      matchAddresseeLabel(t) !== null ||
-      matchMarker(t) !== null ||
-      /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t)) ||
-      /^Để\s/.test(t) ||
-      /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t) ||
-      (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth) ||
-      // "(Ban hành kèm theo …)" under a title is a note, not the title.
-      (parts.length > 0 && /^\(/.test(t))
-    )
+    // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
+    const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
+    if ((opensBody(t) && !basisAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
       break;
-    // The signing authority line of a decision ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …") is uppercase under a mixed-case title.
-    if (parts.length && upperShare(t) > 0.9 && upperShare(parts.map((p) => p.text).join(' ')) < 0.7) break;
-    parts.push(src);
-    if (/[.:;]$/.test(t) && t.length > 80) break;
+    if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
+      authorityAt = i;
+      break;
+    }
+    if (parts.length) {
+      const sofar = upperShare(parts.map((p) => p.text).join(' '));
+      // An upper-case line under a mixed-case title is the authority or a heading; a sentence under an upper-case title is body.
+      if (upperShare(t) > 0.9 && sofar < 0.7 && !endsOpen(parts[parts.length - 1]!.text)) break;
+      if (sofar > 0.9 && upperShare(t) < 0.5 && /^\p{Lu}/u.test(t) && !/^(về|v\/v)\b/iu.test(t)) break;
+      // A capitalised sentence under a finished mixed-case title is the body: it ends like one, or runs full width.
+      if (sofar < 0.7 && /^\p{Lu}/u.test(t) && upperShare(t) < 0.5 && !endsOpen(parts[parts.length - 1]!.text) && (/[.:;!?]$/.test(t) || (fullWidth > 40 && t.length >= 0.8 * fullWidth)))
+        break;
+    }
+    // Handwriting in the margin, or a stamp's text, read by OCR beside the title.
+    if (offCentre(src) || (src.conf !== undefined && src.conf < 35)) continue;
+    // Header lines that OCR read after the type line (another reading order) are not title.
+    // Cheap tests first: the fuzzy searches are the costly part of the header.
+    const ft = fold(t);
+    if (t.length < 80 && (upperShare(t) > 0.6 || /lap|tu do|hanh/.test(ft))) {
+      const motto = findMotto(t);
+      const slogan = motto ? null : findSlogan(t);
+      if (motto) result.motto ??= at(src, NATIONAL_MOTTO, matchConfidence(motto.distance, 34) * lineFactor(src));
+      if (slogan) result.slogan ??= at(src, SLOGAN, matchConfidence(slogan.distance, 27) * lineFactor(src));
+      if (motto || slogan) continue;
+    }
+    if (t.length < 80 && /ng|\d/.test(ft)) {
+      const pd = findPlaceDate(t);
+      if (pd && pd.place) {
+        result.placeDate ??= { src, pd };
+        continue;
+      }
+    }
+    parts.push({ ...src, text: t });
+    if (/[.:;]$/.test(t) && t.length > 80) {
+      i++;
+      break;
+    }
   }
-  if (!parts.length) return { end: i };
-  const first = parts[0]!;
-  const title = squash(parts.map((p) => p.text.trim()).join(' '));
-  return { title: at(first, title, 0.9 * lineFactor(first)), end: i };
+  result.end = i;
+  if (parts.length) {
+    const first = parts[0]!;
+    const conf = parts.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
+    result.title = at(first, squash(parts.map((p) => p.text).join(' ')), 0.9 * conf);
+  }
+  // The authority block: upper-case lines up to the bases or the body.
+  if (authorityAt < 0) {
+    // No title line before it (title lost to OCR): the authority may still open the block.
+    const next = nextText(i);
+    if (next && withAuthority && isAuthorityLine(next.text) && nextOpensBasis(lines, next.at)) authorityAt = next.at;
+  }
+  if (authorityAt >= 0) {
+    const block: SourceLine[] = [];
+    let k = authorityAt;
+    for (; k < lines.length && block.length < 4; k++) {
+      const t = trimMarks(lines[k]!.text);
+      if (!t) {
+        if (block.length) break;
+        continue;
+      }
+      if (isDecoration(lines[k]!.text) || opensBody(t) || upperShare(t) < 0.7) break;
+      block.push({ ...lines[k]!, text: t });
+    }
+    // A council's session line ("KHÓA XV, KỲ HỌP THỨ 7") stays with its name, as printed.
+    const own = block;
+    if (own.length) {
+      const raw = squash(own.map((b) => b.text).join(' '));
+      const canon = fold(raw) === raw.toLowerCase() ? canonicalizeAgency(raw).text : raw;
+      const conf = own.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
+      result.authority = at(own[0]!, canon, 0.9 * conf);
+    }
+    result.end = k;
+  }
+  return result;
+}
+
+/** Within a few lines below comes a basis ("Căn cứ …") or the enacting formula. */
+function nextOpensBasis(lines: readonly SourceLine[], from: number): boolean {
+  for (let j = from + 1; j < lines.length && j < from + 6; j++) {
+    const t = lines[j]!.text.trim();
+    if (t && (isBasisStart(t) || isEnactingFormula(t) || /^(xet|theo)\s/.test(fold(t)))) return true;
+  }
+  return false;
 }

@@ -100,6 +100,9 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
     .filter(Boolean)
     .map((t) => (/^[Pp][aeiouyAEIOUY]\p{L}*$/u.test(t) && !hasDiacritics(t) ? (t[0] === 'P' ? 'D' : 'd') + t.slice(1) : t));
   const keys = tokens.map((t) => fold(t).replace(/[^a-z0-9]/g, ''));
+  const lineAccented = tokens.filter(hasDiacritics).length >= 0.6 * tokens.length;
+  // Inside the name after a unit word ("HUYỆN TRIỆU PHONG"), words are names, not agency words.
+  const afterUnit = (k: number): boolean => keys.slice(0, k).some((w, j) => j < k - 1 && /^(huyen|tinh|xa|quan|phuong|pho|tran)$/.test(w));
   const out: string[] = [];
   let changed = 0;
   let matched = 0;
@@ -142,7 +145,9 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
     const accented =
       bestCost === 0 &&
       vocab.some((e) => e.words.length === n && costAt(e) === 0 && marks(e.canonical) === written);
-    if (accented) out.push(span);
+    // In a line read with accents, a lone word without any is a name as printed ("TRIỆU PHONG"), not a lost "PHÒNG".
+    const plainName = n === 1 && bestCost === 0 && lineAccented && written === '' && spanWords[0]!.length > 2 && afterUnit(i);
+    if (accented || plainName) out.push(span);
     else {
       out.push(keepCase(span, best.canonical));
       changed++;

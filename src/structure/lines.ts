@@ -37,7 +37,9 @@ function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
     for (const line of block.lines) {
       const text = texts ? (texts[index] ?? line.text) : line.text;
       const bbox: BBox = [...line.bbox];
-      out.push({ text: text.normalize('NFC').replace(/\s+$/, ''), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf });
+      const src: SourceLine = { text: text.normalize('NFC').replace(/\s+$/, ''), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf };
+      if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox }));
+      out.push(src);
       index++;
     }
   }

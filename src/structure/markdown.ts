@@ -76,7 +76,7 @@ function blocks(text: string): string[] {
 }
 
 /** A title that reads as a heading; a run-in item ("1. Tăng cường …, …") is rendered as a paragraph instead. */
-function headingLike(title: string): boolean {
+function headingLike(title: string | null): boolean {
   if (!title) return true;
   const letters = title.replace(/[^\p{L}]/gu, '');
   if (letters && letters === letters.toUpperCase()) return true;
@@ -92,12 +92,20 @@ function shownNumber(s: Section): string {
 
 function renderSection(s: Section, out: string[]): void {
   const shown = shownNumber(s);
+  if (s.title === null && s.text) {
+    // A number followed by a sentence: the run-in paragraph, as printed.
+    const [first = '', ...rest] = blocks(s.text);
+    out.push(`**${shown}** ${first}`, '');
+    for (const b of rest) out.push(b, '');
+    for (const c of s.children) renderSection(c, out);
+    return;
+  }
   if (headingLike(s.title)) {
     const depth = Math.min(6, s.level + 1);
     const heading = s.title ? `${shown} ${s.title}` : shown;
     out.push(`${'#'.repeat(depth)} ${heading.replace(/([*_`])/g, '\\$1')}`, '');
   } else {
-    out.push(`**${shown}** ${escapeLine(s.title)}`, '');
+    out.push(`**${shown}** ${escapeLine(s.title ?? '')}`, '');
   }
   if (s.text) for (const b of blocks(s.text)) out.push(b, '');
   for (const c of s.children) renderSection(c, out);

@@ -37,10 +37,11 @@ export function matchNumberLabel(line: string): number | null {
 
 /** Recipient list heading "Nơi nhận:" at the line start (Noi nhan, Nơi nhân, N0i nhận). */
 export function matchRecipientsLabel(line: string): number | null {
-  const m = /^[^\p{L}]{0,3}(\S{2,4}\s{0,2}\S{3,5})\s*[:;.]?/u.exec(line);
+  // A label, not the words "Có nhận" of a numbered sentence: no figure before it, and a colon (or the line or column ends) after it.
+  const m = /^[^\p{L}\d]{0,3}([^\s:;.]{2,4}\s{0,2}[^\s:;.]{3,5})\s*([:;.]|$|\s{2,})/u.exec(line);
   if (!m) return null;
   const key = fold(m[1]!).replace(/\s+/g, ' ');
-  if (distance(key, 'noi nhan') <= 2) return m[0].length;
+  if (distance(key, 'noi nhan') <= (m[2] === ':' ? 2 : 1)) return m[0].length;
   return null;
 }
 
@@ -53,7 +54,8 @@ export function matchAddresseeLabel(line: string): number | null {
 
 /** "V/v" (về việc) at the line start; returns the offset of the subject text. */
 export function matchSubjectLabel(line: string): number | null {
-  const m = /^[^\p{L}]{0,2}[vV]\s*[/|lI1]\s*[vV][.:]?\s+/u.exec(line);
+  // The slash is often read as "j", "l", "I", "1", "|" or "\\".
+  const m = /^[^\p{L}]{0,2}[vV]\s*[/|lI1jJ\\!]\s*[vV][.:]?\s+/u.exec(line);
   return m ? m[0].length : null;
 }
 
@@ -61,7 +63,9 @@ export function matchSubjectLabel(line: string): number | null {
 export function isBasisStart(line: string): boolean {
   const f = fold(line.slice(0, 40)).replace(/^[^a-z]+/, '');
   const [w1 = '', w2 = ''] = f.split(/\s+/, 2);
-  // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú".
+  // "Căn cứ" read as "Cian cu", "Can cir", "Cǎn cú"; a lower-case "cấp cứu" inside a wrapped title is not one.
+  const lead = line.replace(/^[^\p{L}]+/u, '');
+  if (/^\p{Ll}/u.test(lead) && !/^can cu\b/.test(f)) return false;
   if (w1.length <= 5 && distance(w1, 'can') <= 1 && w2.replace(/[^a-z]/g, '').length <= 3 && distance(w2.replace(/[^a-z]/g, ''), 'cu') <= 1 && w2.startsWith('c'))
     return true;
   // "Xét tờ trình / đề nghị …" reads as the motive of a resolution and stays in the preamble.

@@ -62,10 +62,10 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
     return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=\D)/.exec(t))) {
+  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=[\p{L}"“(])/u.exec(t))) {
     return { style: 'arabic2', number: `${m[1]}.${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(])/u.exec(t))) {
+  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\s|-\s?)\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
@@ -77,6 +77,10 @@ export function matchMarker(line: string): Marker | null {
     if (roman[0] === m[1]![0] && ROMAN.test(roman) && roman.length > 0) {
       return { style: 'roman', number: roman, rest: t.slice(m[0].length).trim() };
     }
+  }
+  // "I. MỤC ĐÍCH" with its dot lost by OCR: a roman numeral before an upper-case heading line.
+  if ((m = /^([IVX]{1,4})\s+(?=\p{Lu}{2})/u.exec(t)) && ROMAN.test(m[1]!) && upperShare(t) > 0.9 && t.length < 120) {
+    return { style: 'roman', number: m[1]!, rest: t.slice(m[0].length).trim() };
   }
   if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
     return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
@@ -112,9 +116,11 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   // The paragraph a blank line closed: OCR splits one paragraph into blocks, and a
   // next block that starts in lowercase mid-sentence continues it.
   let closed: Paragraph | null = null;
+  let prevLine: string | null = null;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
+      prevLine = null;
       if (cur) closed = cur;
       cur = null;
       continue;
@@ -124,11 +130,20 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur = reopen;
     }
     closed = null;
-    const marker = matchMarker(t);
-    const bullet = !marker && isBullet(t);
-    // ";" ends list items and bases, which start with their own marker; after it a capital is a proper noun of the same sentence.
-    const prevEnds = cur !== null && /[.:!?]["”)]?$/.test(cur.text);
+    // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
+    const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
+    const marker: Marker | null = wrapped ? null : matchMarker(t);
+    const bullet: boolean = !marker && isBullet(t);
+    // A sentence that ends the line (";" included: items of a list) and a capital after it start a new paragraph.
+    // A line that ends a sentence at full width may just have wrapped there: the paragraph goes on.
+    const prevShort = prevLine === null || fullWidth <= 40 || prevLine.length < 0.85 * fullWidth;
+    const prevEnds = cur !== null && (/[.:!?]["”)]?$/.test(cur.text) || (/;$/.test(cur.text) && prevShort));
+    // An upper-case heading wraps onto a second upper-case line ("… ĐỐI VỚI HỆ / THỐNG TRÍ TUỆ NHÂN TẠO").
+    const headingGoesOn =
+      cur !== null && cur.marker !== null && !marker && !bullet && cur.text !== '' && upperShare(cur.text) > 0.8 && upperShare(t) > 0.8 && !/[.:;!?]$/.test(cur.text) && cur.lines < 3;
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
+    const lastLen = prevLine?.length ?? 0;
+    prevLine = t;
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
     const titleBelow = cur !== null && cur.text === '' && cur.marker !== null && ['chuong', 'phan', 'muc'].includes(cur.marker.style);
@@ -137,11 +152,12 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur !== null &&
       cur.marker !== null &&
       !titleBelow &&
-      (cur.text === '' || upperShare(cur.text) > 0.8 || (cur.lines === 1 && startsUpper && !/[,\-–]$/.test(cur.text) && cur.src.text.trim().length < 0.8 * fullWidth));
+      !headingGoesOn &&
+      (cur.text === '' || upperShare(cur.text) > 0.8 || (startsUpper && !/[,\-–]$/.test(cur.text) && (cur.lines === 1 ? cur.src.text.trim().length < 0.8 * fullWidth : lastLen < 0.8 * fullWidth && splitHeading(cur.text).title !== null)));
     // Each legal basis starts with "Căn cứ" / "Theo đề nghị": inside one, a line ending in ";" does not end it.
     // Every basis or motive of the preamble starts its own paragraph.
     const lead = t.replace(/^[^\p{L}\d"“(]+/u, '');
-    const basisStart = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
+    const basisStart: boolean = !marker && !bullet && (isBasisStart(lead) || (/^\p{Lu}/u.test(lead) && /^(xet|thuc hien|tren co so|can cu)\s/.test(fold(lead.slice(0, 16)))));
     // "Chính phủ ban hành Nghị định …" after the bases is the enacting sentence, not more of the last basis.
     const enacting = /^\p{Lu}/u.test(t) && / ban hành /.test(t.slice(0, 80));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart && !enacting;
@@ -160,6 +176,24 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   return out;
 }
 
+/**
+ * Title and body of a numbered paragraph. A heading ("Mục đích:", "NỘI DUNG",
+ * "Nhiệm vụ của Tổ công tác") is the title, without its colon; a sentence of body
+ * text after the number ("Quyết định này có hiệu lực …", "Rà soát …;") gives no
+ * title and is the section's first paragraph.
+ */
+export function splitHeading(text: string): { title: string | null; body: string } {
+  const t = text.trim();
+  if (!t) return { title: null, body: '' };
+  const words = t.split(/\s+/).length;
+  if (upperShare(t) > 0.85) return { title: t.replace(/\s*[:.]$/, ''), body: '' };
+  // "Mục tiêu: hoàn thiện …" — a label and its sentence on one line is body text.
+  const inner = t.slice(0, -1);
+  if (/:$/.test(t)) return words <= 12 && !/[.;:!?]\s/.test(inner) ? { title: inner.trim(), body: '' } : { title: null, body: t };
+  if (/[.;!?…]["”)]?$|\/\.$/.test(t) || /[.;:!?]\s+\p{Lu}/u.test(t) || /[;:]\s/.test(t)) return { title: null, body: t };
+  return words <= 20 ? { title: t, body: '' } : { title: null, body: t };
+}
+
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(paragraphs: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
   const roots: Section[] = [];
@@ -176,11 +210,12 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     const mk = p.marker;
     const k = stack.findIndex((s) => s.style === mk.style);
     if (k >= 0) stack.length = k;
+    const head = splitHeading(p.text);
     const section: Section = {
       number: mk.number,
       style: mk.style,
-      title: p.text,
-      text: '',
+      title: head.title,
+      text: head.body,
       level: stack.length + 1,
       page: p.src.page,
       line: p.src.line,
@@ -198,4 +233,81 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     stack.push(section);
   }
   return { sections: roots, before };
+}
+
+/** "Phụ lục", "PHỤ LỤC I", "Phụ lục số 02: …" at the start of a line; returns the label and what follows it. */
+export function matchAppendix(line: string): { number: string; rest: string } | null {
+  const t = line.trim();
+  const m = /^(ph[uụ] ?l[uụ]c)\b\s*((?:s[oố]\s*)?(?:[0-9]{1,3}|[IVXL]{1,6})\b)?\s*[.:\-–]?\s*/iu.exec(t);
+  if (!m || fold(m[1]!).replace(/ /g, '') !== 'phuluc') return null;
+  const rest = t.slice(m[0].length).trim();
+  // "Phụ lục kèm theo …" inside a sentence of the body is not a label: a label stands alone or heads an upper-case title.
+  if (rest && upperShare(rest) < 0.8 && !/^\(/.test(rest)) return null;
+  const id = m[2] ? ` ${m[2].replace(/^s[oố]\s*/iu, 'số ').trim()}` : '';
+  return { number: `Phụ lục${id}`, rest };
+}
+
+/**
+ * Appendices after the signature: each "Phụ lục …" label with its upper-case
+ * title (the "(Kèm theo …)" note under it is left out) and its own section tree.
+ */
+export function buildAppendices(lines: readonly SourceLine[]): Section[] {
+  const out: Section[] = [];
+  const starts: number[] = [];
+  lines.forEach((l, k) => {
+    if (matchAppendix(l.text)) starts.push(k);
+  });
+  starts.forEach((start, n) => {
+    const stop = starts[n + 1] ?? lines.length;
+    const label = lines[start]!;
+    const m = matchAppendix(label.text)!;
+    const titleParts: string[] = m.rest && !/^\(/.test(m.rest) ? [m.rest] : [];
+    let k = start + 1;
+    let inNote = /^\(/.test(m.rest) && !/\)$/.test(m.rest);
+    for (; k < stop; k++) {
+      const t = lines[k]!.text.trim();
+      if (!t) {
+        if (titleParts.length && !inNote) {
+          // The note may follow the title after a blank line.
+          const next = lines.slice(k + 1, stop).find((l) => l.text.trim());
+          if (next && /^\(/.test(next.text.trim())) continue;
+          break;
+        }
+        continue;
+      }
+      if (inNote) {
+        if (/\)$/.test(t)) inNote = false;
+        continue;
+      }
+      if (/^\(/.test(t)) {
+        if (!/\)$/.test(t)) inNote = true;
+        continue;
+      }
+      if (titleParts.length < 4 && upperShare(t) > 0.8 && !matchMarker(t)) {
+        titleParts.push(t);
+        continue;
+      }
+      break;
+    }
+    const { sections, before } = buildSections(toParagraphs(lines.slice(k, stop)));
+    const relevel = (xs: Section[]): void => {
+      for (const x of xs) {
+        x.level += 1;
+        relevel(x.children);
+      }
+    };
+    relevel(sections);
+    out.push({
+      number: m.number,
+      style: 'appendix',
+      title: titleParts.length ? squash(titleParts.join(' ')) : null,
+      text: before.map((p) => p.text).join('\n'),
+      level: 1,
+      page: label.page,
+      line: label.line,
+      ...(label.bbox ? { bbox: label.bbox } : {}),
+      children: sections,
+    });
+  });
+  return out;
 }

@@ -33,6 +33,8 @@ export interface SourceLine {
   column?: 'full' | 'left' | 'right';
   /** OCR confidence of the line 0–100, when known. */
   conf?: number;
+  /** Word boxes of the OCR line, when known (lets a mark over one word remove just that word). */
+  words?: ReadonlyArray<{ bbox: BBox }>;
 }
 
 /** Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.8). */
@@ -59,15 +61,19 @@ export type NumberingStyle =
   | 'arabic2' // 1.1.
   | 'arabic3' // 1.1.1.
   | 'alpha' // a) b)
-  | 'khoan'; // 1) 2)
+  | 'khoan' // 1) 2)
+  | 'appendix'; // Phụ lục I, after the signature
 
 export interface Section {
   /** Numbering as printed without its final "." or ")": "I", "1", "1.1", "a", "Điều 1", "Chương I", "Mục 1". */
   number: string;
   style: NumberingStyle;
-  /** Heading text after the number or, for a run-in item ("1. Tăng cường …"), its whole first paragraph. */
-  title: string;
-  /** Following paragraphs up to the next section, joined by "\n" ("-"/"+" bullets kept as lines). */
+  /**
+   * Heading text after the number, without a trailing ":" ("1. Mục đích:" → "Mục đích"); null when the
+   * number is followed by a sentence of body text ("Điều 3. Quyết định này có hiệu lực …"), which then opens `text`.
+   */
+  title: string | null;
+  /** Body paragraphs up to the next section, joined by "\n" ("-"/"+" bullets kept as lines). */
   text: string;
   /** 1 for top-level sections, +1 per nesting. */
   level: number;
@@ -103,6 +109,8 @@ export interface VanBanStructure {
   typeAbbreviation: string | null;
   /** Trích yếu: the title under the type name, or the "V/v …" line of a công văn. */
   title: string | null;
+  /** Issuing authority line of a decision or resolution, under the title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"). */
+  authority: string | null;
   /** "Kính gửi: …" addressees of a letter (công văn, tờ trình). */
   addressees: string[];
   /** Legal bases: the "Căn cứ …" / "Theo đề nghị …" paragraphs, as written. */
@@ -129,12 +137,28 @@ export type FieldName =
   | 'type'
   | 'typeAbbreviation'
   | 'title'
+  | 'authority'
   | 'addressees'
   | 'bases'
   | 'recipients'
   | 'signer';
 
+/**
+ * A region that holds no print (handwriting, a stamp, a seal), as the OCR stage
+ * flags it: lines on that page whose box lies mostly inside `bbox`, or the line
+ * with index `line`, are left out, so no field is built from them.
+ */
+export interface ExcludedRegion {
+  /** 1-based page number. */
+  page: number;
+  bbox?: BBox;
+  /** 0-based line index within the page (SourceLine.line). */
+  line?: number;
+}
+
 export interface ExtractOptions {
   /** Name used in error messages (a file path). */
   file?: string;
+  /** Non-print marks to leave out. Marks that OcrPage carries itself (`marks`) are left out as well. */
+  exclude?: readonly ExcludedRegion[];
 }
