@@ -14,6 +14,7 @@ import { VanbanError } from '../errors.js';
 import { getModel, type LanguageModel } from './lm.js';
 import { tokenize, type Token } from './tokenize.js';
 import { baseForm, detectToneStyle, isValidSyllable, normalizeKey, setToneStyle, type ToneStyle } from './orthography.js';
+import { caseContexts, caseFor, looksLikeAcronym } from './case.js';
 import { DEFAULT_PARAMS, decodeTokens, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
 
 export type RestoreMode =
@@ -98,26 +99,9 @@ function resolveOptions(options: RestoreOptions | undefined): Resolved {
   return { model, mode, toneStyle, params };
 }
 
-/** Any character that lowercasing changes: pattern !== pattern.toLowerCase(), without the copy. */
-const HAS_UPPER = /\p{Changes_When_Lowercased}/u;
-
-/** Case of the observed word copied onto the chosen form; OCR mixed case (pAN, HQI, Tw) counts by majority. */
+/** Case of the observed word put on a chosen form, where no line context is known (alternatives). */
 function caseLike(pattern: string, form: string): string {
-  // No capital at all (most words): every branch below would return the form as is.
-  if (!HAS_UPPER.test(pattern)) return form;
-  const letters = [...pattern].filter((c) => c.toLowerCase() !== c.toUpperCase());
-  // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
-  if (letters[0] === 'I' && form.startsWith('l')) letters[0] = 'l';
-  if (letters.length === 0) return form;
-  const upper = letters.filter((c) => c === c.toUpperCase()).length;
-  const first = letters[0] as string;
-  if (letters.length >= 2 && upper * 2 > letters.length) return form.toUpperCase();
-  if (letters.length === 1 && upper === 1 && [...form].length > 1 && /\p{Lu}/u.test(pattern) && pattern.length === 1) {
-    // A lone capital ("B" → "Bộ") is a capitalised word, not an acronym.
-    return form.charAt(0).toUpperCase() + form.slice(1);
-  }
-  if (first === first.toUpperCase()) return form.charAt(0).toUpperCase() + form.slice(1);
-  return form;
+  return caseFor(pattern, form, undefined);
 }
 
 const STYLE_HINT = /[oòóỏõọ][aàáảãạeèéẻẽẹ]|[uùúủũụ][yỳýỷỹỵ]/iu;
@@ -195,7 +179,18 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     return Math.max(docTrust * own * scale, sure);
   };
   const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && (rate ?? garbleRate(model, tokens)) > GARBLED_PAGE);
-  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
+  // A vowel is required of the model's word too: it has seen vt, ubnd, tw written in lower case.
+  const isSyllable = (w: string): boolean => isValidSyllable(w) || (/[aeiouy]/iu.test(baseForm(w)) && plausible(model, w, 3));
+  const contexts = caseContexts(tokens, isSyllable);
+  // Acronyms and codes pass through: an all-caps non-syllable in a line not in capitals
+  // (NCL, NCI, VT), a mixed pattern that is no syllable (TTr), unless the model knows the word.
+  const acronyms = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || !looksLikeAcronym(t.text, contexts.get(i), isSyllable)) return;
+    const id = model.id(normalizeKey(t.text));
+    if (id === model.unk || model.count(id) < 3) acronyms.add(i);
+  });
+  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   for (const d of decisions) {
     const t = tokens[d.token] as Token;
@@ -204,7 +199,10 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     let out = t.text;
     if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
       const ownStyle = detectToneStyle(t.text) ?? style;
-      out = caseLike(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form);
+      out = caseFor(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form, contexts.get(d.token));
+    } else if (!acronyms.has(d.token)) {
+      // Kept as read, but its case is the line's and the word's, not the OCR's (thuỘc, SỞ).
+      out = caseFor(t.text, t.text.toLowerCase(), contexts.get(d.token));
     }
     texts[d.token] = out;
     const alternatives = d.alternatives
