@@ -11,6 +11,9 @@
 import type { Token } from './tokenize.js';
 import { isValidSyllable } from './orthography.js';
 
+/** A vowel carrying a tone or quality mark (NFD). */
+const MARKED_VOWEL = /[AEIOUY][\u0300-\u0303\u0306\u0309\u0323\u031B]/iu;
+
 export type CasePattern = 'lower' | 'capital' | 'upper' | 'mixed' | 'none';
 
 /** Cased letters of a word (marks stay on their letter in NFC). */
@@ -20,7 +23,12 @@ function casedLetters(text: string): string[] {
   return out;
 }
 
+/** Any character that lowercasing changes. */
+const HAS_UPPER = /\p{Changes_When_Lowercased}/u;
+
 export function casePattern(text: string): CasePattern {
+  // Most words have no capital: no need to look at each letter.
+  if (!HAS_UPPER.test(text)) return /\p{L}/u.test(text) ? 'lower' : 'none';
   const letters = casedLetters(text);
   if (letters.length === 0) return 'none';
   let upper = 0;
@@ -117,10 +125,15 @@ export function caseFor(observed: string, form: string, ctx: CaseContext | undef
       // syllable Tesseract read in capitals where nothing around it is (SỞ, BỘ, TỜ).
       const n = casedLetters(observed).length;
       if (n === 1 && [...form].length > 1) return capitalise(form);
-      if (ctx && !ctx.caps && ctx.isolated && n <= 3 && isValidSyllable(form)) return capitalise(form);
+      // Only a marked capital vowel makes that slip: VI, LAN, TO stay as written.
+      if (ctx && !ctx.caps && ctx.isolated && n <= 3 && MARKED_VOWEL.test(observed.normalize('NFD')) && isValidSyllable(form)) {
+        return capitalise(form);
+      }
       return form.toUpperCase();
     }
     case 'mixed': {
+      // kW, dB, TTr: a mixed pattern that is no syllable is a unit or an acronym, kept as written.
+      if (!isValidSyllable(form)) return observed;
       if (ctx?.caps) return form.toUpperCase();
       const first = casedLetters(observed)[0] as string;
       return first !== first.toLowerCase() && !iForL ? capitalise(form) : form;
