@@ -29,6 +29,17 @@ const HAS_UPPER = /\p{Changes_When_Lowercased}/u;
 export function casePattern(text: string): CasePattern {
   // Most words have no capital: no need to look at each letter.
   if (!HAS_UPPER.test(text)) return /\p{L}/u.test(text) ? 'lower' : 'none';
+  let p = patternCache.get(text);
+  if (p === undefined) {
+    if (patternCache.size > 100_000) patternCache.clear();
+    patternCache.set(text, (p = computePattern(text)));
+  }
+  return p;
+}
+/** Words with a capital recur (headings, names): their pattern is worked out once. */
+const patternCache = new Map<string, CasePattern>();
+
+function computePattern(text: string): CasePattern {
   const letters = casedLetters(text);
   if (letters.length === 0) return 'none';
   let upper = 0;
@@ -44,7 +55,7 @@ export function casePattern(text: string): CasePattern {
 export interface CaseContext {
   /** The line is a heading in capitals, or the word's neighbours on the line are. */
   caps: boolean;
-  /** The word has neighbours on its line and none of them is in capitals. */
+  /** Running text around the word: a neighbour on its line in lower case, none in capitals. */
   isolated: boolean;
 }
 
@@ -54,10 +65,6 @@ export interface CaseContext {
  */
 export type SyllableTest = (text: string) => boolean;
 const spelled: SyllableTest = (text) => isValidSyllable(text);
-/** In capitals, syllable or acronym (UBND TỈNH: the acronym sets its neighbour's case). */
-function upperWord(text: string): boolean {
-  return casePattern(text) === 'upper' && casedLetters(text).length >= 2;
-}
 
 /**
  * The case context of every word token (by token index). A line is a heading in
@@ -66,26 +73,40 @@ function upperWord(text: string): boolean {
  */
 export function caseContexts(tokens: readonly Token[], isSyllable: SyllableTest = spelled): Map<number, CaseContext> {
   const out = new Map<number, CaseContext>();
-  /** Counts as a capitals word of a heading: an all-upper syllable (acronyms and codes say nothing of the line). */
-  const upperSyllable = (text: string): boolean => casePattern(text) === 'upper' && isSyllable(text);
-  let line: number[] = [];
+  // Per word of the current line: 0 other, 1 lower (two letters or more), 2 in capitals
+  // (acronym or syllable), 3 a syllable in capitals; and whether it reads as a syllable.
+  const kind: number[] = [];
+  const line: number[] = [];
+  let syllables = 0;
+  let upperSyllables = 0;
   const flush = (): void => {
-    const syllables = line.filter((i) => isSyllable((tokens[i] as Token).text));
-    const upper = syllables.filter((i) => upperSyllable((tokens[i] as Token).text)).length;
-    const capsLine = upper >= 2 && upper >= 0.6 * syllables.length;
-    line.forEach((ti, k) => {
-      const prev = k > 0 ? (tokens[line[k - 1] as number] as Token).text : undefined;
-      const next = k + 1 < line.length ? (tokens[line[k + 1] as number] as Token).text : undefined;
-      const neighbours = [prev, next].filter((w): w is string => w !== undefined);
-      const capsAround = neighbours.length > 0 && neighbours.every(upperSyllable);
-      out.set(ti, { caps: capsLine || capsAround, isolated: neighbours.length > 0 && !neighbours.some(upperWord) });
-    });
-    line = [];
+    const capsLine = upperSyllables >= 2 && upperSyllables >= 0.6 * syllables;
+    for (let k = 0; k < line.length; k++) {
+      const prev = k > 0 ? (kind[k - 1] as number) : -1;
+      const next = k + 1 < line.length ? (kind[k + 1] as number) : -1;
+      // Capitals around it: every neighbour a syllable in capitals.
+      const capsAround = (prev >= 0 || next >= 0) && (prev < 0 || prev === 3) && (next < 0 || next === 3);
+      // Running text around it: a neighbour in lower case, none in capitals (single letters say nothing).
+      const isolated = (prev === 1 || next === 1) && prev < 2 && next < 2;
+      out.set(line[k] as number, { caps: capsLine || capsAround, isolated });
+    }
+    line.length = 0;
+    kind.length = 0;
+    syllables = 0;
+    upperSyllables = 0;
   };
-  tokens.forEach((t, i) => {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     if (t.kind === 'newline') flush();
-    else if (t.kind === 'word') line.push(i);
-  });
+    if (t.kind !== 'word') continue;
+    const p = casePattern(t.text);
+    const syllable = isSyllable(t.text);
+    if (syllable) syllables++;
+    const upper = p === 'upper';
+    if (upper && syllable) upperSyllables++;
+    kind.push(upper ? (syllable ? 3 : 2) : p === 'lower' && t.text.length >= 2 ? 1 : 0);
+    line.push(i);
+  }
   flush();
   return out;
 }
@@ -104,13 +125,16 @@ export function looksLikeAcronym(text: string, ctx: CaseContext | undefined, isS
   return !isSyllable(text) && !(ctx?.caps ?? false);
 }
 
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /**
  * The output case of a word: `observed` as read, `form` the chosen lowercase form.
  * A mixed pattern, and a short all-caps syllable alone in running text, are OCR slips.
  */
 export function caseFor(observed: string, form: string, ctx: CaseContext | undefined): string {
   const p = casePattern(observed);
-  const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
   // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
   const iForL = observed.startsWith('I') && form.startsWith('l');
   switch (p) {
