@@ -89,7 +89,7 @@ function wer(out: string, truth: string): number {
 /** Mixed-case syllables (ĐỨc, thuỘc): letters only, a valid syllable, neither lower, Capitalised nor upper. */
 function mixedCase(text: string): string[] {
   return words(text)
-    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
     .filter((w) => /^[\p{L}\p{M}]+$/u.test(w) && casePattern(w) === 'mixed' && isValidSyllable(w.toLowerCase()));
 }
 

@@ -68,7 +68,8 @@ const spelled: SyllableTest = (text) => isValidSyllable(text);
 
 /**
  * The case context of every word token (by token index). A line is a heading in
- * capitals when at least two of its syllables are, and they are 60 % of its syllables;
+ * capitals when at least two of its syllables are, and they are 60 % of its words
+ * (acronyms and codes in capitals aside);
  * without line breaks (OCR words with no line ends) the neighbours decide.
  */
 export function caseContexts(tokens: readonly Token[], isSyllable: SyllableTest = spelled): Map<number, CaseContext> {
@@ -100,9 +101,10 @@ export function caseContexts(tokens: readonly Token[], isSyllable: SyllableTest 
     if (t.kind === 'newline') flush();
     if (t.kind !== 'word') continue;
     const p = casePattern(t.text);
-    const syllable = isSyllable(t.text);
-    if (syllable) syllables++;
     const upper = p === 'upper';
+    // Only a word in capitals is asked whether it is a syllable; the others count as words of the line.
+    const syllable = upper ? isSyllable(t.text) : p !== 'none';
+    if (syllable) syllables++;
     if (upper && syllable) upperSyllables++;
     kind.push(upper ? (syllable ? 3 : 2) : p === 'lower' && t.text.length >= 2 ? 1 : 0);
     line.push(i);
