@@ -5,8 +5,10 @@
  *   restoreTokens(words) → one RestoredToken per OCR word (with confidences), same order
  *
  * Only word tokens change; numbers, codes (127/KH-UBND), dates, URLs, e-mails,
- * punctuation, spaces and line breaks are copied through. Each changed word keeps
- * the case pattern of the input and its tone-mark placement style (or the
+ * acronyms, punctuation and line breaks are copied through, but for a glued word
+ * split or a glued colon given its space. Case comes from the line and the word
+ * (case.ts), the standard's fixed phrases are written as the standard writes them
+ * (phrases.ts), and each changed word keeps its tone-mark placement style (or the
  * document's, or the traditional one).
  */
 import type { RestoredToken } from '../types.js';
