@@ -6,7 +6,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { Token } from './tokenize.js';
-import { baseForm } from './orthography.js';
+import { baseForm, normalizeKey } from './orthography.js';
 import { casePattern } from './case.js';
 
 interface FixedPhrase {
@@ -105,7 +105,13 @@ function assign(tokens: readonly Token[], words: number[], phrase: FixedPhrase, 
     }
   };
   const out: string[][] = words.map(() => []);
-  if (words.length === phrase.syllables.length) phrase.syllables.forEach((s, k) => (out[k] as string[]).push(s));
+  if (words.length === phrase.syllables.length) {
+    // A word read right keeps its own tone placement (HOÀ as printed, HÒA in the standard).
+    phrase.syllables.forEach((s, k) => {
+      const read = (tokens[words[k] as number] as Token).text;
+      (out[k] as string[]).push(normalizeKey(read) === normalizeKey(s) ? read : s);
+    });
+  }
   else {
     const lengths = words.map((w) => skeleton((tokens[w] as Token).text).length);
     const total = lengths.reduce((a, b) => a + b, 0);
