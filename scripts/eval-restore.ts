@@ -17,7 +17,7 @@ import { getModel, type LanguageModel } from '../src/restore/lm.js';
 import { corpusAvailable, corpusFiles, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
 import { tokenize, type Token } from '../src/restore/tokenize.js';
 import { applyCase, baseForm, normalizeKey } from '../src/restore/orthography.js';
-import { getConfusions } from '../src/restore/channel.js';
+import { getLearnedConfusions } from '../src/restore/channel.js';
 import { restore } from '../src/restore/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -68,10 +68,15 @@ export function baselineRestore(model: LanguageModel, text: string): string {
     .join('');
 }
 
-/** Confusion entries usable for noise: [obs, truth, p] where the truth chunk has letters. */
+/**
+ * Confusion entries usable for noise: [obs, truth, p] where the truth chunk has letters.
+ * Only the learned table (OCR of rendered training lines), never the hand list, whose
+ * look-alikes were partly read off the seed page. The decoder scores with the same
+ * learned odds, so the garbled figures are in-sample for the channel.
+ */
 function noiseEntries(): Array<[string, string, number]> {
   const out: Array<[string, string, number]> = [];
-  for (const [key, p] of getConfusions()) {
+  for (const [key, p] of getLearnedConfusions()) {
     const [obs = '', truth = ''] = key.split('\t');
     if (!truth || obs === baseForm(truth)) continue; // plain mark loss is not a garble
     // Letter-level garbles only: a chunk that adds punctuation or spaces would

@@ -23,8 +23,9 @@ describe.skipIf(!corpusAvailable())('restoration of held-out corpus text (needs 
   };
 
   it.each([
-    ['administrative', 'admin', 0.97],
-    ['general (news, Wikipedia)', 'general', 0.94],
+    // On this sample: 99.28 % and 98.18 % (30,000 syllables with eval:restore: 99.31 % and 96.95 %).
+    ['administrative', 'admin', 0.99],
+    ['general (news, Wikipedia)', 'general', 0.975],
   ] as const)('puts the marks back on %s text with all marks stripped', (_name, domain, target) => {
     const truth = sample(domain);
     const { correct, total } = syllableAccuracy(run(truth.map(stripMarks)), truth);
@@ -35,6 +36,7 @@ describe.skipIf(!corpusAvailable())('restoration of held-out corpus text (needs 
   it.each(['admin', 'general'] as const)('leaves correct %s text alone', (domain) => {
     const truth = sample(domain);
     const { same, total } = unchangedRate(run(truth), truth);
-    expect(share(same, total)).toBeGreaterThanOrEqual(0.998);
+    // On this sample 99.90 % (admin) and 99.95 % (general) are left as they were.
+    expect(share(same, total)).toBeGreaterThanOrEqual(0.9985);
   });
 });

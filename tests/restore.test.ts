@@ -55,7 +55,8 @@ describe('restore: OCR garbles from a diacritic-blind engine', () => {
     const before = distance(ocr, truth) / truth.length;
     const after = distance(out, truth) / truth.length;
     expect(before).toBeGreaterThan(0.2);
-    expect(after).toBeLessThan(0.06);
+    // 0.83 % without the whole-word rules once read off this page (eval:restore).
+    expect(after).toBeLessThan(0.011);
     // Line structure is kept exactly.
     expect(out.split('\n').length).toBe(ocr.split('\n').length);
   });

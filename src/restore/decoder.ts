@@ -188,6 +188,8 @@ export function decodeTokens(
   trustOf: TrustFn,
   params: DecoderParams = DEFAULT_PARAMS,
   fuzzy = false,
+  /** Tokens kept exactly as read (acronyms, codes and fixed phrases the caller found). */
+  keepAsRead?: (tokenIndex: number) => boolean,
 ): Decision[] {
   const { symbols, tokenIndex } = lmSymbolsAligned(tokens as Token[]);
   const decisions: Decision[] = [];
@@ -212,7 +214,7 @@ export function decodeTokens(
     if (tok && tok.kind === 'word') {
       const key = sym; // lmSymbolsAligned keys a word by normalizeKey
       let cands: Candidate[];
-      if (isAcronym(model, tok.text)) cands = [fixedCandidate(model.id(key), key)];
+      if (isAcronym(model, tok.text) || keepAsRead?.(ti)) cands = [fixedCandidate(model.id(key), key)];
       else {
         const trust = Math.round(trustOf(ti, key) * 10) / 10;
         cands = cachedCandidates(model, key, trust, fuzzy, params);

@@ -5,8 +5,10 @@
  *   restoreTokens(words) → one RestoredToken per OCR word (with confidences), same order
  *
  * Only word tokens change; numbers, codes (127/KH-UBND), dates, URLs, e-mails,
- * punctuation, spaces and line breaks are copied through. Each changed word keeps
- * the case pattern of the input and its tone-mark placement style (or the
+ * acronyms, punctuation and line breaks are copied through, but for a glued word
+ * split or a glued colon given its space. Case comes from the line and the word
+ * (case.ts), the standard's fixed phrases are written as the standard writes them
+ * (phrases.ts), and each changed word keeps its tone-mark placement style (or the
  * document's, or the traditional one).
  */
 import type { RestoredToken } from '../types.js';
@@ -14,6 +16,8 @@ import { VanbanError } from '../errors.js';
 import { getModel, type LanguageModel } from './lm.js';
 import { tokenize, type Token } from './tokenize.js';
 import { baseForm, detectToneStyle, isValidSyllable, normalizeKey, setToneStyle, type ToneStyle } from './orthography.js';
+import { caseContexts, caseFor, casePattern, looksLikeAcronym } from './case.js';
+import { findFixedPhrases } from './phrases.js';
 import { DEFAULT_PARAMS, decodeTokens, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
 
 export type RestoreMode =
@@ -98,26 +102,9 @@ function resolveOptions(options: RestoreOptions | undefined): Resolved {
   return { model, mode, toneStyle, params };
 }
 
-/** Any character that lowercasing changes: pattern !== pattern.toLowerCase(), without the copy. */
-const HAS_UPPER = /\p{Changes_When_Lowercased}/u;
-
-/** Case of the observed word copied onto the chosen form; OCR mixed case (pAN, HQI, Tw) counts by majority. */
+/** Case of the observed word put on a chosen form, where no line context is known (alternatives). */
 function caseLike(pattern: string, form: string): string {
-  // No capital at all (most words): every branch below would return the form as is.
-  if (!HAS_UPPER.test(pattern)) return form;
-  const letters = [...pattern].filter((c) => c.toLowerCase() !== c.toUpperCase());
-  // OCR reads a lowercase l as a capital I ("xử Iy"): that capital carries no case.
-  if (letters[0] === 'I' && form.startsWith('l')) letters[0] = 'l';
-  if (letters.length === 0) return form;
-  const upper = letters.filter((c) => c === c.toUpperCase()).length;
-  const first = letters[0] as string;
-  if (letters.length >= 2 && upper * 2 > letters.length) return form.toUpperCase();
-  if (letters.length === 1 && upper === 1 && [...form].length > 1 && /\p{Lu}/u.test(pattern) && pattern.length === 1) {
-    // A lone capital ("B" → "Bộ") is a capitalised word, not an acronym.
-    return form.charAt(0).toUpperCase() + form.slice(1);
-  }
-  if (first === first.toUpperCase()) return form.charAt(0).toUpperCase() + form.slice(1);
-  return form;
+  return caseFor(pattern, form, undefined);
 }
 
 const STYLE_HINT = /[oòóỏõọ][aàáảãạeèéẻẽẹ]|[uùúủũụ][yỳýỷỹỵ]/iu;
@@ -159,11 +146,9 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const words = tokens.filter((t) => t.kind === 'word').length;
     rate = garbleRate(o.model, tokens);
     const bad = Math.round(rate * words);
-    if (bad <= 1 || bad <= GARBLED_PAGE * words) {
-      const split = splitGlued(o.model, tokens, from, joined);
-      if (split.tokens !== tokens) rate = undefined; // words were split: count again
-      ({ tokens, from } = split);
-    }
+    const split = splitGlued(o.model, tokens, from, joined, !(bad <= 1 || bad <= GARBLED_PAGE * words));
+    if (split.tokens !== tokens) rate = undefined; // words were split: count again
+    ({ tokens, from } = split);
   }
   const texts = tokens.map((t) => t.text);
   const words: Core['words'] = [];
@@ -195,16 +180,35 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     return Math.max(docTrust * own * scale, sure);
   };
   const fuzzy = o.mode === 'repair' || (o.mode === 'auto' && (rate ?? garbleRate(model, tokens)) > GARBLED_PAGE);
-  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy);
+  // A vowel is required of the model's word too: it has seen vt, ubnd, tw written in lower case.
+  const isSyllable = (w: string): boolean => isValidSyllable(w) || (/[aeiouy]/iu.test(baseForm(w)) && plausible(model, w, 3));
+  const contexts = caseContexts(tokens, isSyllable);
+  // Acronyms and codes pass through: an all-caps non-syllable in a line not in capitals
+  // (NCL, NCI, VT), a mixed pattern that is no syllable (TTr), unless the model knows the word.
+  const acronyms = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || !looksLikeAcronym(t.text, contexts.get(i), isSyllable)) return;
+    const id = model.id(normalizeKey(t.text));
+    if (id === model.unk || model.count(id) < 3) acronyms.add(i);
+  });
+  // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
+  const phrases = findFixedPhrases(tokens).texts;
+  for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
+  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   for (const d of decisions) {
     const t = tokens[d.token] as Token;
     const original = joined.has(d.token) ? text.slice(t.start, t.end) : t.text;
     const key = normalizeKey(t.text);
     let out = t.text;
-    if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
+    const fixed = phrases.get(d.token);
+    if (fixed !== undefined) out = fixed;
+    else if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
       const ownStyle = detectToneStyle(t.text) ?? style;
-      out = caseLike(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form);
+      out = caseFor(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form, contexts.get(d.token));
+    } else if (!acronyms.has(d.token)) {
+      // Kept as read, but its case is the line's and the word's, not the OCR's (thuỘc, SỞ).
+      out = caseFor(t.text, t.text.toLowerCase(), contexts.get(d.token));
     }
     texts[d.token] = out;
     const alternatives = d.alternatives
@@ -301,53 +305,147 @@ function joinSplits(
   return { tokens: out, from: outFrom, joined };
 }
 
+/** A piece of a glued word: a common, well-spelled syllable. */
+function pieceId(model: LanguageModel, piece: string): number {
+  const key = normalizeKey(piece);
+  const id = model.id(key);
+  if (id === model.unk || model.count(id) < 50 || !isValidSyllable(key)) return -1;
+  return id;
+}
+
+/** log10 P of the pieces read one after another, per transition (the first from the sentence start). */
+function meanPieceScore(model: LanguageModel, ids: readonly number[]): number {
+  let sum = Math.log10(model.count(ids[0] as number)) / 4;
+  let prev2 = model.bos;
+  let prev1 = ids[0] as number;
+  for (let k = 1; k < ids.length; k++) {
+    const w = ids[k] as number;
+    sum += model.logProb([prev2, prev1], w);
+    prev2 = prev1;
+    prev1 = w;
+  }
+  return sum / (ids.length - 1);
+}
+
 /**
- * Splits a word the OCR glued together ("trẻem" → "trẻ em") when the model is
- * sure: the word is unknown, and exactly one cut gives two common syllables that
- * the LM finds likely together (or one cut beats the others by a factor of 100).
- * The inserted space is a zero-width token (start === end) so offsets stay true.
+ * The best way to cut a glued word into 2–4 syllables, or null. Every cut falls before
+ * an inner capital (SởGiáodục); each piece keeps one case pattern; the best cut must
+ * read likely (per transition above 10^-3) and beat the next by a factor of 10.
+ */
+function bestCut(model: LanguageModel, chars: readonly string[]): number[] | null {
+  const n = chars.length;
+  const isUpper = (c: string): boolean => c !== c.toLowerCase();
+  const allUpper = chars.every((c) => isUpper(c) || c === c.toUpperCase());
+  const mustCut = chars.map((c, i) => i > 0 && !allUpper && isUpper(c));
+  const found: Array<{ cuts: number[]; score: number }> = [];
+  const walk = (at: number, cuts: number[], ids: number[]): void => {
+    if (found.length > 64) return;
+    if (at === n) {
+      if (ids.length >= 2) found.push({ cuts: cuts.slice(), score: meanPieceScore(model, ids) });
+      return;
+    }
+    if (ids.length === 4) return;
+    for (let end = at + 1; end <= Math.min(n, at + 7); end++) {
+      if (mustCut.slice(at + 1, end).some(Boolean)) break; // a piece never spans an inner capital
+      const piece = chars.slice(at, end).join('');
+      // Inside a piece: lower after its first letter, unless the whole word is in capitals.
+      if (!allUpper && chars.slice(at + 1, end).some(isUpper)) break;
+      const id = pieceId(model, piece);
+      if (id < 0) continue;
+      if (end < n) cuts.push(end);
+      ids.push(id);
+      walk(end, cuts, ids);
+      ids.pop();
+      if (end < n) cuts.pop();
+    }
+  };
+  walk(0, [], []);
+  if (found.length === 0) return null;
+  found.sort((x, y) => y.score - x.score);
+  const best = found[0] as { cuts: number[]; score: number };
+  const second = found[1];
+  if (best.score <= -3 || (second !== undefined && best.score - second.score < 1)) return null;
+  return best.cuts;
+}
+
+/** Vietnamese-only marks (hook, dot below, horn, breve, đ, circumflex with a tone): no foreign name has them. */
+const VIETNAMESE_MARK = /[\u0309\u0323\u031B\u0306đĐ]|\u0302[\u0300\u0301\u0303]/u;
+
+/**
+ * Splits words the OCR glued together ("trẻem" → "trẻ em", "Độclập" → "Độc lập",
+ * "SởGiáodục" → "Sở Giáo dục", "26tháng" → "26 tháng") and opens a space after a colon
+ * or semicolon glued to the next word or number ("Số:1906" → "Số: 1906"). A word is cut
+ * only when it is no word itself and the model is sure of the pieces. In a garbled page
+ * an unknown word is far more often a misread than two glued words ("gido" is giáo, not
+ * gì đó): there only words with the evidence of an inner capital or Vietnamese-only marks
+ * are cut. Inserted spaces are zero-width tokens (start === end) so offsets stay true.
  */
 function splitGlued(
   model: LanguageModel,
   tokens: Token[],
   from: number[],
   joined: Map<number, number[]>,
+  garbled: boolean,
 ): { tokens: Token[]; from: number[] } {
   if (joined.size > 0) return { tokens, from }; // keep token indices simple: one rewrite per text
   const out: Token[] = [];
   const outFrom: number[] = [];
   let split = false;
+  const space = (at: number): Token => ({ text: ' ', start: at, end: at, kind: 'space' });
   tokens.forEach((t, i) => {
-    // A capitalised unknown word is far more often a name (Mihai, Romania) than two glued ones.
-    const candidate = t.kind === 'word' && t.text.length >= 4 && !/^\p{Lu}\p{Ll}/u.test(t.text);
-    const chars = candidate ? [...t.text] : [];
-    if (candidate && chars.length >= 4 && chars.length <= 14 && !plausible(model, t.text, 3)) {
-      const cuts: Array<{ at: number; score: number }> = [];
-      for (let k = 1; k < chars.length; k++) {
-        const left = chars.slice(0, k).join('');
-        const right = chars.slice(k).join('');
-        const lk = normalizeKey(left);
-        const rk = normalizeKey(right);
-        const li = model.id(lk);
-        const ri = model.id(rk);
-        if (li === model.unk || ri === model.unk || model.count(li) < 50 || model.count(ri) < 50) continue;
-        if (!isValidSyllable(lk) || !isValidSyllable(rk)) continue;
-        cuts.push({ at: left.length, score: model.logProb([model.bos, li], ri) + Math.log10(model.count(li)) / 4 });
+    const src = from[i] ?? i;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    // "Số:1906", "Điều 2;tổ chức": a colon or semicolon after a word, glued to what follows.
+    if (t.kind === 'punct' && (t.text === ':' || t.text === ';') && prev?.kind === 'word' && next !== undefined &&
+        (next.kind === 'word' || next.kind === 'number' || next.kind === 'code')) {
+      out.push(t, space(t.end));
+      outFrom.push(src, src);
+      split = true;
+      return;
+    }
+    // "26tháng", "tháng12": digits glued to a common word (not 15h30, 3a, VX1).
+    if (t.kind === 'code') {
+      const m = /^(\p{N}+)([\p{L}\p{M}]{2,7})$/u.exec(t.text) ?? /^([\p{L}\p{M}]{2,7})(\p{N}+)$/u.exec(t.text);
+      const letters = m ? (/\p{N}/u.test(m[1] as string) ? (m[2] as string) : (m[1] as string)) : '';
+      if (m && casePattern(letters) !== 'mixed' && pieceId(model, letters) >= 0 && (casePattern(letters) !== 'upper' || letters.length > 2)) {
+        const cut = t.start + (m[1] as string).length;
+        const digitsFirst = /\p{N}/u.test(m[1] as string);
+        out.push({ text: m[1] as string, start: t.start, end: cut, kind: digitsFirst ? 'number' : 'word' }, space(cut));
+        out.push({ text: m[2] as string, start: cut, end: t.end, kind: digitsFirst ? 'word' : 'number' });
+        outFrom.push(src, src, src);
+        split = true;
+        return;
       }
-      cuts.sort((a, b) => b.score - a.score);
-      const best = cuts[0];
-      if (best && best.score > -3 && (cuts.length === 1 || best.score - (cuts[1] as { score: number }).score >= 2)) {
-        const mid = t.start + best.at;
-        out.push({ text: t.text.slice(0, best.at), start: t.start, end: mid, kind: 'word' });
-        out.push({ text: ' ', start: mid, end: mid, kind: 'space' });
-        out.push({ text: t.text.slice(best.at), start: mid, end: t.end, kind: 'word' });
-        outFrom.push(from[i] ?? i, from[i] ?? i, from[i] ?? i);
+    }
+    const chars = t.kind === 'word' ? [...t.text] : [];
+    if (chars.length >= 3 && chars.length <= 20 && !plausible(model, t.text, 3)) {
+      const innerCapital = casePattern(t.text) === 'mixed';
+      const marked = VIETNAMESE_MARK.test(t.text.normalize('NFD'));
+      // A capitalised unknown word without such evidence is far more often a name (Mihai, Romania).
+      const evidence = innerCapital || marked;
+      const allowed = evidence || (!garbled && !/^\p{Lu}\p{Ll}/u.test(t.text) && chars.length >= 4);
+      const cuts = allowed ? bestCut(model, chars) : null;
+      if (cuts) {
+        let at = 0;
+        let offset = t.start;
+        for (const c of [...cuts, chars.length]) {
+          const piece = chars.slice(at, c).join('');
+          if (at > 0) {
+            out.push(space(offset));
+            outFrom.push(src);
+          }
+          out.push({ text: piece, start: offset, end: offset + piece.length, kind: 'word' });
+          outFrom.push(src);
+          offset += piece.length;
+          at = c;
+        }
         split = true;
         return;
       }
     }
     out.push(t);
-    outFrom.push(from[i] ?? i);
+    outFrom.push(src);
   });
   return split ? { tokens: out, from: outFrom } : { tokens, from };
 }

@@ -1,0 +1,122 @@
+/**
+ * Issue 13: case decided from the line and the word, acronyms and codes passed through,
+ * the standard's fixed phrases, and glued words split. Examples are built from the
+ * general rules (Tesseract's capital marked vowel inside a word, words glued at a
+ * missed space), not lifted from any evaluation text.
+ */
+import { describe, expect, it } from 'vitest';
+import { restore, restoreTokens } from '../src/restore/index.js';
+import { caseContexts, caseFor, casePattern, looksLikeAcronym } from '../src/restore/case.js';
+import { tokenize } from '../src/restore/tokenize.js';
+
+describe('case patterns', () => {
+  it.each([
+    ['hành', 'lower'],
+    ['Hành', 'capital'],
+    ['HÀNH', 'upper'],
+    ['HÀnh', 'mixed'],
+    ['hÀnh', 'mixed'],
+    ['B', 'capital'],
+    ['2024', 'none'],
+  ] as const)('%s is %s', (word, pattern) => {
+    expect(casePattern(word)).toBe(pattern);
+  });
+
+  it('reads a heading in capitals from its line, and a lone word from its neighbours', () => {
+    const tokens = tokenize('BAN CHỈ ĐẠO TỈNH\nCăn cứ ý kiến của SỞ Tài chính');
+    const ctx = caseContexts(tokens);
+    const at = (w: string): number => tokens.findIndex((t) => t.text === w);
+    expect(ctx.get(at('CHỈ'))?.caps).toBe(true);
+    expect(ctx.get(at('SỞ'))).toEqual({ caps: false, isolated: true });
+  });
+
+  it('puts a slipped capital back from the line: lower, Capitalised or all-upper', () => {
+    const running = { caps: false, isolated: true };
+    const heading = { caps: true, isolated: false };
+    expect(caseFor('hÀnh', 'hành', running)).toBe('hành');
+    expect(caseFor('HÀnh', 'hành', running)).toBe('Hành');
+    expect(caseFor('HÀnh', 'hành', heading)).toBe('HÀNH');
+    expect(caseFor('BỘ', 'bộ', running)).toBe('Bộ');
+    expect(caseFor('BỘ', 'bộ', heading)).toBe('BỘ');
+    // Only a marked capital vowel makes that slip: a Roman numeral or a name in capitals stays.
+    expect(caseFor('VI', 'vi', running)).toBe('VI');
+    // A mixed pattern that is no syllable is a unit or an acronym.
+    expect(caseFor('kW', 'kw', running)).toBe('kW');
+  });
+
+  it('tells acronyms from garbled heading words by the line', () => {
+    expect(looksLikeAcronym('TTr', undefined)).toBe(true);
+    expect(looksLikeAcronym('NCI', { caps: false, isolated: true })).toBe(true);
+    expect(looksLikeAcronym('HQI', { caps: true, isolated: false })).toBe(false);
+    expect(looksLikeAcronym('Hành', undefined)).toBe(false);
+  });
+});
+
+describe('restore: case of OCR words', () => {
+  it('fixes a capital marked vowel inside a lower-case or capitalised word', () => {
+    expect(restore('Ông Lê Văn BÌnh đã thÔng báo về hỘi nghị').text).toBe('Ông Lê Văn Bình đã thông báo về hội nghị');
+  });
+
+  it('writes a short word read in capitals amid running text as capitalised', () => {
+    expect(restore('theo đề nghị của SỞ Tài chính và BỘ Công an').text).toBe('theo đề nghị của Sở Tài chính và Bộ Công an');
+  });
+
+  it('keeps a heading in capitals in capitals, slips included', () => {
+    expect(restore('SỞ TÀI CHÍNH TỈNH\nBÁO CÁO TÌNH HÌNh THỰC HIỆN').text).toBe('SỞ TÀI CHÍNH TỈNH\nBÁO CÁO TÌNH HÌNH THỰC HIỆN');
+  });
+
+  it('passes acronyms, codes and units through as printed', () => {
+    const text = 'Trường Đại học KCI gửi TTr, SGDĐT và VT; công suất 5 kW, mã VX1.';
+    expect(restore(text).text).toBe(text);
+    const words = ['Lưu:', 'VT,', 'KHTC.'].map((t) => ({ text: t, conf: 60 }));
+    expect(restoreTokens(words).map((t) => t.text)).toEqual(['Lưu:', 'VT,', 'KHTC.']);
+  });
+});
+
+describe('restore: the standard fixed phrases', () => {
+  it('writes the motto right however it was read, at high confidence too', () => {
+    expect(restoreTokens([{ text: 'Độclập-Tựdo-Hạnhphúc', conf: 91 }]).map((t) => t.text)).toEqual(['Độc lập - Tự do - Hạnh phúc']);
+    for (const read of ['Độc lập -Tự do- Hạnh phúc', 'Doc lap - Tu do - Hanh phuc', 'Độc lâp - Tư do - Hanh phúc']) {
+      expect(restore(read).text).toBe('Độc lập - Tự do - Hạnh phúc');
+    }
+    const words = 'Độc lập - Tự đo - Hạnh phục'.split(' ').map((text) => ({ text, conf: 92 }));
+    expect(restoreTokens(words).map((t) => t.text).join(' ')).toBe('Độc lập - Tự do - Hạnh phúc');
+  });
+
+  it('writes the national name right in a heading, and leaves the words in running text', () => {
+    expect(restore('CỘNG HÒA XÁ HỘI CHỦ NGHỈA VIỆTNAM').text).toBe('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    // A word read right keeps the tone placement it was printed with.
+    expect(restore('CỘNG HOÀ XÁ HỘI CHỦ NGHỈA VIỆT NAM').text).toBe('CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(restore('xây dựng nhà nước cộng hòa xã hội chủ nghĩa Việt Nam').text).toBe('xây dựng nhà nước cộng hòa xã hội chủ nghĩa Việt Nam');
+  });
+
+  it('reads "Kính gửi:" and "Nơi nhận:" before their colon', () => {
+    expect(restore('Kinh gũi: Sở Tài chính').text).toBe('Kính gửi: Sở Tài chính');
+    expect(restore('Nơi nhân:\n- Như trên;').text).toBe('Nơi nhận:\n- Như trên;');
+  });
+});
+
+describe('restore: glued and split words', () => {
+  it.each([
+    ['ngày 15tháng 3 năm 2025', 'ngày 15 tháng 3 năm 2025'],
+    ['Số:125/BC-STC', 'Số: 125/BC-STC'],
+    ['SởTàichính tỉnh', 'Sở Tài chính tỉnh'],
+    ['kế hoạchnày được ban hành', 'kế hoạch này được ban hành'],
+    ['BÁOCÁO', 'BÁO CÁO'],
+  ])('%s', (input, expected) => {
+    expect(restore(input).text).toBe(expected);
+  });
+
+  it('keeps numbers, codes and names whole', () => {
+    for (const text of ['lúc 15h30 tại phòng 3a, mã VX1', 'ông Mihai từ Romania', 'diện tích 12ha']) {
+      const out = restore(text).text;
+      expect(out.replace(/\s+/gu, '')).toBe(text.replace(/\s+/gu, ''));
+      if (!text.includes('ha')) expect(out).toBe(text);
+    }
+  });
+
+  it('keeps one token per OCR word when a glued word is split', () => {
+    const out = restoreTokens([{ text: 'ngày', conf: 90 }, { text: '15tháng', conf: 80 }, { text: 'SởTàichính', conf: 85 }]);
+    expect(out.map((t) => t.text)).toEqual(['ngày', '15 tháng', 'Sở Tài chính']);
+  });
+});
