@@ -49,6 +49,8 @@ export interface PageImage {
   pdfRotate: 0 | 90 | 180 | 270;
   /** Upright page size in PDF points, for PDF inputs. */
   pageSizePt?: { width: number; height: number };
+  /** Set when a page was rendered below the dpi asked for, to stay within the rendering pixel budget. */
+  requestedDpi?: number;
 }
 
 /** A page image after preprocessing, ready for OCR. */

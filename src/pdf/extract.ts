@@ -12,7 +12,7 @@ import { contentBytes, scanContent, type PaintEvent } from './content.js';
 import { PNG_OPTIONS, rawInput, uprightPng, type Extracted } from './encode.js';
 import { pageFrame } from './frame.js';
 import { fromJpeg } from './jpeg.js';
-import { MAX_PIXELS } from './limits.js';
+import { MAX_PIXELS, oneLine } from './limits.js';
 import { placeImage, uprightSize, type PageFrame, type Placement } from './placement.js';
 import { colorModel, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
 import { StreamError, decodeStream, dictNumber } from './streams.js';
@@ -167,7 +167,7 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
     found = findPageImage(page, frame);
   } catch (error) {
     if (error instanceof StreamError && error.kind === 'unsupported') return { reason: error.message };
-    throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${(error as Error).message})`, { file, cause: error });
+    throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${oneLine((error as Error).message)})`, { file, cause: error });
   }
   if ('reason' in found) return found;
   const { stream, placement } = found;
@@ -210,6 +210,9 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
   } catch (error) {
     if (error instanceof StreamError) {
       if (error.kind === 'unsupported') return advice(error.message);
+      if (error.kind === 'too-large') {
+        throw new VanbanError('TOO_LARGE', `page ${pageNumber}: ${error.message}; leave the page out (ReadPagesOptions.pages) or scale the scan down`, { file, cause: error });
+      }
       throw new VanbanError('CORRUPT', `page ${pageNumber}: ${error.message}; the file is damaged — re-scan or re-export it`, { file, cause: error });
     }
     throw error;

@@ -6,7 +6,8 @@
 import sharp, { type Metadata } from 'sharp';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
-import { MAX_PIXELS } from './limits.js';
+import { truncationOf } from './complete.js';
+import { MAX_PIXELS, oneLine } from './limits.js';
 import type { InputKind } from './sniff.js';
 
 const MIN_PLAUSIBLE_DPI = 70;
@@ -28,9 +29,10 @@ export function plausibleDpi(density: number | undefined, width: number, height:
 
 async function metadata(bytes: Uint8Array, file: string, page?: number): Promise<Metadata> {
   try {
-    return await sharp(bytes, page === undefined ? {} : { page }).metadata();
+    // Headers only: no pixel limit here, so an over-limit image is reported with its size (TOO_LARGE), not as unreadable.
+    return await sharp(bytes, { limitInputPixels: false, ...(page === undefined ? {} : { page }) }).metadata();
   } catch (error) {
-    throw new VanbanError('CORRUPT', `the image cannot be read (${(error as Error).message})`, { file, cause: error });
+    throw new VanbanError('CORRUPT', `the image cannot be read (${oneLine((error as Error).message)})`, { file, cause: error });
   }
 }
 
@@ -47,15 +49,22 @@ export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumb
   const height = meta.height ?? 0;
   if (!(width > 0 && height > 0)) throw new VanbanError('CORRUPT', 'the image has no size', { file });
   if (width * height > MAX_PIXELS) {
-    throw new VanbanError('TOO_LARGE', `${multi ? `page ${pageNumber}: ` : ''}image is ${width}×${height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit`, { file });
+    throw new VanbanError(
+      'TOO_LARGE',
+      `${multi ? `page ${pageNumber}: ` : ''}image is ${width}×${height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit; scale it down (e.g. to 300 dpi) before converting`,
+      { file },
+    );
+  }
+  const cut = await truncationOf(bytes, multi ? pageNumber - 1 : undefined);
+  if (cut) {
+    throw new VanbanError('CORRUPT', `${multi ? `page ${pageNumber}: ` : ''}the image is truncated: its data ends before its last row (${cut}); copy or scan it again`, { file });
   }
   const dpi = plausibleDpi(meta.density, width, height);
   const orientation = meta.orientation ?? 1;
   const input = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS, ...(multi ? { page: pageNumber - 1 } : {}) });
   try {
     if (!multi && orientation === 1 && !meta.hasAlpha) {
-      // Decode once to catch truncation (JPEG at 1/8 scale still reads every byte), then keep the original bytes.
-      await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+      // truncationOf decoded it once already: keep the original bytes.
       return { pageNumber, data: bytes, width, height, dpi, origin: 'image-file', pdfRotate: 0 };
     }
     // Transparent areas are paper: flatten on white so later grayscale steps do not see black.
@@ -72,6 +81,10 @@ export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumb
       pdfRotate: 0,
     };
   } catch (error) {
-    throw new VanbanError('CORRUPT', `${multi ? `page ${pageNumber}: ` : ''}the image is truncated or damaged (${(error as Error).message})`, { file, cause: error });
+    const message = oneLine((error as Error).message);
+    if (/pixel limit/i.test(message)) {
+      throw new VanbanError('TOO_LARGE', `${multi ? `page ${pageNumber}: ` : ''}image is over the ${MAX_PIXELS / 1e6} megapixel limit (${message})`, { file, cause: error });
+    }
+    throw new VanbanError('CORRUPT', `${multi ? `page ${pageNumber}: ` : ''}the image is truncated or damaged (${message})`, { file, cause: error });
   }
 }
