@@ -6,11 +6,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVanbanError, type VanbanErrorCode } from '../src/errors.js';
-import { readPages, type ReadPagesOptions } from '../src/pdf/index.js';
+import { openSource, readPages, type ReadPagesOptions } from '../src/pdf/index.js';
 import type { PageImage } from '../src/types.js';
 
 let dir: string;
@@ -147,5 +147,21 @@ describe('rendering budget', () => {
     expect(page!.dpi).toBeLessThan(300);
     expect(page!.width * page!.height).toBeLessThanOrEqual(40_000_000);
     expect(page!.width).toBe(Math.round((2880 * page!.dpi) / 72));
+  });
+});
+
+describe('damaged page trees', () => {
+  it('converts the good page of a page tree that lists itself as a kid', async () => {
+    const doc = await PDFDocument.create();
+    const image = await doc.embedJpg(Uint8Array.from(await pageJpeg()));
+    doc.addPage([595, 842]).drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
+    const root = doc.catalog.Pages();
+    root.Kids().push(doc.catalog.get(PDFName.of('Pages'))!);
+    root.set(PDFName.of('Count'), doc.context.obj(2));
+    const file = path.join(dir, 'loop.pdf');
+    await writeFile(file, await doc.save());
+    expect((await openSource(file)).pageCount).toBe(1);
+    const pages = await all(file);
+    expect(pages.map((p) => [p.pageNumber, p.origin])).toEqual([[1, 'embedded-image']]);
   });
 });

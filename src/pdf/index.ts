@@ -7,12 +7,14 @@ import { VanbanError } from '../errors.js';
 import type { PageImage, PdfSource } from '../types.js';
 import { extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
+import { safePages } from './page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
 import { sniffFile } from './sniff.js';
 
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
+export { safePages } from './page-tree.js';
 
 export interface ReadPagesOptions {
   /** 1-based page numbers to read, in the order given (default: all). */
@@ -71,8 +73,8 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
   const { doc, pageCount } = opened;
   const renderer = opened.renderer ?? new PageRenderer(opened.bytes, path, doc ? () => doc.save({ addDefaultPage: false }) : undefined);
   try {
-    const pages = doc?.getPages();
-    const hintPages = opened.hints?.getPages();
+    const pages = doc && safePages(doc);
+    const hintPages = opened.hints && safePages(opened.hints);
     for (const n of pageList(options.pages, pageCount, path)) {
       const page = pages?.[n - 1];
       const hint = hintPages?.[n - 1];
@@ -96,6 +98,6 @@ export async function renderReason(path: string, pageNumber: number): Promise<st
   await renderer?.close();
   const [n] = pageList([pageNumber], pageCount, path);
   if (!doc) return 'pdf-lib cannot parse the file';
-  const direct = await extractPageImage(doc.getPage(n! - 1), n!, path);
+  const direct = await extractPageImage(safePages(doc)[n! - 1]!, n!, path);
   return 'data' in direct ? undefined : direct.reason;
 }
