@@ -9,10 +9,12 @@ import { readPages } from './pdf/index.js';
 import { prepare } from './image/index.js';
 import { OcrPool } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
-import { extract, type VanBanStructure } from './structure/index.js';
-import { estimate, estimateDocument, type QualityEstimate, type DocumentQuality } from './quality/index.js';
+import { extract } from './structure/index.js';
+import { estimate, estimateDocument } from './quality/index.js';
 import { VanbanError } from './errors.js';
-import type { OcrPage, PageImage, RestoredPage } from './types.js';
+import type { ConvertedPage, ExistingTextMode, PageImage, VanBanDocument } from './types.js';
+
+export type { ConvertedPage, VanBanDocument } from './types.js';
 
 export interface PipelineOptions {
   /** Parallel OCR workers (default: the number of cores). */
@@ -21,28 +23,8 @@ export interface PipelineOptions {
   preprocess?: boolean;
   /** Run diacritic restoration (default true). */
   restore?: boolean;
-}
-
-/** One converted page: what every stage found. */
-export interface ConvertedPage {
-  number: number;
-  image: Omit<PageImage, 'data'>;
-  ocr: OcrPage;
-  restored: RestoredPage;
-  quality: QualityEstimate;
-  /** Milliseconds spent in each stage. */
-  timing: { prepare: number; ocr: number; restore: number };
-}
-
-/** The result of converting one input file. */
-export interface VanBanDocument {
-  source: string;
-  pages: ConvertedPage[];
-  /** Restored text of the whole document; pages separated by a form feed. */
-  text: string;
-  document: VanBanStructure;
-  quality: DocumentQuality;
-  seconds: number;
+  /** Pages that already carry text: see ExistingTextMode (default 'redo'). */
+  existingText?: ExistingTextMode;
 }
 
 export interface PageEvent {
@@ -77,7 +59,7 @@ export class Pipeline {
   private constructor(pool: OcrPool, jobs: number, options: PipelineOptions) {
     this.pool = pool;
     this.jobs = jobs;
-    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true };
+    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true, existingText: options.existingText ?? 'redo' };
   }
 
   static async create(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -149,6 +131,7 @@ export class Pipeline {
       document: extract(restoredPages),
       quality: estimateDocument(pages.map((page) => page.quality)),
       seconds: (performance.now() - started) / 1000,
+      existingText: this.options.existingText,
     };
   }
 

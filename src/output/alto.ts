@@ -4,9 +4,9 @@
  * confidence as WC, and the raw OCR form as an ALTERNATIVE where it differs.
  */
 import { basename } from 'node:path';
-import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
+import type { ConvertedPage, VanBanDocument } from '../types.js';
 import type { BBox } from '../types.js';
-import { VERSION } from './json.js';
+import { VERSION } from './version.js';
 
 const escapeXml = (text: string): string =>
   text

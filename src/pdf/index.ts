@@ -15,6 +15,7 @@ import { sniffFile } from './sniff.js';
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
 export { safePages } from './page-tree.js';
+export { pageTextKind, removeInvisibleText, type PageTextKind } from './text-layers.js';
 
 export interface ReadPagesOptions {
   /** 1-based page numbers to read, in the order given (default: all). */
