@@ -206,7 +206,7 @@ export interface SearchablePdfReport {
 }
 
 /** Version of the JSON output's shape: raised when a field changes meaning; new fields may appear within a version. */
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 1 as const;
 
 /** A word of the JSON output: restored text, the OCR's form, and the OCR line it lies on. */
 export interface JsonWord {
@@ -258,7 +258,7 @@ export interface JsonPage {
 /** The JSON output (`<name>.json`): one object per input file. */
 export interface JsonOutput {
   /** JSON_SCHEMA_VERSION of this file. */
-  schemaVersion: number;
+  schemaVersion: typeof JSON_SCHEMA_VERSION;
   source: string;
   pages: JsonPage[];
   /** Restored text of the whole document; pages separated by "\n\f\n". */
