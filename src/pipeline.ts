@@ -5,7 +5,7 @@
  * owns the long-lived resources (the OCR worker pool, the language model).
  */
 import { availableParallelism } from 'node:os';
-import { readPages } from './pdf/index.js';
+import { readPages, type ReadPagesOptions } from './pdf/index.js';
 import { prepare } from './image/index.js';
 import { OcrPool } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
@@ -25,6 +25,8 @@ export interface PipelineOptions {
   restore?: boolean;
   /** Pages that already carry text: see ExistingTextMode (default 'redo'). */
   existingText?: ExistingTextMode;
+  /** Resolution of image inputs that carry none usable (see ReadPagesOptions.imageDpi). */
+  imageDpi?: number;
 }
 
 export interface PageEvent {
@@ -53,13 +55,13 @@ export function resolveJobs(jobs: number | undefined): number {
  */
 export class Pipeline {
   readonly jobs: number;
-  private readonly options: Required<Omit<PipelineOptions, 'jobs'>>;
+  private readonly options: Required<Omit<PipelineOptions, 'jobs' | 'imageDpi'>> & Pick<PipelineOptions, 'imageDpi'>;
   private readonly pool: OcrPool;
 
   private constructor(pool: OcrPool, jobs: number, options: PipelineOptions) {
     this.pool = pool;
     this.jobs = jobs;
-    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true, existingText: options.existingText ?? 'redo' };
+    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true, existingText: options.existingText ?? 'redo', ...(options.imageDpi === undefined ? {} : { imageDpi: options.imageDpi }) };
   }
 
   static async create(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -93,12 +95,13 @@ export class Pipeline {
    * Convert one file. Pages are read lazily and up to `jobs` of them are in
    * flight at once, so a 300-page PDF never sits in memory as images.
    */
-  async convertFile(path: string, onPage?: (event: PageEvent) => void): Promise<VanBanDocument> {
+  async convertFile(path: string, onPage?: (event: PageEvent) => void, read: Pick<ReadPagesOptions, 'pages'> = {}): Promise<VanBanDocument> {
     const started = performance.now();
     const pages: ConvertedPage[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    for await (const image of readPages(path)) {
+    const imageDpi = this.options.imageDpi;
+    for await (const image of readPages(path, { ...read, ...(imageDpi === undefined ? {} : { imageDpi }) })) {
       const task = this.convertPage(image, path)
         .then((page) => {
           pages.push(page);

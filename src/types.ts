@@ -54,6 +54,12 @@ export interface PageImage {
   pageSizePt?: { width: number; height: number };
   /** Set when a page was rendered below the dpi asked for, to stay within the rendering pixel budget. */
   requestedDpi?: number;
+  /**
+   * Image files only: where `dpi` came from — the file's density, the imageDpi
+   * option (the file had none usable), or the assumption that the long side is
+   * an A4 page's.
+   */
+  dpiSource?: 'file' | 'option' | 'assumed-a4';
 }
 
 /** A page image after preprocessing, ready for OCR. */
@@ -240,6 +246,8 @@ export interface JsonPage {
   dpi: number;
   /** Set when the page was rendered below the dpi asked for (pixel budget). */
   requestedDpi?: number;
+  /** Image files: where dpi came from ('file', 'option' or 'assumed-a4'). */
+  dpiSource?: PageImage['dpiSource'];
   origin: PageOrigin;
   skew: number;
   rotation: 0 | 90 | 180 | 270;

@@ -165,3 +165,29 @@ describe('damaged page trees', () => {
     expect(pages.map((p) => [p.pageNumber, p.origin])).toEqual([[1, 'embedded-image']]);
   });
 });
+
+describe('image resolution', () => {
+  it('takes an A4 scan without a usable density at its true dpi, or the imageDpi option, and says where it came from', async () => {
+    const a4 = await sharp({ create: { width: 2480, height: 3508, channels: 3, background: '#ffffff' } }).jpeg().toBuffer(); // JFIF 72 dpi
+    const file = path.join(dir, 'a4.jpg');
+    await writeFile(file, a4);
+    const [assumed] = await all(file);
+    expect([assumed!.dpi, assumed!.dpiSource]).toEqual([300, 'assumed-a4']);
+    const [given] = await all(file, { imageDpi: 200 });
+    expect([given!.dpi, given!.dpiSource]).toEqual([200, 'option']);
+    const dense = path.join(dir, 'a4-200.png');
+    await writeFile(dense, await sharp({ create: { width: 1654, height: 2339, channels: 3, background: '#ffffff' } }).withMetadata({ density: 200 }).png().toBuffer());
+    const [own] = await all(dense, { imageDpi: 300 });
+    expect([own!.dpi, own!.dpiSource]).toEqual([200, 'file']);
+    expect((await failure(() => all(file, { imageDpi: 0 }))).code).toBe('USAGE');
+  });
+
+  it('decodes only the listed pages of a multi-page TIFF', async () => {
+    const good = await sharp({ create: { width: 200, height: 280, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const tiff = await sharp([good, good, good], { join: { animated: true } }).tiff().toBuffer();
+    const file = path.join(dir, 'three.tiff');
+    await writeFile(file, tiff);
+    const pages = await all(file, { pages: [3, 1] });
+    expect(pages.map((p) => p.pageNumber)).toEqual([3, 1]);
+  });
+});

@@ -35,6 +35,7 @@ export function jsonOutput(doc: VanBanDocument, extras: JsonExtras = {}): JsonOu
       height: page.image.height,
       dpi: round(page.image.dpi, 1),
       ...(page.image.requestedDpi === undefined ? {} : { requestedDpi: page.image.requestedDpi }),
+      ...(page.image.dpiSource === undefined ? {} : { dpiSource: page.image.dpiSource }),
       origin: page.image.origin,
       skew: round(page.ocr.skew, 2),
       rotation: page.ocr.rotation,

@@ -14,17 +14,37 @@ const MIN_PLAUSIBLE_DPI = 70;
 const MAX_PLAUSIBLE_DPI = 4800;
 /** Longest side of a plausible document page, in inches (A2 is 23.4). */
 const MAX_PAGE_INCHES = 24;
+/** Long side of A4 in inches: most administrative documents are A4. */
+const A4_LONG_INCHES = 11.69;
+/** Densities that writers stamp by default (JFIF, sharp, phone apps, screenshots): not a measurement. */
+const PLACEHOLDER_DPI = new Set([72, 96]);
 export const DEFAULT_DPI = 300;
 
+export type DpiSource = NonNullable<PageImage['dpiSource']>;
+
 /**
- * The file's density when it is believable, else 300. Writers stamp 72 or 96
- * by default (sharp, many phone apps), so a density that makes a 2480-pixel
- * scan 34 inches wide is a placeholder, not a measurement.
+ * The image's resolution: the file's density when it is believable; else
+ * `fallback` (ReadPagesOptions.imageDpi); else assume the long side is an A4
+ * page's (11.69 in), which puts an A4 scan at its true dpi and any other page
+ * at a size a viewer shows sensibly — never 72 dpi, which makes a phone photo
+ * a 13-inch page.
  */
+export function imageDpi(density: number | undefined, width: number, height: number, fallback?: number): { dpi: number; source: DpiSource } {
+  const usable =
+    density !== undefined &&
+    density >= MIN_PLAUSIBLE_DPI &&
+    density <= MAX_PLAUSIBLE_DPI &&
+    !PLACEHOLDER_DPI.has(Math.round(density)) &&
+    Math.max(width, height) / density <= MAX_PAGE_INCHES;
+  if (usable) return { dpi: Math.round(density), source: 'file' };
+  if (fallback !== undefined) return { dpi: fallback, source: 'option' };
+  const assumed = Math.round(Math.max(width, height) / A4_LONG_INCHES);
+  return { dpi: Math.min(MAX_PLAUSIBLE_DPI, Math.max(MIN_PLAUSIBLE_DPI, assumed)), source: 'assumed-a4' };
+}
+
+/** The file's density when it is believable, else what imageDpi assumes. */
 export function plausibleDpi(density: number | undefined, width: number, height: number): number {
-  if (density === undefined || !(density >= MIN_PLAUSIBLE_DPI && density <= MAX_PLAUSIBLE_DPI)) return DEFAULT_DPI;
-  if (Math.max(width, height) / density > MAX_PAGE_INCHES) return DEFAULT_DPI;
-  return Math.round(density);
+  return imageDpi(density, width, height).dpi;
 }
 
 async function metadata(bytes: Uint8Array, file: string, page?: number): Promise<Metadata> {
@@ -42,7 +62,7 @@ export async function imagePageCount(bytes: Uint8Array, kind: InputKind, file: s
 }
 
 /** One page of an image file as an upright PageImage. */
-export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumber: number, file: string): Promise<PageImage> {
+export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumber: number, file: string, fallbackDpi?: number): Promise<PageImage> {
   const multi = kind === 'tiff';
   const meta = await metadata(bytes, file, multi ? pageNumber - 1 : undefined);
   const width = meta.width ?? 0;
@@ -59,13 +79,13 @@ export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumb
   if (cut) {
     throw new VanbanError('CORRUPT', `${multi ? `page ${pageNumber}: ` : ''}the image is truncated: its data ends before its last row (${cut}); copy or scan it again`, { file });
   }
-  const dpi = plausibleDpi(meta.density, width, height);
+  const { dpi, source: dpiSource } = imageDpi(meta.density, width, height, fallbackDpi);
   const orientation = meta.orientation ?? 1;
   const input = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS, ...(multi ? { page: pageNumber - 1 } : {}) });
   try {
     if (!multi && orientation === 1 && !meta.hasAlpha) {
       // truncationOf decoded it once already: keep the original bytes.
-      return { pageNumber, data: bytes, width, height, dpi, origin: 'image-file', pdfRotate: 0 };
+      return { pageNumber, data: bytes, width, height, dpi, dpiSource, origin: 'image-file', pdfRotate: 0 };
     }
     // Transparent areas are paper: flatten on white so later grayscale steps do not see black.
     const { data, info } = await (meta.hasAlpha ? input.autoOrient().flatten({ background: '#ffffff' }) : input.autoOrient())
@@ -77,6 +97,7 @@ export async function readImagePage(bytes: Uint8Array, kind: InputKind, pageNumb
       width: info.width,
       height: info.height,
       dpi,
+      dpiSource,
       origin: 'image-file',
       pdfRotate: 0,
     };

@@ -18,8 +18,13 @@ export { safePages } from './page-tree.js';
 export { pageTextKind, removeInvisibleText, type PageTextKind } from './text-layers.js';
 
 export interface ReadPagesOptions {
-  /** 1-based page numbers to read, in the order given (default: all). */
-  pages?: number[];
+  /** 1-based page numbers to read, in the order given (default: all); other pages are not decoded. */
+  pages?: readonly number[];
+  /**
+   * Resolution of image files (PNG/JPEG/TIFF) whose own is missing or a
+   * placeholder (72/96); without it the long side is taken as an A4 page's.
+   */
+  imageDpi?: number;
   /**
    * Resolution for pages that must be rendered (default 300; a lone scan in a
    * format we cannot decode is rendered at its own resolution). Embedded scans
@@ -45,7 +50,7 @@ export async function openSource(path: string): Promise<PdfSource> {
   return { path, kind: 'image', pageCount: await imagePageCount(bytes, kind, path) };
 }
 
-function pageList(requested: number[] | undefined, pageCount: number, file: string): number[] {
+function pageList(requested: readonly number[] | undefined, pageCount: number, file: string): readonly number[] {
   if (!requested) return Array.from({ length: pageCount }, (_, i) => i + 1);
   for (const n of requested) {
     if (!Number.isInteger(n) || n < 1 || n > pageCount) {
@@ -63,11 +68,14 @@ function pageList(requested: number[] | undefined, pageCount: number, file: stri
 export async function* readPages(path: string, options: ReadPagesOptions = {}): AsyncGenerator<PageImage> {
   const dpi = options.dpi ?? DEFAULT_RENDER_DPI;
   if (!(dpi >= 10 && dpi <= 2400)) throw new VanbanError('USAGE', `dpi ${dpi} is out of range (10–2400)`, { file: path });
+  if (options.imageDpi !== undefined && !(options.imageDpi >= 10 && options.imageDpi <= 4800)) {
+    throw new VanbanError('USAGE', `imageDpi ${options.imageDpi} is out of range (10–4800)`, { file: path });
+  }
   const { kind } = await sniffFile(path);
   if (kind !== 'pdf') {
     const bytes = await readFileBytes(path);
     const count = await imagePageCount(bytes, kind, path);
-    for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path);
+    for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path, options.imageDpi);
     return;
   }
   const opened = await openPdf(path);
