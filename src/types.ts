@@ -10,6 +10,8 @@
 import type { DocumentQuality, QualityEstimate } from './quality/estimate.js';
 import type { VanBanStructure } from './structure/types.js';
 
+export type { Section, VanBanStructure } from './structure/types.js';
+
 /** Axis-aligned box in pixels: left, top, right, bottom (right/bottom exclusive). */
 export type BBox = [x0: number, y0: number, x1: number, y1: number];
 

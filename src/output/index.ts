@@ -1,6 +1,6 @@
 /** Output formats: each turns a converted document into the bytes of one file. */
 import type { ExistingTextMode, PageImageReader, VanBanDocument } from '../types.js';
-import { toMarkdown } from '../structure/index.js';
+import { toMarkdown } from './markdown.js';
 import { toJson } from './json.js';
 import { toAlto, toAltoPage } from './alto.js';
 import { writeFileAtomic } from './atomic.js';
