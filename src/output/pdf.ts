@@ -154,6 +154,12 @@ function pageFrame(page: PDFPage, imageWidth: number, imageHeight: number): Page
 
 type LayerWord = ConvertedPage['restored']['words'][number];
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
  * word is followed by an explicit space and squeezed to reach the next word's
@@ -177,18 +183,23 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
   const operators = [pushGraphicsState()];
   for (const words of lines) {
     const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
-    const heightPx = Math.max(1, lineBox[3] - lineBox[1]);
+    // Size from the words' own height: an OCR line box can span two printed lines (a bullet, a
+    // stamp), and a font that tall makes extractors merge neighbouring lines and miss word gaps.
+    const heightPx = Math.max(1, Math.min(lineBox[3] - lineBox[1], median(words.map((w) => w.bbox[3] - w.bbox[1]))));
     const size = Math.max(1, heightPx * ptPerPx * 0.75);
-    // Baseline a fifth of the line height above its bottom (the bottom holds descenders).
-    const baselinePx = lineBox[3] - heightPx * 0.2;
+    // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
+    const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
     words.forEach((word, k) => {
       const next = words[k + 1];
-      const text = next ? `${word.text} ` : word.text;
+      // Every word ends with a space, the last of a line too: a line that ends where another
+      // begins on the same baseline (a bullet, a margin note) must not glue to it.
+      const text = `${word.text} `;
+      const chars = [...word.text].length;
       const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
-      const natural = ([...text].length * GLYPH_WIDTH * size) / 1000;
-      // With a next word the string (word and space) spans up to it; the last word fills its own box.
-      const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : word.bbox[2] - word.bbox[0];
+      const natural = ((chars + 1) * GLYPH_WIDTH * size) / 1000;
+      // With a next word the string spans up to it; the last word's letters fill its own box.
+      const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : ((word.bbox[2] - word.bbox[0]) * (chars + 1)) / Math.max(1, chars);
       const target = Math.max(1, spanPx * ptPerPx);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
       operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, -sin, cos, x, y), showText(encodeText(text)));
