@@ -124,3 +124,24 @@ describe('JSON Schema', () => {
     expect(await readFile(SCHEMA_FILE, 'utf8')).toBe(buildSchema());
   }, 180_000);
 });
+
+const OLD_LAYER = path.resolve('..', 'shared', 'realscans', 'cv-sgddt-danang-2635-2019.pdf');
+
+describe.skipIf(!existsSync(OLD_LAYER) || !hasPdftotext)('a real scan with a scanner\'s unaccented OCR layer', () => {
+  it('gets, by default, a searchable PDF whose layer is vanban\'s corrected text, not the old one', async () => {
+    const pipeline = await Pipeline.create({ jobs: 1 });
+    let scanned: VanBanDocument;
+    try {
+      scanned = await pipeline.convertFile(OLD_LAYER, undefined, { pages: [1] });
+    } finally {
+      await pipeline.close();
+    }
+    const out = path.join(dir, 'old-layer');
+    await writeDocumentOutputs(scanned, ['json', 'pdf'], out, { inputPath: OLD_LAYER });
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-f', '1', '-l', '1', `${out}.pdf`, '-'], { encoding: 'utf8' });
+    expect(text).toContain('giao thông');
+    expect(text).not.toContain('CONG Hcok');
+    const json = JSON.parse(await readFile(`${out}.json`, 'utf8')) as JsonOutput;
+    expect(json.searchablePdf?.textLayerReplaced).toEqual([1]);
+  }, 600_000);
+});
