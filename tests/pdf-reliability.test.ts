@@ -97,6 +97,20 @@ describe('truncated images never pass as good pages', () => {
     expect(error.message).toMatch(/page 1: .*truncated/);
   });
 
+  it('refuses a truncated JPEG on a page that must be rendered (two images)', async () => {
+    const pdf = await PDFDocument.create();
+    const whole = await pdf.embedJpg(Uint8Array.from(await pageJpeg()));
+    const half = await pdf.embedJpg(Uint8Array.from(truncate(await pageJpeg())));
+    const page = pdf.addPage([595, 842]);
+    page.drawImage(whole, { x: 0, y: 421, width: 298, height: 421 });
+    page.drawImage(half, { x: 298, y: 0, width: 297, height: 421 });
+    const file = path.join(dir, 'two-images.pdf');
+    await writeFile(file, await pdf.save());
+    const error = await failure(() => all(file, { dpi: 72 }));
+    expect(error.code).toBe('CORRUPT');
+    expect(error.message).toMatch(/page 1: .*truncated/);
+  });
+
   it('still takes the intact JPEG, in a file and in a PDF', async () => {
     const jpeg = await pageJpeg();
     const file = path.join(dir, 'whole.jpg');

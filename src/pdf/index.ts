@@ -5,7 +5,7 @@
  */
 import { VanbanError } from '../errors.js';
 import type { PageImage, PdfSource } from '../types.js';
-import { extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
+import { checkPageJpegs, extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
 import { safePages } from './page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
@@ -92,9 +92,13 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
           ? { reason: 'forced' }
           : await extractPageImage(page, n, path)
         : { reason: 'content not readable by pdf-lib', ...(hint && { dpi: renderDpiHint(hint) }) };
-      if ('data' in direct) yield direct;
+      if ('data' in direct) {
+        yield direct;
+        continue;
+      }
+      if (page) await checkPageJpegs(page, n, path);
       // A lone scan we cannot decode (JBIG2, JPX…) is rendered at its own resolution unless dpi was asked for.
-      else yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
+      yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
     }
   } finally {
     await renderer.close();
