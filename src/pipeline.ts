@@ -5,14 +5,16 @@
  * owns the long-lived resources (the OCR worker pool, the language model).
  */
 import { availableParallelism } from 'node:os';
-import { readPages } from './pdf/index.js';
+import { readPages, type ReadPagesOptions } from './pdf/index.js';
 import { prepare } from './image/index.js';
 import { OcrPool } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
-import { extract, type VanBanStructure } from './structure/index.js';
-import { estimate, estimateDocument, type QualityEstimate, type DocumentQuality } from './quality/index.js';
+import { extract } from './structure/index.js';
+import { estimate, estimateDocument } from './quality/index.js';
 import { VanbanError } from './errors.js';
-import type { OcrPage, PageImage, RestoredPage } from './types.js';
+import type { ConvertedPage, ExistingTextMode, PageImage, VanBanDocument } from './types.js';
+
+export type { ConvertedPage, VanBanDocument } from './types.js';
 
 export interface PipelineOptions {
   /** Parallel OCR workers (default: the number of cores). */
@@ -21,28 +23,10 @@ export interface PipelineOptions {
   preprocess?: boolean;
   /** Run diacritic restoration (default true). */
   restore?: boolean;
-}
-
-/** One converted page: what every stage found. */
-export interface ConvertedPage {
-  number: number;
-  image: Omit<PageImage, 'data'>;
-  ocr: OcrPage;
-  restored: RestoredPage;
-  quality: QualityEstimate;
-  /** Milliseconds spent in each stage. */
-  timing: { prepare: number; ocr: number; restore: number };
-}
-
-/** The result of converting one input file. */
-export interface VanBanDocument {
-  source: string;
-  pages: ConvertedPage[];
-  /** Restored text of the whole document; pages separated by a form feed. */
-  text: string;
-  document: VanBanStructure;
-  quality: DocumentQuality;
-  seconds: number;
+  /** Pages that already carry text: see ExistingTextMode (default 'redo'). */
+  existingText?: ExistingTextMode;
+  /** Resolution of image inputs that carry none usable (see ReadPagesOptions.imageDpi). */
+  imageDpi?: number;
 }
 
 export interface PageEvent {
@@ -71,13 +55,13 @@ export function resolveJobs(jobs: number | undefined): number {
  */
 export class Pipeline {
   readonly jobs: number;
-  private readonly options: Required<Omit<PipelineOptions, 'jobs'>>;
+  private readonly options: Required<Omit<PipelineOptions, 'jobs' | 'imageDpi'>> & Pick<PipelineOptions, 'imageDpi'>;
   private readonly pool: OcrPool;
 
   private constructor(pool: OcrPool, jobs: number, options: PipelineOptions) {
     this.pool = pool;
     this.jobs = jobs;
-    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true };
+    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true, existingText: options.existingText ?? 'redo', ...(options.imageDpi === undefined ? {} : { imageDpi: options.imageDpi }) };
   }
 
   static async create(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -111,12 +95,13 @@ export class Pipeline {
    * Convert one file. Pages are read lazily and up to `jobs` of them are in
    * flight at once, so a 300-page PDF never sits in memory as images.
    */
-  async convertFile(path: string, onPage?: (event: PageEvent) => void): Promise<VanBanDocument> {
+  async convertFile(path: string, onPage?: (event: PageEvent) => void, read: Pick<ReadPagesOptions, 'pages'> = {}): Promise<VanBanDocument> {
     const started = performance.now();
     const pages: ConvertedPage[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    for await (const image of readPages(path)) {
+    const imageDpi = this.options.imageDpi;
+    for await (const image of readPages(path, { ...read, ...(imageDpi === undefined ? {} : { imageDpi }) })) {
       const task = this.convertPage(image, path)
         .then((page) => {
           pages.push(page);
@@ -149,6 +134,7 @@ export class Pipeline {
       document: extract(restoredPages),
       quality: estimateDocument(pages.map((page) => page.quality)),
       seconds: (performance.now() - started) / 1000,
+      existingText: this.options.existingText,
     };
   }
 

@@ -7,6 +7,11 @@
  * Add fields additively: the JSON output is built from these shapes.
  */
 
+import type { DocumentQuality, QualityEstimate } from './quality/estimate.js';
+import type { VanBanStructure } from './structure/types.js';
+
+export type { Section, VanBanStructure } from './structure/types.js';
+
 /** Axis-aligned box in pixels: left, top, right, bottom (right/bottom exclusive). */
 export type BBox = [x0: number, y0: number, x1: number, y1: number];
 
@@ -49,6 +54,14 @@ export interface PageImage {
   pdfRotate: 0 | 90 | 180 | 270;
   /** Upright page size in PDF points, for PDF inputs. */
   pageSizePt?: { width: number; height: number };
+  /** Set when a page was rendered below the dpi asked for, to stay within the rendering pixel budget. */
+  requestedDpi?: number;
+  /**
+   * Image files only: where `dpi` came from — the file's density, the imageDpi
+   * option (the file had none usable), or the assumption that the long side is
+   * an A4 page's.
+   */
+  dpiSource?: 'file' | 'option' | 'assumed-a4';
 }
 
 /** A page image after preprocessing, ready for OCR. */
@@ -143,4 +156,128 @@ export interface RestoredPage {
    * (a rejoined token has the union box of its parts).
    */
   words: Array<OcrWord & { original: string; changed: boolean; restoreConfidence: number; line: number }>;
+}
+
+/**
+ * What to do with PDF pages that already carry text (OCRmyPDF's three modes):
+ * 'redo' (default) replaces an invisible OCR layer (render mode 3) with
+ * vanban's and keeps real visible text; 'skip' keeps every existing layer;
+ * 'force' rasterizes every page and gives it vanban's layer only.
+ */
+export type ExistingTextMode = 'redo' | 'skip' | 'force';
+
+/** One converted page: what every stage found. */
+export interface ConvertedPage {
+  number: number;
+  image: Omit<PageImage, 'data'>;
+  ocr: OcrPage;
+  restored: RestoredPage;
+  quality: QualityEstimate;
+  /** Milliseconds spent in each stage. */
+  timing: { prepare: number; ocr: number; restore: number };
+}
+
+/** The result of converting one input file. */
+export interface VanBanDocument {
+  source: string;
+  pages: ConvertedPage[];
+  /** Restored text of the whole document; pages separated by a form feed. */
+  text: string;
+  document: VanBanStructure;
+  quality: DocumentQuality;
+  seconds: number;
+  /** How pages that already had text were treated (default 'redo'); the searchable PDF follows it. */
+  existingText?: ExistingTextMode;
+}
+
+/** Gives the image of one page (1-based) of a document's source, for writers that embed page images. */
+export type PageImageReader = (pageNumber: number) => Promise<PageImage>;
+
+/** What building the searchable PDF changed relative to the input, recorded in the JSON output. */
+export interface SearchablePdfReport {
+  /**
+   * 'input-pages': the input's own pages with a text layer added; 'page-images':
+   * pages rebuilt from the page images (image inputs, encrypted or unparsable
+   * PDFs, existingText 'force').
+   */
+  built: 'input-pages' | 'page-images';
+  /** Why the pages were rebuilt from images, when the input was a PDF. */
+  rebuiltBecause?: string;
+  /** Active content removed from the copy: actions, JavaScript, attachments, forms, link annotations. */
+  activeContentRemoved: string[];
+  /** Pages whose old invisible OCR layer was removed and replaced by vanban's. */
+  textLayerReplaced: number[];
+  /** Pages that kept their own text (visible text; any text under 'skip') and got no vanban layer. */
+  textLayerKept: number[];
+  /** 'pdfa' when the file declares PDF/A-2b. */
+  outputType: 'pdf' | 'pdfa';
+}
+
+/** Version of the JSON output's shape: raised when a field changes meaning; new fields may appear within a version. */
+export const JSON_SCHEMA_VERSION = 1 as const;
+
+/** A word of the JSON output: restored text, the OCR's form, and the OCR line it lies on. */
+export interface JsonWord {
+  /** Restored form. */
+  text: string;
+  /** The OCR engine's form. */
+  ocr: string;
+  conf: number;
+  bbox: BBox;
+  /** Index into the page's `lines`. */
+  line: number;
+  changed?: true;
+  restoreConfidence?: number;
+}
+
+/** An OCR line of the JSON output. */
+export interface JsonLine {
+  /** The line as the OCR engine read it (raw, before restoration). */
+  text: string;
+  /** The line's restored words joined by spaces (what `page.text` holds for this line). */
+  restored: string;
+  conf: number;
+  bbox: BBox;
+  column: OcrBlock['column'];
+}
+
+export interface JsonPage {
+  number: number;
+  width: number;
+  height: number;
+  dpi: number;
+  /** Set when the page was rendered below the dpi asked for (pixel budget). */
+  requestedDpi?: number;
+  /** Image files: where dpi came from ('file', 'option' or 'assumed-a4'). */
+  dpiSource?: PageImage['dpiSource'];
+  origin: PageOrigin;
+  skew: number;
+  rotation: 0 | 90 | 180 | 270;
+  steps: string[];
+  /** Raw OCR text. */
+  ocrText: string;
+  /** Restored text. */
+  text: string;
+  confidence: number;
+  quality: QualityEstimate;
+  lines: JsonLine[];
+  words: JsonWord[];
+  seconds: number;
+}
+
+/** The JSON output (`<name>.json`): one object per input file. */
+export interface JsonOutput {
+  /** JSON_SCHEMA_VERSION of this file. */
+  schemaVersion: typeof JSON_SCHEMA_VERSION;
+  source: string;
+  pages: JsonPage[];
+  /** Restored text of the whole document; pages separated by "\n\f\n". */
+  text: string;
+  document: VanBanStructure;
+  quality: DocumentQuality;
+  seconds: number;
+  /** What building the searchable PDF changed, when one was written. */
+  searchablePdf?: SearchablePdfReport;
+  /** vanban version that wrote the file. */
+  vanban: string;
 }

@@ -577,8 +577,8 @@ describe('image files', () => {
     expect([p!.origin, p!.dpi, p!.width, p!.height]).toEqual(['image-file', 200, W, H]);
     const [j] = await all(jpg);
     expect(Buffer.from(j!.data).equals(jpegBytes)).toBe(true);
-    // 120×180 px at sharp's default 72 dpi is a plausible 2.5-inch page: kept
-    expect(j!.dpi).toBe(72);
+    // sharp's default 72 dpi is a placeholder: the long side is taken as A4's (clamped to 70 dpi for this tiny card)
+    expect([j!.dpi, j!.dpiSource]).toEqual([70, 'assumed-a4']);
     const big = await save('big.jpg', await sharp({ create: { width: 2480, height: 3508, channels: 3, background: '#ffffff' } }).jpeg().toBuffer());
     const [b] = await all(big);
     expect(b!.dpi).toBe(300);
@@ -599,9 +599,10 @@ describe('image files', () => {
     const file = await save('pages.tiff', await sharp([a, b], { join: { animated: true } }).tiff().toBuffer());
     expect((await openSource(file)).pageCount).toBe(2);
     const pages = await all(file);
-    expect(pages.map((p) => [p.pageNumber, p.width, p.height, p.dpi])).toEqual([
-      [1, W, H, 300],
-      [2, W, H, 300],
+    // No density in the file: the long side is taken as A4's (clamped to 70 dpi for this tiny card).
+    expect(pages.map((p) => [p.pageNumber, p.width, p.height, p.dpi, p.dpiSource])).toEqual([
+      [1, W, H, 70, 'assumed-a4'],
+      [2, W, H, 70, 'assumed-a4'],
     ]);
     expect((await sharp(pages[1]!.data).stats()).channels[0]!.max).toBe(0);
     expect((await all(file, { pages: [2] })).map((p) => p.pageNumber)).toEqual([2]);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { extract, toMarkdown, type VanBanStructure } from '../src/structure/index.js';
+import { extract, type VanBanStructure } from '../src/structure/index.js';
+import { toMarkdown } from '../src/output/markdown.js';
 import { runExtractCommand } from '../src/structure/cli.js';
 
 const dir = fileURLToPath(new URL('./fixtures-structure/', import.meta.url));

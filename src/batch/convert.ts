@@ -9,7 +9,7 @@ import { openSource } from '../pdf/index.js';
 import { Pipeline, resolveJobs, type PipelineOptions, type VanBanDocument } from '../pipeline.js';
 import { VanbanError, isVanbanError, type VanbanErrorCode } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
-import { OUTPUT_FORMATS, renderOutputs, type OutputFormat } from '../output/index.js';
+import { OUTPUT_EXTENSIONS, OUTPUT_FORMATS, writeDocumentOutputs, type OutputFormat } from '../output/index.js';
 import { metadataCsv, metadataRow, dublinCore, type MetadataRow } from '../output/metadata.js';
 import { qualityCsv, type QualityCsvRow } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
@@ -147,11 +147,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
             const document = await pipeline.convertFile(input.path, (event) =>
               emit({ type: 'page', file: event.source, page: event.page }),
             );
-            const outputs = await renderOutputs(document, formats, { inputPath: input.path });
-            for (const format of formats) {
-              const content = outputs.get(format);
-              if (content !== undefined) await writeFileAtomic(`${input.outputStem}${OUTPUT_EXTENSIONS[format]}`, content);
-            }
+            await writeDocumentOutputs(document, formats, input.outputStem, { inputPath: input.path });
             const result: FileResult = {
               file: input.path,
               outputStem: input.outputStem,
@@ -188,13 +184,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
   };
 }
 
-export const OUTPUT_EXTENSIONS: Record<OutputFormat, string> = {
-  json: '.json',
-  txt: '.txt',
-  md: '.md',
-  pdf: '.pdf',
-  alto: '.alto.xml',
-};
+export { OUTPUT_EXTENSIONS } from '../output/index.js';
 
 /** What an earlier run's JSON says about a skipped input, so batch files cover the whole folder. */
 async function previousResult(input: PlannedInput): Promise<FileResult | undefined> {

@@ -1,29 +1,73 @@
 /** Output formats: each turns a converted document into the bytes of one file. */
-import type { VanBanDocument } from '../pipeline.js';
-import { toMarkdown } from '../structure/index.js';
+import type { ExistingTextMode, PageImageReader, VanBanDocument } from '../types.js';
+import { toMarkdown } from './markdown.js';
 import { toJson } from './json.js';
-import { toAlto } from './alto.js';
-import { toSearchablePdf } from './pdf.js';
+import { toAlto, toAltoPage } from './alto.js';
+import { writeFileAtomic } from './atomic.js';
+import { toHocr } from './hocr.js';
+import { toMets, type MetsPage } from './mets.js';
+import { buildSearchablePdf, sourcePageReader, type SearchablePdf } from './pdf.js';
 import { pdfMetadata } from './metadata.js';
 
-export const OUTPUT_FORMATS = ['json', 'txt', 'md', 'pdf', 'alto'] as const;
+/**
+ * json, txt, md, pdf (searchable PDF), alto (the whole document in one ALTO
+ * file), hocr, mets (a folder: one ALTO file and one image per page, and a
+ * METS file tying them together).
+ */
+export const OUTPUT_FORMATS = ['json', 'txt', 'md', 'pdf', 'alto', 'hocr', 'mets'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/**
+ * What each format writes, appended to the document's output stem. A format
+ * is complete when this file exists (mets writes its folder's mets.xml last).
+ */
+export const OUTPUT_EXTENSIONS: Record<OutputFormat, string> = {
+  json: '.json',
+  txt: '.txt',
+  md: '.md',
+  pdf: '.pdf',
+  alto: '.alto.xml',
+  hocr: '.hocr',
+  mets: '/mets.xml',
+};
+
+/** Single-file formats (everything but mets). */
+export type FileFormat = Exclude<OutputFormat, 'mets'>;
 
 export interface RenderContext {
   /** The input file, for formats that carry its page images (pdf). */
   inputPath: string;
+  /** Page images the caller still holds; without it the pdf writer reads the input again. */
+  pageImage?: PageImageReader;
+  /** 'pdfa' (default) or 'pdf'. */
+  outputType?: 'pdf' | 'pdfa';
+  /** Overrides the document's own existingText for the searchable PDF. */
+  existingText?: ExistingTextMode;
 }
 
+/**
+ * Every requested format of one document, as file contents by format. The
+ * searchable PDF is built first so the JSON can record what it changed.
+ */
 export async function renderOutputs(
   doc: VanBanDocument,
   formats: readonly OutputFormat[],
   context: RenderContext,
-): Promise<Map<OutputFormat, string | Uint8Array>> {
-  const outputs = new Map<OutputFormat, string | Uint8Array>();
+): Promise<Map<FileFormat, string | Uint8Array>> {
+  const outputs = new Map<FileFormat, string | Uint8Array>();
+  let pdf: SearchablePdf | undefined;
+  if (formats.includes('pdf')) {
+    pdf = await buildSearchablePdf(doc, context.inputPath, {
+      metadata: pdfMetadata(doc.document),
+      ...(context.outputType ? { outputType: context.outputType } : {}),
+      ...(context.existingText ? { existingText: context.existingText } : {}),
+      ...(context.pageImage ? { pageImage: context.pageImage } : {}),
+    });
+  }
   for (const format of formats) {
     switch (format) {
       case 'json':
-        outputs.set(format, toJson(doc));
+        outputs.set(format, toJson(doc, pdf ? { searchablePdf: pdf.report } : {}));
         break;
       case 'txt':
         outputs.set(format, doc.text.endsWith('\n') ? doc.text : `${doc.text}\n`);
@@ -32,12 +76,71 @@ export async function renderOutputs(
         outputs.set(format, toMarkdown(doc.document, doc.text));
         break;
       case 'pdf':
-        outputs.set(format, await toSearchablePdf(doc, context.inputPath, pdfMetadata(doc.document)));
+        outputs.set(format, pdf!.bytes);
         break;
       case 'alto':
         outputs.set(format, toAlto(doc));
         break;
+      case 'hocr':
+        outputs.set(format, toHocr(doc));
+        break;
+      case 'mets':
+        break; // a folder of files: see renderFolder
     }
   }
   return outputs;
+}
+
+const pad = (n: number): string => String(n).padStart(4, '0');
+
+/** The mets folder's files, by name inside `<stem>/`: page images, per-page ALTO, and mets.xml last. */
+export async function renderFolder(doc: VanBanDocument, context: RenderContext): Promise<Array<[name: string, content: string | Uint8Array]>> {
+  const read = context.pageImage ?? sourcePageReader(context.inputPath);
+  const files: Array<[string, string | Uint8Array]> = [];
+  const pages: MetsPage[] = [];
+  for (const page of doc.pages) {
+    const image = await read(page.number);
+    const jpeg = image.data[0] === 0xff && image.data[1] === 0xd8;
+    const entry: MetsPage = {
+      number: page.number,
+      image: `page-${pad(page.number)}.${jpeg ? 'jpg' : 'png'}`,
+      imageMime: jpeg ? 'image/jpeg' : 'image/png',
+      alto: `page-${pad(page.number)}.alto.xml`,
+    };
+    files.push([entry.image, image.data], [entry.alto, toAltoPage(page, entry.image)]);
+    pages.push(entry);
+  }
+  files.push(['mets.xml', toMets(doc, pages)]);
+  return files;
+}
+
+/**
+ * Writes every requested format of one document next to `stem` (the output
+ * path without extension), each file atomically; returns the paths written.
+ * The one entry point for writers: the batch uses it, and so can a tool that
+ * rebuilds outputs from a corrected document.
+ */
+export async function writeDocumentOutputs(
+  doc: VanBanDocument,
+  formats: readonly OutputFormat[],
+  stem: string,
+  context: RenderContext,
+  write: (path: string, content: string | Uint8Array) => Promise<void> = writeFileAtomic,
+): Promise<string[]> {
+  const written: string[] = [];
+  const outputs = await renderOutputs(doc, formats, context);
+  for (const format of formats) {
+    if (format === 'mets') {
+      for (const [name, content] of await renderFolder(doc, context)) {
+        await write(`${stem}/${name}`, content);
+        written.push(`${stem}/${name}`);
+      }
+      continue;
+    }
+    const content = outputs.get(format);
+    if (content === undefined) continue;
+    await write(`${stem}${OUTPUT_EXTENSIONS[format]}`, content);
+    written.push(`${stem}${OUTPUT_EXTENSIONS[format]}`);
+  }
+  return written;
 }

@@ -26,11 +26,11 @@ import {
   type PDFRef,
 } from 'pdf-lib';
 import sharp from 'sharp';
-import { readPages } from '../pdf/index.js';
-import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
-import type { BBox } from '../types.js';
+import { pageTextKind, readPages, removeInvisibleText, safePages } from '../pdf/index.js';
+import type { BBox, ConvertedPage, ExistingTextMode, PageImage, PageImageReader, SearchablePdfReport, VanBanDocument } from '../types.js';
+import { dropUnreachable, removeActiveContent } from './sanitize.js';
 import { drawFullPage, embedDecoded, embedPngPassthrough, embedTiffG4Passthrough, isTiff } from './embed-image.js';
-import { VERSION } from './json.js';
+import { VERSION } from './version.js';
 
 /**
  * The text layer's font: a "glyph-less" composite font, as Tesseract's PDF
@@ -152,76 +152,107 @@ function pageFrame(page: PDFPage, imageWidth: number, imageHeight: number): Page
   return { box: page.getCropBox(), rotate: angle, imageWidth, imageHeight };
 }
 
-/** Pages that already carry text (vector or an earlier OCR layer) keep it and get no second layer. */
-function hasText(page: PDFPage): boolean {
-  const resources = page.node.Resources();
-  const fonts = resources?.lookupMaybe(PDFName.of('Font'), PDFDict);
-  return fonts !== undefined && fonts.keys().length > 0;
+type LayerWord = ConvertedPage['restored']['words'][number];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function drawTextLayer(page: PDFPage, converted: ConvertedPage, font: PDFRef): void {
-  const frame = pageFrame(page, converted.ocr.width, converted.ocr.height);
+/**
+ * One text object per OCR line, as Tesseract's PDF renderer writes it: each
+ * word is followed by an explicit space and squeezed to reach the next word's
+ * start, so text extractors see a real gap (and a space) between words and
+ * keep each line together.
+ */
+function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
   const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
   const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => line.bbox));
-  const operators = [pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible)];
-  const words = converted.restored.words;
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i]!;
+  const lines: LayerWord[][] = [];
+  for (const word of converted.restored.words) {
     if (word.text.length === 0) continue;
-    const lineBox = lineBoxes[word.line] ?? word.bbox;
-    const heightPx = Math.max(1, lineBox[3] - lineBox[1]);
-    const size = Math.max(1, heightPx * ptPerPx * 0.75);
-    // Baseline a fifth of the line height above its bottom (the bottom holds descenders).
-    const baselinePx = lineBox[3] - heightPx * 0.2;
-    const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
-    const next = words[i + 1];
-    const text = next && next.line === word.line ? `${word.text} ` : word.text;
-    const natural = ([...word.text].length * GLYPH_WIDTH * size) / 1000;
-    const target = Math.max(1, (word.bbox[2] - word.bbox[0]) * ptPerPx);
-    const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
-    const rad = (frame.rotate * Math.PI) / 180;
-    const cos = Math.round(Math.cos(rad));
-    const sin = Math.round(Math.sin(rad));
-    operators.push(
-      setFontAndSize(fontKey, size),
-      setCharacterSqueeze(squeeze),
-      setTextMatrix(cos, sin, -sin, cos, x, y),
-      showText(encodeText(text)),
-    );
+    const last = lines[lines.length - 1];
+    if (last && last[0]!.line === word.line) last.push(word);
+    else lines.push([word]);
   }
-  operators.push(endText(), popGraphicsState());
+  const rad = (frame.rotate * Math.PI) / 180;
+  const cos = Math.round(Math.cos(rad));
+  const sin = Math.round(Math.sin(rad));
+  const operators = [pushGraphicsState()];
+  for (const words of lines) {
+    const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
+    // Size from the words' own height: an OCR line box can span two printed lines (a bullet, a
+    // stamp), and a font that tall makes extractors merge neighbouring lines and miss word gaps.
+    const heightPx = Math.max(1, Math.min(lineBox[3] - lineBox[1], median(words.map((w) => w.bbox[3] - w.bbox[1]))));
+    const size = Math.max(1, heightPx * ptPerPx * 0.75);
+    // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
+    const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
+    operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
+    words.forEach((word, k) => {
+      const next = words[k + 1];
+      // Every word ends with a space, the last of a line too: a line that ends where another
+      // begins on the same baseline (a bullet, a margin note) must not glue to it.
+      const text = `${word.text} `;
+      const chars = [...word.text].length;
+      const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
+      const natural = ((chars + 1) * GLYPH_WIDTH * size) / 1000;
+      // With a next word the string spans up to it; the last word's letters fill its own box.
+      const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : ((word.bbox[2] - word.bbox[0]) * (chars + 1)) / Math.max(1, chars);
+      const target = Math.max(1, spanPx * ptPerPx);
+      const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
+      operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, -sin, cos, x, y), showText(encodeText(text)));
+    });
+    operators.push(endText());
+  }
+  operators.push(popGraphicsState());
   page.pushOperators(...operators);
 }
 
-async function imagePdf(doc: PDFDocument, inputPath: string): Promise<void> {
-  const file = await readFile(inputPath);
-  const tiff = isTiff(file);
-  for await (const image of readPages(inputPath)) {
-    const bytes = image.data;
-    const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-    const width = (image.width * 72) / image.dpi;
-    const height = (image.height * 72) / image.dpi;
-    const page = doc.addPage([width, height]);
-    if (isJpeg) {
-      page.drawImage(await doc.embedJpg(bytes), { x: 0, y: 0, width, height });
-      continue;
-    }
-    // The file's own coded data where it fits a PDF filter; readPages' upright PNG otherwise.
-    // readPages hands over the file itself when it is an upright, opaque PNG; anything else is its own intermediate PNG.
-    const original = !tiff && Buffer.compare(bytes, file) === 0;
-    let stored = tiff
-      ? embedTiffG4Passthrough(doc, file, image.pageNumber - 1)
-      : original
-        ? embedPngPassthrough(doc, bytes)
-        : undefined;
-    if (stored && (stored.width !== image.width || stored.height !== image.height)) {
-      doc.context.delete(stored.ref); // header disagrees with what was decoded: trust the decoder
-      stored = undefined;
-    }
-    stored ??= await embedDecoded(doc, bytes);
-    drawFullPage(page, stored);
+/** Adds one page holding the page image at its size (the image's dpi, or the PDF page size it came from). */
+async function addImagePage(doc: PDFDocument, image: PageImage, sourceFile: Uint8Array | undefined): Promise<PDFPage> {
+  const bytes = image.data;
+  const width = image.pageSizePt?.width ?? (image.width * 72) / image.dpi;
+  const height = image.pageSizePt?.height ?? (image.height * 72) / image.dpi;
+  const page = doc.addPage([width, height]);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    page.drawImage(await doc.embedJpg(bytes), { x: 0, y: 0, width, height });
+    return page;
   }
+  if (image.origin === 'rendered') {
+    // A rasterized page (encrypted or forced): a JPEG like the scans it usually shows, not a lossless 25 MB bitmap.
+    const meta = await sharp(bytes).stats();
+    const gray = meta.isOpaque && meta.channels.length >= 3 && isGrayStats(meta.channels);
+    const jpeg = await (gray ? sharp(bytes).toColourspace('b-w') : sharp(bytes)).jpeg({ quality: 85 }).toBuffer();
+    page.drawImage(await doc.embedJpg(jpeg), { x: 0, y: 0, width, height });
+    return page;
+  }
+  // The file's own coded data where it fits a PDF filter; the decoded upright PNG otherwise.
+  const tiff = sourceFile !== undefined && isTiff(sourceFile);
+  // readPages hands over the file itself when it is an upright, opaque PNG; anything else is its own intermediate PNG.
+  const original = sourceFile !== undefined && !tiff && Buffer.compare(bytes, sourceFile) === 0;
+  let stored = tiff ? embedTiffG4Passthrough(doc, sourceFile, image.pageNumber - 1) : original ? embedPngPassthrough(doc, bytes) : undefined;
+  if (stored && (stored.width !== image.width || stored.height !== image.height)) {
+    doc.context.delete(stored.ref); // header disagrees with what was decoded: trust the decoder
+    stored = undefined;
+  }
+  stored ??= await embedDecoded(doc, bytes);
+  drawFullPage(page, stored);
+  return page;
+}
+
+function isGrayStats(channels: ReadonlyArray<{ mean: number }>): boolean {
+  const [r, g, b] = channels;
+  return r !== undefined && g !== undefined && b !== undefined && Math.abs(r.mean - g.mean) < 1 && Math.abs(g.mean - b.mean) < 1;
+}
+
+/** Reads pages from the source file again (when the caller kept no page images). */
+export function sourcePageReader(inputPath: string): PageImageReader {
+  return async (pageNumber) => {
+    for await (const image of readPages(inputPath, { pages: [pageNumber] })) return image;
+    throw new Error(`page ${pageNumber} of ${inputPath} could not be read`);
+  };
 }
 
 let iccProfile: Promise<Buffer> | undefined;
@@ -302,22 +333,87 @@ export interface PdfMetadata {
   created?: Date;
 }
 
-/**
- * Build the searchable PDF for a converted document.
- * PDF inputs keep their own pages; image inputs get one page per image at its dpi.
- */
-export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, metadata: PdfMetadata = {}): Promise<Uint8Array> {
-  const input = await readFile(inputPath);
-  const isPdf = input.subarray(0, 5).toString('latin1') === '%PDF-';
-  const pdf = isPdf ? await PDFDocument.load(input, { updateMetadata: false }) : await PDFDocument.create();
-  if (!isPdf) await imagePdf(pdf, inputPath);
-  const font = addGlyphlessFont(pdf);
-  const pages = pdf.getPages();
-  for (const converted of doc.pages) {
-    const page = pages[converted.number - 1];
-    if (!page || (isPdf && hasText(page))) continue;
-    drawTextLayer(page, converted, font);
+export interface SearchablePdfOptions {
+  metadata?: PdfMetadata;
+  /** 'pdfa' (default) declares PDF/A-2b (XMP, sRGB output intent); 'pdf' writes a plain PDF. */
+  outputType?: 'pdf' | 'pdfa';
+  /** Pages that already carry text; default: the document's own setting, else 'redo'. */
+  existingText?: ExistingTextMode;
+  /** Page images, when the caller has them; by default the input is read again. */
+  pageImage?: PageImageReader;
+}
+
+export interface SearchablePdf {
+  bytes: Uint8Array;
+  report: SearchablePdfReport;
+}
+
+async function loadInputPdf(input: Uint8Array): Promise<{ pdf?: PDFDocument; reason?: string }> {
+  let pdf: PDFDocument;
+  try {
+    pdf = await PDFDocument.load(input, { updateMetadata: false, ignoreEncryption: true });
+  } catch (error) {
+    return { reason: `pdf-lib cannot parse the input (${(error as Error).message.split('\n')[0]})` };
   }
+  // pdf-lib cannot decrypt: copying an encrypted file's pages would copy unreadable streams.
+  if (pdf.isEncrypted) return { reason: 'the input is encrypted (restricted); its pages were rebuilt from their images' };
+  return { pdf };
+}
+
+/**
+ * The searchable PDF of a converted document, with a report of what it
+ * changed. PDF inputs keep their own pages (active content removed, text
+ * layers per existingText); image inputs, encrypted PDFs and 'force' get one
+ * page per page image.
+ */
+export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string, options: SearchablePdfOptions = {}): Promise<SearchablePdf> {
+  const input = new Uint8Array(await readFile(inputPath));
+  const isPdf = Buffer.from(input.subarray(0, 1024)).includes('%PDF-', 0, 'latin1');
+  const mode = options.existingText ?? doc.existingText ?? 'redo';
+  const outputType = options.outputType ?? 'pdfa';
+  const report: SearchablePdfReport = { built: 'input-pages', activeContentRemoved: [], textLayerReplaced: [], textLayerKept: [], outputType };
+  let pdf: PDFDocument | undefined;
+  if (isPdf) {
+    if (mode === 'force') report.rebuiltBecause = 'existingText "force": every page rasterized';
+    else {
+      const loaded = await loadInputPdf(input);
+      pdf = loaded.pdf;
+      if (loaded.reason) report.rebuiltBecause = loaded.reason;
+    }
+  }
+  const font = (target: PDFDocument): PDFRef => (fontRef ??= addGlyphlessFont(target));
+  let fontRef: PDFRef | undefined;
+  const byNumber = new Map(doc.pages.map((page) => [page.number, page]));
+  if (pdf) {
+    const pages = safePages(pdf);
+    report.activeContentRemoved = removeActiveContent(pdf, pages);
+    for (const converted of doc.pages) {
+      const page = pages[converted.number - 1];
+      if (!page) continue;
+      const kind = pageTextKind(page);
+      if (kind === 'visible' || (kind === 'invisible' && mode === 'skip')) {
+        report.textLayerKept.push(converted.number);
+        continue;
+      }
+      if (kind === 'invisible' && removeInvisibleText(page) > 0) report.textLayerReplaced.push(converted.number);
+      drawTextLayer(page, pageFrame(page, converted.ocr.width, converted.ocr.height), converted, font(pdf));
+    }
+  } else {
+    report.built = 'page-images';
+    pdf = await PDFDocument.create();
+    const read = options.pageImage ?? sourcePageReader(inputPath);
+    // Image inputs: every page of the file; PDFs rebuilt from images: the converted pages.
+    const numbers = isPdf ? doc.pages.map((page) => page.number) : await imageFilePages(inputPath, doc);
+    for (const number of numbers) {
+      const image = await read(number);
+      const page = await addImagePage(pdf, image, isPdf ? undefined : input);
+      const converted = byNumber.get(number);
+      if (!converted) continue;
+      const frame: PageFrame = { box: { x: 0, y: 0, ...page.getSize() }, rotate: 0, imageWidth: converted.ocr.width, imageHeight: converted.ocr.height };
+      drawTextLayer(page, frame, converted, font(pdf));
+    }
+  }
+  const { metadata = {} } = options;
   if (metadata.title) pdf.setTitle(metadata.title);
   if (metadata.author) pdf.setAuthor(metadata.author);
   if (metadata.subject) pdf.setSubject(metadata.subject);
@@ -328,6 +424,19 @@ export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, me
   pdf.setModificationDate(modified);
   pdf.setProducer(`vanban ${VERSION} (pdf-lib)`);
   pdf.setCreator('vanban');
-  await addPdfA(pdf, metadata, created, modified);
-  return pdf.save({ useObjectStreams: false });
+  if (outputType === 'pdfa') await addPdfA(pdf, metadata, created, modified);
+  if (report.built === 'input-pages') dropUnreachable(pdf);
+  return { bytes: await pdf.save({ useObjectStreams: false }), report };
+}
+
+/** An image file's pages: all of them (a TIFF's unconverted pages still belong in the PDF), at least the converted ones. */
+async function imageFilePages(inputPath: string, doc: VanBanDocument): Promise<number[]> {
+  const meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
+  const count = Math.max(1, meta.pages ?? 1, ...doc.pages.map((page) => page.number));
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+/** The searchable PDF's bytes (see buildSearchablePdf). */
+export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, metadata: PdfMetadata = {}): Promise<Uint8Array> {
+  return (await buildSearchablePdf(doc, inputPath, { metadata })).bytes;
 }

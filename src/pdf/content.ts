@@ -29,6 +29,8 @@ export type PaintEvent =
   | { type: 'image'; stream: PDFRawStream; ctm: Matrix }
   | { type: 'inline-image'; ctm: Matrix }
   | { type: 'text' }
+  /** Text drawn invisibly (render mode 3): an OCR layer. */
+  | { type: 'hidden-text' }
   | { type: 'paint' };
 
 type Token = number | string | { name: string } | { op: string } | Token[] | { dict: true } | { str: true };
@@ -40,12 +42,21 @@ const PAINT_OPS = new Set(['f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'S', 's', 'sh']
 const TEXT_OPS = new Set(['Tj', 'TJ', "'", '"']);
 const MAX_FORM_DEPTH = 8;
 
+export interface Operation {
+  op: string;
+  args: Token[];
+  /** Byte range of the operation, its operands included: [start, end). */
+  start: number;
+  end: number;
+}
+
 /** Tokenizes a content stream lazily, yielding operators with their operands. */
-function* operations(bytes: Uint8Array): Generator<{ op: string; args: Token[] }> {
+export function* operations(bytes: Uint8Array): Generator<Operation> {
   let i = 0;
   const n = bytes.length;
   const stack: Token[][] = [[]];
   const top = (): Token[] => stack[stack.length - 1]!;
+  let start = -1;
   while (i < n) {
     const c = bytes[i]!;
     if (WHITESPACE.has(c)) {
@@ -57,6 +68,7 @@ function* operations(bytes: Uint8Array): Generator<{ op: string; args: Token[] }
       while (i < n && bytes[i] !== 0x0a && bytes[i] !== 0x0d) i++;
       continue;
     }
+    if (start < 0) start = i;
     if (c === 0x28) {
       // literal string, balanced parentheses, backslash escapes
       let depth = 1;
@@ -136,12 +148,14 @@ function* operations(bytes: Uint8Array): Generator<{ op: string; args: Token[] }
       }
       i = k + 2;
       stack[0] = [];
-      yield { op: 'BI', args: [] };
+      yield { op: 'BI', args: [], start, end: Math.min(i, n) };
+      start = -1;
       continue;
     }
     const args = stack[0]!;
     stack[0] = [];
-    yield { op: word, args };
+    yield { op: word, args, start, end: i };
+    start = -1;
   }
 }
 
@@ -257,7 +271,7 @@ export function scanContent(context: PDFContext, bytes: Uint8Array, resources: P
       default:
         // Tr 3 (invisible) and 7 (clip only) are the OCR text layers of searchable PDFs.
         if (TEXT_OPS.has(op)) {
-          if (textMode !== 3 && textMode !== 7) events.push({ type: 'text' });
+          events.push({ type: textMode !== 3 && textMode !== 7 ? 'text' : 'hidden-text' });
         } else if (PAINT_OPS.has(op)) {
           events.push({ type: 'paint' });
         }

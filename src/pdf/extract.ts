@@ -11,8 +11,9 @@ import { fromCcitt } from './ccitt.js';
 import { contentBytes, scanContent, type PaintEvent } from './content.js';
 import { PNG_OPTIONS, rawInput, uprightPng, type Extracted } from './encode.js';
 import { pageFrame } from './frame.js';
+import { truncationOf } from './complete.js';
 import { fromJpeg } from './jpeg.js';
-import { MAX_PIXELS } from './limits.js';
+import { MAX_PIXELS, oneLine } from './limits.js';
 import { placeImage, uprightSize, type PageFrame, type Placement } from './placement.js';
 import { colorModel, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
 import { StreamError, decodeStream, dictNumber } from './streams.js';
@@ -167,7 +168,7 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
     found = findPageImage(page, frame);
   } catch (error) {
     if (error instanceof StreamError && error.kind === 'unsupported') return { reason: error.message };
-    throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${(error as Error).message})`, { file, cause: error });
+    throw new VanbanError('CORRUPT', `page ${pageNumber}: content stream is damaged (${oneLine((error as Error).message)})`, { file, cause: error });
   }
   if ('reason' in found) return found;
   const { stream, placement } = found;
@@ -210,8 +211,34 @@ export async function extractPageImage(page: PDFPage, pageNumber: number, file: 
   } catch (error) {
     if (error instanceof StreamError) {
       if (error.kind === 'unsupported') return advice(error.message);
+      if (error.kind === 'too-large') {
+        throw new VanbanError('TOO_LARGE', `page ${pageNumber}: ${error.message}; leave the page out (ReadPagesOptions.pages) or scale the scan down`, { file, cause: error });
+      }
       throw new VanbanError('CORRUPT', `page ${pageNumber}: ${error.message}; the file is damaged — re-scan or re-export it`, { file, cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * Before a page is rendered: a renderer draws a cut-off JPEG as a grey lower
+ * half without complaint, so every JPEG image the page's resources hold is
+ * checked for completeness first (CORRUPT naming the page if one is cut off).
+ */
+export async function checkPageJpegs(page: PDFPage, pageNumber: number, file: string): Promise<void> {
+  const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return;
+  for (const value of xobjects.values()) {
+    const stream = page.doc.context.lookup(value);
+    if (!(stream instanceof PDFRawStream) || stream.dict.lookup(PDFName.of('Subtype')) !== PDFName.of('Image')) continue;
+    let decoded;
+    try {
+      decoded = decodeStream(stream);
+    } catch {
+      continue; // the renderer reports what it cannot read
+    }
+    if (decoded.codec !== 'DCTDecode') continue;
+    const cut = await truncationOf(decoded.data);
+    if (cut) throw new VanbanError('CORRUPT', `page ${pageNumber}: JPEG image is truncated: its data ends before its last row (${cut}); the file is damaged — re-scan or re-export it`, { file });
   }
 }

@@ -5,18 +5,26 @@
  */
 import { VanbanError } from '../errors.js';
 import type { PageImage, PdfSource } from '../types.js';
-import { extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
+import { checkPageJpegs, extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
+import { safePages } from './page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
 import { sniffFile } from './sniff.js';
 
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
+export { safePages } from './page-tree.js';
+export { pageTextKind, removeInvisibleText, type PageTextKind } from './text-layers.js';
 
 export interface ReadPagesOptions {
-  /** 1-based page numbers to read, in the order given (default: all). */
-  pages?: number[];
+  /** 1-based page numbers to read, in the order given (default: all); other pages are not decoded. */
+  pages?: readonly number[];
+  /**
+   * Resolution of image files (PNG/JPEG/TIFF) whose own is missing or a
+   * placeholder (72/96); without it the long side is taken as an A4 page's.
+   */
+  imageDpi?: number;
   /**
    * Resolution for pages that must be rendered (default 300; a lone scan in a
    * format we cannot decode is rendered at its own resolution). Embedded scans
@@ -42,7 +50,7 @@ export async function openSource(path: string): Promise<PdfSource> {
   return { path, kind: 'image', pageCount: await imagePageCount(bytes, kind, path) };
 }
 
-function pageList(requested: number[] | undefined, pageCount: number, file: string): number[] {
+function pageList(requested: readonly number[] | undefined, pageCount: number, file: string): readonly number[] {
   if (!requested) return Array.from({ length: pageCount }, (_, i) => i + 1);
   for (const n of requested) {
     if (!Number.isInteger(n) || n < 1 || n > pageCount) {
@@ -60,19 +68,22 @@ function pageList(requested: number[] | undefined, pageCount: number, file: stri
 export async function* readPages(path: string, options: ReadPagesOptions = {}): AsyncGenerator<PageImage> {
   const dpi = options.dpi ?? DEFAULT_RENDER_DPI;
   if (!(dpi >= 10 && dpi <= 2400)) throw new VanbanError('USAGE', `dpi ${dpi} is out of range (10–2400)`, { file: path });
+  if (options.imageDpi !== undefined && !(options.imageDpi >= 10 && options.imageDpi <= 4800)) {
+    throw new VanbanError('USAGE', `imageDpi ${options.imageDpi} is out of range (10–4800)`, { file: path });
+  }
   const { kind } = await sniffFile(path);
   if (kind !== 'pdf') {
     const bytes = await readFileBytes(path);
     const count = await imagePageCount(bytes, kind, path);
-    for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path);
+    for (const n of pageList(options.pages, count, path)) yield await readImagePage(bytes, kind, n, path, options.imageDpi);
     return;
   }
   const opened = await openPdf(path);
   const { doc, pageCount } = opened;
   const renderer = opened.renderer ?? new PageRenderer(opened.bytes, path, doc ? () => doc.save({ addDefaultPage: false }) : undefined);
   try {
-    const pages = doc?.getPages();
-    const hintPages = opened.hints?.getPages();
+    const pages = doc && safePages(doc);
+    const hintPages = opened.hints && safePages(opened.hints);
     for (const n of pageList(options.pages, pageCount, path)) {
       const page = pages?.[n - 1];
       const hint = hintPages?.[n - 1];
@@ -81,9 +92,13 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
           ? { reason: 'forced' }
           : await extractPageImage(page, n, path)
         : { reason: 'content not readable by pdf-lib', ...(hint && { dpi: renderDpiHint(hint) }) };
-      if ('data' in direct) yield direct;
+      if ('data' in direct) {
+        yield direct;
+        continue;
+      }
+      if (page) await checkPageJpegs(page, n, path);
       // A lone scan we cannot decode (JBIG2, JPX…) is rendered at its own resolution unless dpi was asked for.
-      else yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
+      yield await renderer.render(n, options.dpi ?? direct.dpi ?? dpi);
     }
   } finally {
     await renderer.close();
@@ -96,6 +111,6 @@ export async function renderReason(path: string, pageNumber: number): Promise<st
   await renderer?.close();
   const [n] = pageList([pageNumber], pageCount, path);
   if (!doc) return 'pdf-lib cannot parse the file';
-  const direct = await extractPageImage(doc.getPage(n! - 1), n!, path);
+  const direct = await extractPageImage(safePages(doc)[n! - 1]!, n!, path);
   return 'data' in direct ? undefined : direct.reason;
 }

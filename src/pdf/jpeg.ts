@@ -5,7 +5,8 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { PDFDict } from 'pdf-lib';
 import { rawInput, uprightPng, type Extracted } from './encode.js';
-import { MAX_PIXELS } from './limits.js';
+import { looksTruncated, truncationOf } from './complete.js';
+import { MAX_PIXELS, oneLine } from './limits.js';
 import { isIdentity, type Placement } from './placement.js';
 import { decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
 import { StreamError } from './streams.js';
@@ -28,21 +29,26 @@ function hasAdobeMarker(jpeg: Uint8Array): boolean {
  * page goes to pdfjs instead.
  */
 function jpegError(error: unknown): StreamError {
-  const message = (error as Error | undefined)?.message ?? String(error);
-  const truncated = /premature end|truncat|unexpected end/i.test(message);
+  const message = oneLine((error as Error | undefined)?.message ?? String(error));
+  const truncated = looksTruncated(message);
   return new StreamError(`JPEG image ${truncated ? 'is truncated' : 'does not decode'} (${message})`, truncated ? 'corrupt' : 'unsupported');
 }
 
 export async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorModel, placement: Placement): Promise<Extracted> {
   let meta: Metadata;
   try {
-    meta = await sharp(jpeg).metadata();
+    meta = await sharp(jpeg, { limitInputPixels: false }).metadata();
   } catch (error) {
     // not even a readable JPEG header: damage, not an exotic feature
-    throw new StreamError(`DCTDecode stream is not a JPEG (${(error as Error).message})`, 'corrupt');
+    throw new StreamError(`DCTDecode stream is not a JPEG (${oneLine((error as Error).message)})`, 'corrupt');
   }
   if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new StreamError('DCTDecode stream is not a JPEG', 'corrupt');
-  if (meta.width * meta.height > MAX_PIXELS) throw new StreamError(`JPEG header claims ${meta.width}×${meta.height} pixels`, 'corrupt');
+  if (meta.width * meta.height > MAX_PIXELS) {
+    throw new StreamError(`image is ${meta.width}×${meta.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit`, 'too-large');
+  }
+  // A renderer would draw a cut-off JPEG as a half-grey page: report it, whatever path the page takes.
+  const cut = await truncationOf(jpeg);
+  if (cut) throw new StreamError(`JPEG image is truncated: its data ends before its last row (${cut})`, 'corrupt');
   const channels = meta.channels ?? 3;
   if (model.kind === 'indexed') throw new StreamError('JPEG in an Indexed colour space', 'unsupported');
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new StreamError(`JPEG with ${channels} channels`, 'unsupported');
@@ -54,12 +60,7 @@ export async function fromJpeg(jpeg: Uint8Array, dict: PDFDict, model: ColorMode
   // PDF viewers ignore EXIF orientation; passing such a JPEG on could get it turned by a later auto-orient.
   const exifTurned = (meta.orientation ?? 1) !== 1;
   if (!decode && isIdentity(o) && (channels === 1 || channels === 3) && !exifTurned) {
-    // Decode (at 1/8 scale: every entropy-coded byte is still read) to catch truncation, keep the bytes.
-    try {
-      await input.resize(64, 64, { fit: 'inside' }).raw().toBuffer();
-    } catch (error) {
-      throw jpegError(error);
-    }
+    // truncationOf decoded it once already: keep the bytes.
     return { data: jpeg, width: meta.width, height: meta.height };
   }
   if (!decode && channels !== 4) {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
+import { listPages } from './page-tree.js';
 import { PageRenderer } from './render.js';
 import { fsError } from './sniff.js';
 
@@ -95,7 +96,10 @@ export async function openPdf(file: string): Promise<OpenedPdf> {
     pageCount = doc.getPageCount();
   } catch (error) {
     if (truncated) throw new VanbanError('CORRUPT', `the page tree is damaged (${(error as Error).message}); the file looks truncated`, { file, cause: error });
-    return openWithRenderer(bytes, file, error);
+    // A page tree that loops back on itself: the pages outside the loop are still good.
+    const walked = listPages(doc);
+    if (walked.loops === 0 || walked.pages.length === 0) return openWithRenderer(bytes, file, error);
+    pageCount = walked.pages.length;
   }
   if (truncated) {
     // pdf-lib recovers what it can from a cut-off file; pages would come out blank or missing.

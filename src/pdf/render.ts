@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
-import { MAX_PIXELS } from './limits.js';
+import { MAX_RENDER_PIXELS, MIN_RENDER_DPI } from './limits.js';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PdfjsDocument = Awaited<ReturnType<Pdfjs['getDocument']>['promise']>;
@@ -134,14 +134,23 @@ export class PageRenderer {
     } catch (error) {
       throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be read (${(error as Error).message})`, { file: this.file, cause: error });
     }
-    const scale = dpi / 72;
-    const viewport = page.getViewport({ scale });
+    // Check the page box against the budget before the canvas is allocated.
+    const box = page.getViewport({ scale: 1 });
+    const pointsArea = box.width * box.height;
+    let used = dpi;
+    if (pointsArea * (used / 72) ** 2 > MAX_RENDER_PIXELS) used = Math.floor(72 * Math.sqrt(MAX_RENDER_PIXELS / pointsArea));
+    if (used < dpi && used < MIN_RENDER_DPI) {
+      page.cleanup();
+      const inches = `${(box.width / 72).toFixed(0)}×${(box.height / 72).toFixed(0)} inches`;
+      throw new VanbanError(
+        'TOO_LARGE',
+        `page ${pageNumber} is ${inches}: even at ${MIN_RENDER_DPI} dpi it would exceed the ${MAX_RENDER_PIXELS / 1e6} megapixel rendering budget; leave the page out (ReadPagesOptions.pages)`,
+        { file: this.file },
+      );
+    }
+    const viewport = page.getViewport({ scale: used / 72 });
     const width = Math.max(1, Math.round(viewport.width));
     const height = Math.max(1, Math.round(viewport.height));
-    if (width * height > MAX_PIXELS) {
-      page.cleanup();
-      throw new VanbanError('TOO_LARGE', `page ${pageNumber} at ${dpi} dpi would be ${width}×${height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit; use a lower dpi`, { file: this.file });
-    }
     const factory = doc.canvasFactory as CanvasFactory;
     const target = factory.create(width, height);
     try {
@@ -173,7 +182,8 @@ export class PageRenderer {
         data: new Uint8Array(png.buffer, png.byteOffset, png.length),
         width,
         height,
-        dpi,
+        dpi: used,
+        ...(used < dpi ? { requestedDpi: dpi } : {}),
         origin: 'rendered',
         pdfRotate: rotate,
         pageSizePt: rotate === 90 || rotate === 270 ? { width: h, height: w } : { width: w, height: h },

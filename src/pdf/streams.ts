@@ -20,7 +20,7 @@ export const IMAGE_CODECS = new Set(['DCTDecode', 'JPXDecode', 'CCITTFaxDecode',
 export class StreamError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unsupported' | 'corrupt',
+    readonly kind: 'unsupported' | 'corrupt' | 'too-large',
   ) {
     super(message);
   }

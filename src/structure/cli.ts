@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { VanbanError } from '../errors.js';
 import { extract } from './extract.js';
-import { toMarkdown } from './markdown.js';
+import { toMarkdown } from '../output/markdown.js';
 
 export interface ExtractIo {
   stdin: NodeJS.ReadableStream;

@@ -1,5 +1,5 @@
 /** Markdown rendering of an extracted document (YAML front matter + headings by section level). */
-import type { Section, VanBanStructure } from './types.js';
+import type { Section, VanBanStructure } from '../types.js';
 
 /** A YAML double-quoted scalar: safe for ":", "#", quotes, leading "-" and any Unicode. */
 function q(value: string): string {

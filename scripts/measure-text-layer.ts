@@ -1,0 +1,59 @@
+/**
+ * Word recall of the searchable PDF's text layer: for every page of the given
+ * inputs (default: every fixture), the share of the JSON text's words that
+ * `pdftotext -raw` and plain `pdftotext` give back as separate words.
+ * Usage: tsx scripts/measure-text-layer.ts [files…]  (needs poppler-utils)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSearchablePdf } from '../src/output/pdf.js';
+import { Pipeline } from '../src/pipeline.js';
+
+function recall(reference: string, extracted: string): { found: number; total: number } {
+  const have = new Map<string, number>();
+  for (const w of extracted.split(/\s+/).filter(Boolean)) have.set(w, (have.get(w) ?? 0) + 1);
+  const words = reference.split(/\s+/).filter(Boolean);
+  let found = 0;
+  for (const w of words) {
+    const n = have.get(w) ?? 0;
+    if (n > 0) {
+      found += 1;
+      have.set(w, n - 1);
+    }
+  }
+  return { found, total: words.length };
+}
+
+const manifest = JSON.parse(readFileSync('fixtures/manifest.json', 'utf8')) as Array<{ path: string; level: string }>;
+const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : manifest.filter((e) => e.level !== 'bad').map((e) => `fixtures/${e.path}`);
+const dir = mkdtempSync(path.join(tmpdir(), 'vanban-layer-'));
+const pipeline = await Pipeline.create({ jobs: 1 });
+let worst = 1;
+const totals = { raw: { found: 0, total: 0 }, plain: { found: 0, total: 0 } };
+try {
+  for (const file of files) {
+    const doc = await pipeline.convertFile(file);
+    const out = path.join(dir, 'out.pdf');
+    writeFileSync(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const page of doc.pages) {
+      const cells: string[] = [];
+      for (const mode of ['raw', 'plain'] as const) {
+        const args = [...(mode === 'raw' ? ['-raw'] : []), '-enc', 'UTF-8', '-f', String(page.number), '-l', String(page.number), out, '-'];
+        const r = recall(page.restored.text, execFileSync('pdftotext', args, { encoding: 'utf8' }));
+        totals[mode].found += r.found;
+        totals[mode].total += r.total;
+        const share = r.total === 0 ? 1 : r.found / r.total;
+        worst = Math.min(worst, share);
+        cells.push(`${mode} ${(share * 100).toFixed(2)}% (${r.total - r.found} missed of ${r.total})`);
+      }
+      console.log(`${file} p${page.number}: ${cells.join(', ')}`);
+    }
+  }
+} finally {
+  await pipeline.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+const pct = (t: { found: number; total: number }): string => ((100 * t.found) / Math.max(1, t.total)).toFixed(2);
+console.log(`all pages: raw ${pct(totals.raw)}%, plain ${pct(totals.plain)}%; worst page ${(worst * 100).toFixed(2)}%`);

@@ -1,0 +1,35 @@
+/**
+ * Is an encoded image complete? sharp's default (and `failOn: 'truncated'`)
+ * decodes a JPEG cut short and padded with an end marker, or one whose header
+ * claims more rows than its data holds, as a grey or blank lower half — a page
+ * that OCRs "cleanly" with half its text missing. libjpeg reports both as a
+ * warning ("premature end of data segment"), which `failOn: 'warning'` turns
+ * into an error. Other warnings (extraneous bytes before a marker, …) are
+ * common in scanner output and harmless, so only truncation is fatal.
+ */
+import sharp from 'sharp';
+import { MAX_PIXELS, oneLine } from './limits.js';
+
+const TRUNCATION = /premature end|truncat|unexpected end|not enough data|end of (file|stream|data)|short read|read error|incomplete/i;
+
+export function looksTruncated(message: string): boolean {
+  return TRUNCATION.test(message);
+}
+
+/**
+ * Decodes the image once at a small size (JPEG shrink-on-load still reads every
+ * entropy-coded byte) and returns the reason when its data ends early, else
+ * undefined. Errors other than truncation are left to the real decode.
+ */
+export async function truncationOf(bytes: Uint8Array, page?: number): Promise<string | undefined> {
+  try {
+    await sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_PIXELS, ...(page === undefined ? {} : { page }) })
+      .resize(64, 64, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return undefined;
+  } catch (error) {
+    const message = oneLine((error as Error | undefined)?.message ?? String(error));
+    return looksTruncated(message) ? message : undefined;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The searchable PDF as a safe archival copy (issue 11) whose text layer
+ * serves search (issue 19): active content removed and reported, an old
+ * invisible OCR layer replaced, visible text kept, restricted PDFs rebuilt
+ * from their page images, and words that text extractors read as words.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  PDFArray,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFString,
+  StandardFonts,
+  TextRenderingMode,
+  beginText,
+  endText,
+  setFontAndSize,
+  setTextMatrix,
+  setTextRenderingMode,
+  showText,
+} from 'pdf-lib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSearchablePdf } from '../src/output/pdf.js';
+import { layerDoc, lineOf, type LayerPage } from './helpers/layer-doc.js';
+
+const hasPdftotext = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const NO_PDFTOTEXT = 'pdftotext (poppler-utils) is not installed';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vanban-layers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+
+function pdftotext(file: string, raw: boolean): string {
+  return execFileSync('pdftotext', [...(raw ? ['-raw'] : []), '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+}
+
+/** A 150-dpi A4 scan-like page: white with a few dark bars. */
+async function scanJpeg(): Promise<Uint8Array> {
+  const svg = `<svg width="1240" height="1754"><rect width="1240" height="1754" fill="#fff"/><rect x="150" y="200" width="700" height="30" fill="#222"/></svg>`;
+  return Uint8Array.from(await sharp(Buffer.from(svg)).jpeg().toBuffer());
+}
+
+const A4 = [595.28, 841.89] as const;
+const PAGE: Omit<LayerPage, 'lines'> = { number: 1, width: 1240, height: 1754, dpi: 150 };
+
+async function scanPdf(name: string, decorate?: (pdf: PDFDocument) => Promise<void> | void): Promise<string> {
+  const pdf = await PDFDocument.create();
+  const image = await pdf.embedJpg(await scanJpeg());
+  pdf.addPage([...A4]).drawImage(image, { x: 0, y: 0, width: A4[0], height: A4[1] });
+  await decorate?.(pdf);
+  const file = path.join(dir, name);
+  await writeFile(file, await pdf.save());
+  return file;
+}
+
+describe('active content', () => {
+  it('removes actions, JavaScript, attachments, forms and links, reports them, and leaves the input untouched', async () => {
+    const file = await scanPdf('active.pdf', async (pdf) => {
+      const { context, catalog } = pdf;
+      const js = context.obj({ S: 'JavaScript', JS: PDFString.of('app.alert("x")') });
+      catalog.set(PDFName.of('OpenAction'), context.register(js));
+      catalog.set(PDFName.of('AA'), context.obj({ WC: context.register(context.obj({ S: 'JavaScript', JS: PDFString.of('1') })) }));
+      await pdf.attach(Buffer.from('#!/bin/sh\necho owned\n'), 'run.sh', { mimeType: 'text/x-sh' });
+      pdf.addJavaScript('hello', 'app.alert("hi")');
+      pdf.getForm().createTextField('name').addToPage(pdf.getPage(0), { x: 50, y: 50, width: 100, height: 20 });
+      const link = context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [10, 10, 100, 30], A: { S: 'URI', URI: PDFString.of('http://example.com/') } });
+      const page = pdf.getPage(0);
+      const annots = page.node.Annots();
+      annots?.push(context.register(link));
+      page.node.set(PDFName.of('AA'), context.obj({ O: context.register(context.obj({ S: 'JavaScript', JS: PDFString.of('2') })) }));
+    });
+    const before = await sha256(file);
+    const doc = layerDoc(file, [{ ...PAGE, lines: [lineOf(['Kế', 'hoạch'], 150, 200, 30, 24, 14)] }]);
+    const { bytes, report } = await buildSearchablePdf(doc, file);
+    expect(await sha256(file)).toBe(before);
+    expect(report.built).toBe('input-pages');
+    expect(report.activeContentRemoved).toEqual(
+      expect.arrayContaining(['/OpenAction', '/AA', '/AcroForm', '/Names/JavaScript', '/Names/EmbeddedFiles', 'page 1: /AA', 'page 1: 1 Link annotation', 'page 1: 1 Widget annotation']),
+    );
+    const out = await PDFDocument.load(bytes);
+    const text = Buffer.from(bytes).toString('latin1');
+    for (const key of ['/OpenAction', '/JavaScript', '/EmbeddedFiles', '/AcroForm', '/URI', '/Widget', '/Link']) expect(text).not.toContain(key);
+    const annots = out.getPage(0).node.lookup(PDFName.of('Annots'));
+    expect(annots instanceof PDFArray ? annots.size() : 0).toBe(0);
+  });
+
+  it('reports nothing removed from a plain scan', async () => {
+    const file = await scanPdf('plain.pdf');
+    const doc = layerDoc(file, [{ ...PAGE, lines: [lineOf(['Kế', 'hoạch'], 150, 200, 30, 24, 14)] }]);
+    expect((await buildSearchablePdf(doc, file)).report.activeContentRemoved).toEqual([]);
+  });
+});
+
+/** A scan with an invisible OCR layer as scanners write it (render mode 3, a standard font). */
+async function ocrLayerPdf(name: string, layer: string, mode = TextRenderingMode.Invisible): Promise<string> {
+  return scanPdf(name, async (pdf) => {
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.getPage(0);
+    const key = page.node.newFontDictionary('OP0', font.ref);
+    page.pushOperators(beginText(), setTextRenderingMode(mode), setFontAndSize(key, 14), setTextMatrix(1, 0, 0, 1, 80, 771), showText(PDFHexString.fromText('x')));
+    // showText with the font's own encoding: WinAnsi bytes of the old layer's words.
+    page.pushOperators(showText(PDFString.of(layer) as unknown as PDFHexString), endText());
+  });
+}
+
+describe.skipIf(!hasPdftotext)('existing text layers', () => {
+  const restored = [lineOf(['giao', 'thông', 'đường', 'bộ'], 150, 200, 30, 24, 14)];
+
+  it('replaces an invisible OCR layer with the restored words by default, and records it', async () => {
+    const file = await ocrLayerPdf('old-layer.pdf', 'CONG Hcok xA HQI');
+    expect(pdftotext(file, false)).toContain('Hcok'); // the test file has the old layer
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    expect(report.textLayerReplaced).toEqual([1]);
+    const out = path.join(dir, 'old-layer.out.pdf');
+    await writeFile(out, bytes);
+    for (const raw of [false, true]) {
+      const text = pdftotext(out, raw);
+      expect(text).toContain('giao thông đường bộ');
+      expect(text).not.toContain('Hcok');
+    }
+  });
+
+  it("keeps the old layer and adds none under 'skip'", async () => {
+    const file = await ocrLayerPdf('old-layer-skip.pdf', 'CONG Hcok xA HQI');
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file, { existingText: 'skip' });
+    expect(report.textLayerKept).toEqual([1]);
+    const out = path.join(dir, 'old-layer-skip.out.pdf');
+    await writeFile(out, bytes);
+    expect(pdftotext(out, false)).toContain('Hcok');
+    expect(pdftotext(out, false)).not.toContain('giao');
+  });
+
+  it('keeps real visible text and adds no layer over it', async () => {
+    const file = await ocrLayerPdf('visible.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    expect(report.textLayerKept).toEqual([1]);
+    expect(report.textLayerReplaced).toEqual([]);
+    const out = path.join(dir, 'visible.out.pdf');
+    await writeFile(out, bytes);
+    expect(pdftotext(out, false)).toContain('Thoi gian ky');
+  });
+
+  it("rasterizes the page under 'force': only vanban's layer remains", async () => {
+    const file = await ocrLayerPdf('force.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file, { existingText: 'force' });
+    expect(report.built).toBe('page-images');
+    const out = path.join(dir, 'force.out.pdf');
+    await writeFile(out, bytes);
+    const text = pdftotext(out, false);
+    expect(text).toContain('giao thông');
+    expect(text).not.toContain('Thoi gian');
+  });
+
+  it('writes a space between words and keeps each line whole, for pdftotext -raw and plain pdftotext', async () => {
+    const file = await scanPdf('words.pdf');
+    // Two header columns side by side, tight word gaps (a fifth of the line height), like a justified scan.
+    const left = [lineOf(['UBND', 'TỈNH', 'HÀ', 'GIANG'], 120, 100, 40, 22, 8), lineOf(['BAN', 'QUẢN', 'LÝ'], 140, 150, 40, 22, 8)];
+    const right = [lineOf(['CỘNG', 'HÒA', 'XÃ', 'HỘI', 'CHỦ', 'NGHĨA', 'VIỆT', 'NAM'], 560, 100, 40, 18, 8), lineOf(['Độc', 'lập', '-', 'Tự', 'do', '-', 'Hạnh', 'phúc'], 640, 150, 40, 18, 8)];
+    const body = [lineOf(['TRIỂN', 'KHAI', 'THỰC', 'HIỆN', 'TẬP', 'TRUNG', 'Sở', 'Giáo', 'dục'], 150, 400, 36, 20, 7)];
+    const lines = [left[0]!, right[0]!, left[1]!, right[1]!, ...body];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'words.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) {
+      const words = new Set(pdftotext(out, raw).split(/\s+/));
+      for (const line of lines) for (const word of line.words) expect(words, `${word.text} (raw ${raw})`).toContain(word.text);
+    }
+  });
+});
+
+const RESTRICTED = path.resolve('../shared/realscans/cv-ubnd-danang-274-2023.pdf');
+
+describe.skipIf(!existsSync(RESTRICTED))('restricted (owner-password) PDF', () => {
+  it('gets a searchable PDF rebuilt from its page images, not pdf-lib\'s error', async () => {
+    const before = await sha256(RESTRICTED);
+    const doc = layerDoc(RESTRICTED, [{ number: 1, width: 1654, height: 2339, dpi: 200, lines: [lineOf(['ỦY', 'BAN', 'NHÂN', 'DÂN'], 200, 200, 40, 24, 10)] }]);
+    const { bytes, report } = await buildSearchablePdf(doc, RESTRICTED);
+    expect(report.built).toBe('page-images');
+    expect(report.rebuiltBecause).toMatch(/encrypted/);
+    const out = await PDFDocument.load(bytes);
+    expect(out.getPageCount()).toBe(1);
+    const original = (await PDFDocument.load(await readFile(RESTRICTED), { ignoreEncryption: true })).getPage(0).getSize();
+    expect(out.getPage(0).getWidth()).toBeCloseTo(original.width, 1);
+    expect(out.getPage(0).getHeight()).toBeCloseTo(original.height, 1);
+    expect(await sha256(RESTRICTED)).toBe(before);
+  }, 60_000);
+});
