@@ -61,7 +61,10 @@ const noChange = { touched: new Set<number>(), reordered: new Set<number>(), rev
 describe('reading a converted document back', () => {
   it('rebuilds the JSON, ALTO, structure and quality exactly as the conversion wrote them', async () => {
     const doc = load();
-    expect(toJson(doc)).toBe(jsonText);
+    // The PDF writer's report rides along only when the PDF is built with the JSON (as a rebuild does).
+    const { searchablePdf, ...withoutPdfReport } = JSON.parse(jsonText) as Record<string, unknown>;
+    expect(searchablePdf).toBeDefined();
+    expect(JSON.parse(toJson(doc))).toEqual(withoutPdfReport);
     const alto = await readFile(join(converted, `${NAME}.alto.xml`), 'utf8');
     expect(withoutTime(toAlto(doc))).toBe(withoutTime(alto));
     const json = JSON.parse(jsonText) as DocumentJson;

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
+import type { ConvertedPage, VanBanDocument } from '../types.js';
 import type { QualityEstimate } from '../quality/index.js';
 import { EDITABLE_FIELDS, CERTAIN_CONF, type EditableField } from './edit.js';
 import { isDocumentJson, layoutLines } from './model.js';

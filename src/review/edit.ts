@@ -5,7 +5,7 @@
  * a batch of them, `settle` recomputes texts, structure and quality.
  * A word the reviewer corrected or accepted becomes certain: confidence 100.
  */
-import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
+import type { ConvertedPage, VanBanDocument } from '../types.js';
 import { estimate, estimateDocument } from '../quality/index.js';
 import { extract } from '../structure/index.js';
 import type { Signer, VanBanStructure } from '../structure/index.js';

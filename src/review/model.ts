@@ -5,10 +5,10 @@
  * page's text layout (lines joined by "\n", blocks by a blank line), which the
  * restorer builds from exactly these words.
  */
-import type { ConvertedPage, VanBanDocument } from '../pipeline.js';
+import type { ConvertedPage, VanBanDocument } from '../types.js';
 import type { QualityEstimate, DocumentQuality } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
-import type { BBox, OcrBlock, OcrLine, PageOrigin, RestoredPage } from '../types.js';
+import type { BBox, OcrBlock, OcrLine, PageImage, PageOrigin, RestoredPage } from '../types.js';
 
 export interface JsonWord {
   text: string;
@@ -33,6 +33,8 @@ export interface JsonPage {
   width: number;
   height: number;
   dpi: number;
+  requestedDpi?: number;
+  dpiSource?: PageImage['dpiSource'];
   origin: PageOrigin;
   skew: number;
   rotation: 0 | 90 | 180 | 270;
@@ -161,7 +163,7 @@ function toPage(page: JsonPage): ConvertedPage {
   ocr.blocks = buildBlocks(page.lines.map((l, i) => ({ ...l, block: blockOf[i] ?? 0 })), words);
   const ms = (page.seconds ?? 0) * 1000;
   // Image facts newer writers add (requestedDpi, dpiSource, …) go back where they came from.
-  const { requestedDpi, dpiSource } = page as JsonPage & { requestedDpi?: unknown; dpiSource?: unknown };
+  const { requestedDpi, dpiSource } = page;
   const imageExtras = { ...(requestedDpi === undefined ? {} : { requestedDpi }), ...(dpiSource === undefined ? {} : { dpiSource }) };
   return {
     number: page.number,

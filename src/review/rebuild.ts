@@ -7,11 +7,10 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { OUTPUT_EXTENSIONS } from '../batch/convert.js';
 import { writeFileAtomic } from '../output/atomic.js';
-import { renderOutputs, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
+import { writeDocumentOutputs, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
 import { dublinCore, metadataCsv, metadataRow, type MetadataRow } from '../output/metadata.js';
-import type { VanBanDocument } from '../pipeline.js';
+import type { VanBanDocument } from '../types.js';
 import { qualityCsv, type QualityCsvRow } from '../quality/index.js';
 import { isDocumentJson } from './model.js';
 
@@ -36,18 +35,8 @@ export async function formatsPresent(jsonPath: string): Promise<OutputFormat[]> 
 
 /** Re-render and replace the document's outputs; returns the files written. */
 export async function rebuildDocument(jsonPath: string, doc: VanBanDocument): Promise<string[]> {
-  const formats = await formatsPresent(jsonPath);
-  const rendered = await renderOutputs(doc, formats, { inputPath: doc.source });
-  const stem = stemOf(jsonPath);
-  const written: string[] = [];
-  for (const format of formats) {
-    const content = rendered.get(format);
-    if (content === undefined) continue;
-    const path = `${stem}${OUTPUT_EXTENSIONS[format]}`;
-    await writeFileAtomic(path, content);
-    written.push(path);
-  }
-  return written;
+  // formatsPresent lists json last, and writeDocumentOutputs writes in that order.
+  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: doc.source });
 }
 
 const BATCH_FILES = ['report.csv', 'metadata.csv', 'metadata.dc.json'] as const;

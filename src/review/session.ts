@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import { VanbanError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { VERSION } from '../output/json.js';
-import type { VanBanDocument } from '../pipeline.js';
+import type { VanBanDocument } from '../types.js';
 import { restoreTokens } from '../restore/index.js';
 import { applyOp, settle, type EditableField, type ReviewOp } from './edit.js';
 import { fromJson, isDocumentJson } from './model.js';
