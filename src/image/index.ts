@@ -8,5 +8,6 @@ export { normalizeContrast, contrastLut } from './contrast.js';
 export { binarizeOtsu, binarizeSauvola, type SauvolaOptions } from './binarize.js';
 export { rotateGray, type Rotated } from './rotate.js';
 export { inkPoints, measureSkewPoints, projectionProfile, type InkPoints, type SkewResult, type SkewSearchOptions } from './skew.js';
-export { detectOrientationPoints, ascenderBalance, MIN_CONTRAST, type OrientationResult } from './orientation.js';
+export { detectOrientationPoints, ascenderBalance, MIN_CONTRAST, MIN_CERTAIN_LINES, CERTAIN_BALANCE, type OrientationResult } from './orientation.js';
 export { measureSkew, detectOrientation } from './measure.js';
+export { removeRules, type RuleOptions, type RuleResult } from './rules.js';

@@ -11,6 +11,7 @@ import { flattenAndNormalize, flattenBackground } from './flatten.js';
 import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotateRight } from './gray.js';
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
+import { removeRules } from './rules.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
 import { despeckle, speckleRatio } from './speckle.js';
 
@@ -29,6 +30,11 @@ export interface PrepareOptions {
   orient?: boolean;
   /** Measure skew and level the page. Default true. */
   deskew?: boolean;
+  /**
+   * Erase ruling lines (underlines, table borders, form lines) where no glyph
+   * stroke crosses them, so text touching a rule is not read as one glued word. Default true.
+   */
+  rules?: boolean;
   /** Hand the engine a bilevel image instead of grayscale. Default false. */
   binarize?: false | 'otsu' | 'sauvola';
   /** Resolution to resample to when the input is outside [minDpi, maxDpi]. Default 300. */
@@ -138,6 +144,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
 
   let rotation: 0 | 90 | 180 | 270 = 0;
   let skew = 0;
+  let orientationUncertain = false;
   if (options.orient !== false || options.deskew !== false) {
     const small = downscaleMean(img, Math.max(1, Math.round(dpi / MEASURE_DPI)));
     const pts = inkPoints(small);
@@ -145,6 +152,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       const o = detectOrientationPoints(pts, undefined, maxSkew);
       rotation = o.rotation;
       skew = o.skew.angle;
+      orientationUncertain = o.uncertain;
     } else {
       const m = measureSkewPoints(pts, { maxAngle: maxSkew });
       skew = m.contrast < MIN_CONTRAST ? 0 : m.angle;
@@ -163,6 +171,13 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     fwd = compose(r.forward, fwd);
     img = r.image;
     steps.push('deskew');
+  }
+  if (options.rules !== false) {
+    const r = removeRules(img, { dpi });
+    if (r.erased > 0) {
+      img = r.image;
+      steps.push('remove-rules');
+    }
   }
   if (options.binarize === 'otsu') {
     img = binarizeOtsu(img);
@@ -184,5 +199,6 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     toPage: invert(fwd),
     pageWidth,
     pageHeight,
+    ...(orientationUncertain ? { orientationUncertain } : {}),
   };
 }
