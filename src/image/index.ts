@@ -11,3 +11,4 @@ export { inkPoints, measureSkewPoints, projectionProfile, type InkPoints, type S
 export { detectOrientationPoints, ascenderBalance, MIN_CONTRAST, MIN_CERTAIN_LINES, CERTAIN_BALANCE, type OrientationResult } from './orientation.js';
 export { measureSkew, detectOrientation } from './measure.js';
 export { removeRules, type RuleOptions, type RuleResult } from './rules.js';
+export { findColourMarks, eraseMarks, type ColourMarks } from './marks.js';

@@ -2,7 +2,8 @@
  * prepare(): one page image → a clean, upright, level grayscale PNG for OCR,
  * with a record of what was done and the map back to the original pixels.
  */
-import type { Affine, PageImage, PreparedImage } from '../types.js';
+import type { Affine, PageImage, PageMark, PreparedImage } from '../types.js';
+import { eraseMarks, findColourMarks } from './marks.js';
 import { VanbanError } from '../errors.js';
 import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from './affine.js';
 import { binarizeOtsu, binarizeSauvola } from './binarize.js';
@@ -35,6 +36,11 @@ export interface PrepareOptions {
    * stroke crosses them, so text touching a rule is not read as one glued word. Default true.
    */
   rules?: boolean;
+  /**
+   * Find red stamps and seals and blue pen by colour, erase them from the image and
+   * list them as marks (colour inputs only). Default true.
+   */
+  marks?: boolean;
   /** Hand the engine a bilevel image instead of grayscale. Default false. */
   binarize?: false | 'otsu' | 'sauvola';
   /** Resolution to resample to when the input is outside [minDpi, maxDpi]. Default 300. */
@@ -101,6 +107,15 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     throw err;
   }
   steps.push('grayscale');
+  let marks: PageMark[] = [];
+  if (options.marks !== false) {
+    const found = await findColourMarks(page.data, plausibleDpi(page, img.width, img.height)).catch(() => undefined);
+    if (found && found.marks.length) {
+      img = eraseMarks(img, found);
+      marks = found.marks;
+      steps.push('erase-marks');
+    }
+  }
   const pageWidth = img.width;
   const pageHeight = img.height;
   // Forward map: PageImage pixel → current pixel.
@@ -200,5 +215,6 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     pageWidth,
     pageHeight,
     ...(orientationUncertain ? { orientationUncertain } : {}),
+    ...(marks.length ? { marks } : {}),
   };
 }

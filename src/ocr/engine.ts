@@ -203,8 +203,11 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
           rotation = ((rotation + 180) % 360) as OcrPage['rotation'];
         }
       }
-      const marks = prepared.marks ?? [];
+      const marks = [...(prepared.marks ?? [])];
       if (marks.length) blocks = dropMarkedWords(blocks, marks);
+      const scrawls = splitOffScrawls(blocks, prepared.pageWidth, prepared.pageHeight, plausibility);
+      blocks = scrawls.blocks;
+      marks.push(...scrawls.marks);
       return {
         pageNumber: prepared.pageNumber,
         width: prepared.pageWidth,
@@ -237,6 +240,39 @@ function composeAffine(a: Affine, b: Affine): Affine {
   ];
 }
 
+/** A line read below this confidence… */
+const SCRAWL_CONF = 60;
+/** …with less than this share of syllable-shaped letters is a stroke drawing, not print. */
+const SCRAWL_SHARE = 0.4;
+
+/**
+ * Signatures and handwritten notes in black ink cannot be told by colour; Tesseract
+ * reads them as a short line of unconfident non-words ("AAZ \Ax"). Such lines are
+ * listed as marks and kept out of the text: a signature when it sits in the lower
+ * half of the page right of centre (the signer block), handwriting elsewhere.
+ */
+function splitOffScrawls(blocks: OcrBlock[], width: number, height: number, plausibility: (text: string) => number): { blocks: OcrBlock[]; marks: PageMark[] } {
+  const marks: PageMark[] = [];
+  const out: OcrBlock[] = [];
+  for (const block of blocks) {
+    const lines = block.lines.filter((line) => {
+      const conf = meanConf([line]);
+      if (line.words.length > 4 || conf >= SCRAWL_CONF) return true;
+      const share = plausibility(line.text);
+      if (share >= SCRAWL_SHARE) return true;
+      // Numbers and dates read unconfidently are still print.
+      if (/\p{N}{2,}/u.test(line.text)) return true;
+      const [x0, y0, x1, y1] = line.bbox;
+      const signature = (y0 + y1) / 2 > 0.5 * height && (x0 + x1) / 2 > 0.5 * width;
+      marks.push({ kind: signature ? 'signature' : 'handwriting', bbox: line.bbox, confidence: Math.round(100 * (1 - conf / 100) * (1 - share)) / 100 });
+      return false;
+    });
+    if (lines.length === block.lines.length) out.push(block);
+    else if (lines.length) out.push({ ...block, bbox: unionBox(lines.map((l) => l.bbox)), lines });
+  }
+  return { blocks: out, marks };
+}
+
 /**
  * Words mostly inside a mark's box with low confidence are the mark read as text
  * (a stamp's ring lettering, a handwritten note); printed words under a stamp
@@ -258,9 +294,13 @@ function dropMarkedWords(blocks: OcrBlock[], marks: PageMark[]): OcrBlock[] {
       if (words.length === line.words.length) lines.push(line);
       else if (words.length) lines.push({ ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((s, w) => s + w.conf, 0) / words.length });
     }
-    if (lines.length) out.push({ ...block, lines });
+    if (lines.length) out.push({ ...block, bbox: unionBox(lines.map((l) => l.bbox)), lines });
   }
   return out;
+}
+
+function unionBox(boxes: BBox[]): BBox {
+  return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
 }
 
 /**
