@@ -16,6 +16,11 @@ export function isSyllable(word: string): boolean {
   return SYLLABLE.test(nfd.replace(TONES, '').normalize('NFC'));
 }
 
+/** Capitals from the Vietnamese alphabet (no F, J, W, Z), as in UBND, HĐND, KT, QĐ-UBND. */
+function isAbbreviation(word: string): boolean {
+  return /^[ABCDĐEGHIKLMNOPQRSTUVXY]{2,6}$/u.test(word);
+}
+
 /**
  * Share (0–1) of alphabetic characters in syllable-shaped words; numbers and
  * abbreviations in capitals of up to 6 letters ("UBND", "QĐ") count as plausible.
@@ -29,7 +34,7 @@ export function syllableShare(text: string): number {
       if (/^\p{N}+$/u.test(w)) continue;
       const n = [...w].length;
       total += n;
-      if (isSyllable(w) || (/^\p{Lu}{2,6}$/u.test(w) && /^[A-ZĐ]+$/u.test(w.normalize('NFD').replace(/\p{M}/gu, '')))) good += n;
+      if (isSyllable(w) || isAbbreviation(w)) good += n;
     }
   }
   return total === 0 ? 0 : good / total;
