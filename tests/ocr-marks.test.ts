@@ -9,6 +9,7 @@ import { CLOSING, renderPage } from '../bench/ocr-synth.js';
 import { createGray, prepare, removeRules } from '../src/image/index.js';
 import { cer, OcrPool } from '../src/ocr/index.js';
 import { isSyllable, syllableShare } from '../src/ocr/plausible.js';
+import { splitGlued } from '../src/ocr/extract.js';
 import type { BBox, PageImage } from '../src/types.js';
 import { markedPage } from './helpers/marks.js';
 import { underlinedHeader } from './helpers/underline.js';
@@ -114,6 +115,23 @@ describe('non-print marks', () => {
     expect(note && overlaps(note.bbox, m.note)).toBe(true);
     expect(cer(ocr.text, m.truth)).toBeLessThan(0.02);
     for (const line of ocr.blocks.flatMap((b) => b.lines)) expect(overlaps(line.bbox, m.note)).toBe(false);
+  }, 60_000);
+});
+
+describe('numbers glued to words', () => {
+  it('splits "ngày26tháng" where the character boxes show a gap, keeps a code printed tight', () => {
+    const sym = (text: string, x0: number, x1: number): { text: string; bbox: { x0: number; y0: number; x1: number; y1: number } } => ({ text, bbox: { x0, y0: 0, x1, y1: 30 } });
+    const glued = { text: 'ngày26', confidence: 80, bbox: { x0: 0, y0: 0, x1: 100, y1: 30 }, symbols: [sym('n', 0, 12), sym('g', 13, 25), sym('à', 26, 38), sym('y', 39, 51), sym('2', 60, 72), sym('6', 73, 85)] };
+    expect(splitGlued(glued, 5).map((w) => w.text)).toEqual(['ngày', '26']);
+    expect(splitGlued(glued, 5)[1]!.bbox.x0).toBe(60);
+    const tight = { ...glued, text: 'lớp12', symbols: [sym('l', 0, 8), sym('ớ', 9, 20), sym('p', 21, 32), sym('1', 33, 44), sym('2', 45, 56)] };
+    expect(splitGlued(tight, 5)).toHaveLength(1);
+  });
+
+  it('reads a date set with hair spaces with its words apart', async () => {
+    const drawn = await renderPage([{ full: [{ text: 'Hà Nội, ngày\u200A26\u200Atháng 3 năm 2024', size: 13, align: 'left' }] }], { dpi: 200 });
+    const ocr = await pool.recognize({ pageNumber: 1, png: drawn.png, width: drawn.width, height: drawn.height, dpi: 200, skew: 0, rotation: 0, steps: [], toPage: [1, 0, 0, 1, 0, 0], pageWidth: drawn.width, pageHeight: drawn.height });
+    expect(ocr.text).toContain('ngày 26 tháng 3');
   }, 60_000);
 });
 

@@ -12,3 +12,4 @@ export { detectOrientationPoints, ascenderBalance, MIN_CONTRAST, MIN_CERTAIN_LIN
 export { measureSkew, detectOrientation } from './measure.js';
 export { removeRules, type RuleOptions, type RuleResult } from './rules.js';
 export { findColourMarks, eraseMarks, type ColourMarks } from './marks.js';
+export { isBilevel, edgeWidth, blurGray, unsharpGray } from './sharpness.js';
