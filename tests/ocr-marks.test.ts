@@ -39,13 +39,13 @@ describe('removeRules', () => {
 
   it('leaves text without rules untouched', async () => {
     const { page } = await underlinedHeader({ underline: false });
-    const prepared = await prepare(page);
+    const prepared = await prepare(page, { rules: true });
     expect(prepared.steps).not.toContain('remove-rules');
   });
 
   it('reads an underlined 1-bit 200 dpi header with its words apart', async () => {
     const { page, truth } = await underlinedHeader();
-    const prepared = await prepare(page);
+    const prepared = await prepare(page, { rules: true });
     expect(prepared.steps).toContain('remove-rules');
     const ocr = await pool.recognize(prepared);
     expect(ocr.text).toContain('Độc lập - Tự do - Hạnh phúc');
