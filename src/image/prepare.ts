@@ -150,7 +150,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   }
   // A 1-bit scan below 300 dpi is upscaled whatever minDpi says: resampling gives its
   // staircase edges the grey ramps the recognizer was trained on (dev set, 1-bit 200 dpi:
-  // 2.9 % → 1.2 % CER). Grey pages keep their resolution (150 dpi upscaled read worse).
+  // 2.7 % → 1.0 % CER). Grey pages keep their resolution (150 dpi upscaled read worse).
   const upscaleBilevel = bilevel && options.minDpi === undefined && dpi < BILEVEL_MIN_DPI;
   if (dpi < minDpi || dpi > maxDpi || upscaleBilevel) {
     const s = targetDpi / dpi;
