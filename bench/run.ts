@@ -13,6 +13,7 @@ const SECTIONS: Record<string, string> = {
   restore: './restore.ts',
   structure: './structure.ts',
   pipeline: './pipeline.ts',
+  compare: './compare.ts',
 };
 
 const [, , ...args] = process.argv;

@@ -35,7 +35,7 @@ export interface PageEvent {
 }
 
 /** Only what OCR cannot do without: decode to gray at a workable resolution. */
-const NO_PREPROCESSING = { flatten: false, normalize: false, denoise: false, orient: false, deskew: false, binarize: false } as const;
+const NO_PREPROCESSING = { flatten: false, normalize: false, denoise: false, orient: false, deskew: false, binarize: false, rules: false, marks: false } as const;
 
 export function resolveJobs(jobs: number | undefined): number {
   if (jobs === undefined) return Math.max(1, availableParallelism());

@@ -80,6 +80,13 @@ export interface PreparedImage {
   steps: string[];
   /** Maps a point in this prepared image to the PageImage's pixel coordinates. */
   toPage: Affine;
+  /** Non-print marks found (and removed from the image) during preprocessing, boxes in PageImage pixels. */
+  marks?: PageMark[];
+  /**
+   * The up/down decision had little evidence (a sparse page): the OCR stage reads the
+   * page both ways up and keeps the better reading.
+   */
+  orientationUncertain?: boolean;
   /** Size of the PageImage these coordinates map back to. */
   pageWidth: number;
   pageHeight: number;
@@ -113,6 +120,15 @@ export interface OcrBlock {
   lines: OcrLine[];
 }
 
+/** A mark on the page that is not print: kept out of the text, listed for archivists. */
+export interface PageMark {
+  kind: 'handwriting' | 'stamp' | 'seal' | 'signature';
+  /** PageImage pixel coordinates. */
+  bbox: BBox;
+  /** 0–1. */
+  confidence: number;
+}
+
 /** OCR result of one page, in reading order. */
 export interface OcrPage {
   pageNumber: number;
@@ -128,6 +144,8 @@ export interface OcrPage {
   /** Mean word confidence, 0–100. */
   confidence: number;
   blocks: OcrBlock[];
+  /** Handwriting, stamps, seals and signatures found on the page (kept out of `text`). */
+  marks?: { kind: 'handwriting' | 'stamp' | 'seal' | 'signature'; bbox: [number, number, number, number]; confidence: number }[];
 }
 
 /** One output token of the restorer, tied back to the input it came from. */

@@ -20,7 +20,17 @@ export interface OrientationResult {
   lines: number;
   /** Skew of the page after the rotation (degrees, positive = lines rise to the right). */
   skew: SkewResult;
+  /**
+   * Up/down rests on little evidence: few lines (a sparse last page holding only the
+   * closing block) or an ascender balance near 1. The OCR stage then reads both ways up.
+   */
+  uncertain: boolean;
 }
+
+/** Fewer text lines than this leave the up/down vote open (full pages have 30–50). */
+export const MIN_CERTAIN_LINES = 12;
+/** An ascender balance within [1/x, x] leaves the vote open (upright pages measure 1.6–3). */
+export const CERTAIN_BALANCE = 1.3;
 
 /**
  * Ink above / below the x-height band, summed over the text lines of a profile
@@ -81,7 +91,7 @@ function rotatePoints90(p: InkPoints): InkPoints {
  * `minLineRatio`: how much sharper the vertical-line hypothesis must be before we turn the page by 90°.
  */
 export function detectOrientationPoints(p: InkPoints, minLineRatio = 1.5, maxAngle = 10): OrientationResult {
-  if (p.count < 200) return { rotation: 0, lineRatio: 1, ascenderRatio: 1, lines: 0, skew: { angle: 0, score: 0, contrast: 1 } };
+  if (p.count < 200) return { rotation: 0, lineRatio: 1, ascenderRatio: 1, lines: 0, skew: { angle: 0, score: 0, contrast: 1 }, uncertain: false };
   const hc = coarseSkew(p, maxAngle);
   const vp = transposePoints(p);
   const vc = coarseSkew(vp, maxAngle);
@@ -95,11 +105,12 @@ export function detectOrientationPoints(p: InkPoints, minLineRatio = 1.5, maxAng
   const r = refineSkew(upright, c.angle, c.step, maxAngle);
   const skew: SkewResult = { angle: r.angle, score: r.score, contrast: c.mean > 0 ? c.score / c.mean : 1 };
   // No line structure (blank page, noise, a photo): nothing to turn or level.
-  if (skew.contrast < MIN_CONTRAST) return { rotation: 0, lineRatio: 1, ascenderRatio: 1, lines: 0, skew: { ...skew, angle: 0 } };
+  if (skew.contrast < MIN_CONTRAST) return { rotation: 0, lineRatio: 1, ascenderRatio: 1, lines: 0, skew: { ...skew, angle: 0 }, uncertain: false };
   const bal = ascenderBalance(projectionProfile(upright, skew.angle));
   const ascenderRatio = bal.below > 0 ? bal.above / bal.below : bal.above > 0 ? Infinity : 1;
   // Too little evidence to turn a page upside down: leave it as it is.
   const flip = bal.lines >= 2 && ascenderRatio < 1;
   const rotation = vertical ? (flip ? 270 : 90) : flip ? 180 : 0;
-  return { rotation, lineRatio: vertical ? lineRatio : 1 / Math.max(lineRatio, 1e-9), ascenderRatio, lines: bal.lines, skew };
+  const uncertain = bal.lines < MIN_CERTAIN_LINES || (ascenderRatio < CERTAIN_BALANCE && ascenderRatio > 1 / CERTAIN_BALANCE);
+  return { rotation, lineRatio: vertical ? lineRatio : 1 / Math.max(lineRatio, 1e-9), ascenderRatio, lines: bal.lines, skew, uncertain };
 }

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { VanbanError } from '../errors.js';
-import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, PreparedImage } from '../types.js';
+import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
+import { syllableShare } from './plausible.js';
 import { extractLines, mapBox, type EngineBlock } from './extract.js';
 import { blocksToText, orderReading, type LayoutOptions } from './layout.js';
 
@@ -27,6 +28,11 @@ export interface OcrEngineOptions {
   model?: OcrModel;
   /** Tesseract languages, e.g. ["vie"] (default) or ["vie", "eng"]. */
   languages?: string[];
+  /**
+   * Shorthand for `languages` as the CLI spells it: 'vie' (default) or 'vie+eng' for
+   * documents with English passages. `languages`, when given, wins.
+   */
+  language?: 'vie' | 'vie+eng';
   /** Page segmentation mode (default 3: automatic; our layout pass reorders lines anyway). */
   psm?: OcrPsm;
   /** Extra Tesseract parameters, e.g. { preserve_interword_spaces: '1' }. */
@@ -37,12 +43,19 @@ export interface OcrEngineOptions {
    * Re-read each column of a side-by-side region on its own (default true).
    * Tesseract's lines across a header or closing block mix two baselines and
    * font sizes, which costs whole words ("Nơi nhận" → ". nhận"); a crop per
-   * column is read as one clean block.
+   * column is read as one clean block. true: only columns whose first reading is
+   * suspect (an engine line crossed the gutter, or low confidence); 'always': every column.
    */
-  refineColumns?: boolean;
+  refineColumns?: boolean | 'always';
+  /**
+   * Scores how much a reading looks like Vietnamese (0–1), to choose between the two
+   * readings of a page whose up/down is uncertain. Default: the share of syllable-shaped
+   * words; the pipeline may pass a language-model score.
+   */
+  plausibility?: (text: string) => number;
 }
 
-export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'parameters'>> = {
+export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'parameters' | 'language' | 'plausibility'>> = {
   model: '4.0.0_best_int',
   languages: ['vie'],
   psm: 3,
@@ -125,7 +138,7 @@ export interface OcrEngine {
 /** Starts one worker and loads the language model into it. */
 export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrEngine> {
   const model = options.model ?? DEFAULT_ENGINE.model;
-  const languages = options.languages ?? DEFAULT_ENGINE.languages;
+  const languages = options.languages ?? (options.language ? options.language.split('+') : DEFAULT_ENGINE.languages);
   const psm = options.psm ?? DEFAULT_ENGINE.psm;
   const langPath = langPathFor(languages, model);
   let worker: Worker;
@@ -149,6 +162,24 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
   let dpi = 0;
   const thread = (worker as unknown as { worker?: OcrEngine['thread'] }).worker;
 
+  /** One reading of `image` (prepared pixels), boxes mapped to the page through `toPage`. */
+  const read = async (image: Buffer, prepared: PreparedImage, toPage: Affine): Promise<OcrBlock[]> => {
+    const result = await worker.recognize(image, {}, { blocks: true, text: false });
+    // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
+    const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
+    let blocks = orderReading(lines, options.layout);
+    const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
+    if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
+      blocks = await refine(worker, image, prepared, blocks, psm, refineMode === 'always' ? undefined : lines);
+    }
+    return blocks.map((b) => ({
+      column: b.column,
+      bbox: mapBox(boxOf(b.bbox), toPage, prepared.pageWidth, prepared.pageHeight),
+      lines: b.lines.map((l) => mapLine(l, toPage, prepared.pageWidth, prepared.pageHeight)),
+    }));
+  };
+  const plausibility = options.plausibility ?? syllableShare;
+
   return {
     thread,
     async recognize(prepared) {
@@ -158,30 +189,37 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
         dpi = prepared.dpi;
       }
       const image = Buffer.from(prepared.png.buffer, prepared.png.byteOffset, prepared.png.byteLength);
-      const result = await worker.recognize(image, {}, { blocks: true, text: false });
-      // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
-      const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
-      let blocks = orderReading(lines, options.layout);
-      if ((options.refineColumns ?? DEFAULT_ENGINE.refineColumns) && blocks.some((b) => b.column !== 'full')) {
-        blocks = await refine(worker, image, prepared, blocks, psm);
+      let blocks = await read(image, prepared, prepared.toPage);
+      let rotation = prepared.rotation;
+      if (prepared.orientationUncertain) {
+        // A sparse page gives the ink-based up/down vote too little to go on: read it the
+        // other way up too and keep the reading that looks more like Vietnamese text.
+        const turned = await sharp(image).rotate(180).png({ compressionLevel: 1 }).toBuffer();
+        const back: Affine = [-1, 0, 0, -1, prepared.width, prepared.height];
+        const other = await read(turned, prepared, composeAffine(prepared.toPage, back));
+        const score = (b: OcrBlock[]): number => plausibility(blocksToText(b)) + meanConf(b.flatMap((x) => x.lines)) / 200;
+        if (score(other) > score(blocks)) {
+          blocks = other;
+          rotation = ((rotation + 180) % 360) as OcrPage['rotation'];
+        }
       }
-      blocks = blocks.map((b) => ({
-        column: b.column,
-        bbox: mapBox(boxOf(b.bbox), prepared.toPage, prepared.pageWidth, prepared.pageHeight),
-        lines: b.lines.map((l) => mapLine(l, prepared.toPage, prepared.pageWidth, prepared.pageHeight)),
-      }));
-      const words = blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
+      const marks = [...(prepared.marks ?? [])];
+      if (marks.length) blocks = dropMarkedWords(blocks, marks);
+      const scrawls = splitOffScrawls(blocks, prepared.pageWidth, prepared.pageHeight, plausibility);
+      blocks = scrawls.blocks;
+      marks.push(...scrawls.marks);
       return {
         pageNumber: prepared.pageNumber,
         width: prepared.pageWidth,
         height: prepared.pageHeight,
         dpi: prepared.dpi,
         skew: prepared.skew,
-        rotation: prepared.rotation,
-        steps: prepared.steps,
+        rotation,
+        steps: rotation !== prepared.rotation ? [...prepared.steps, 'reorient-by-reading'] : prepared.steps,
         text: blocksToText(blocks),
         confidence: meanConf(blocks.flatMap((b) => b.lines)),
         blocks,
+        ...(marks.length ? { marks: marks.map((m) => ({ kind: m.kind, bbox: m.bbox, confidence: m.confidence })) } : {}),
       };
     },
     async terminate() {
@@ -190,19 +228,96 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
   };
 }
 
+/** a∘b: apply b, then a. */
+function composeAffine(a: Affine, b: Affine): Affine {
+  return [
+    a[0] * b[0] + a[2] * b[1],
+    a[1] * b[0] + a[3] * b[1],
+    a[0] * b[2] + a[2] * b[3],
+    a[1] * b[2] + a[3] * b[3],
+    a[0] * b[4] + a[2] * b[5] + a[4],
+    a[1] * b[4] + a[3] * b[5] + a[5],
+  ];
+}
+
+/** A line read below this confidence… */
+const SCRAWL_CONF = 60;
+/** …with less than this share of syllable-shaped letters is a stroke drawing, not print. */
+const SCRAWL_SHARE = 0.4;
+
+/**
+ * Signatures and handwritten notes in black ink cannot be told by colour; Tesseract
+ * reads them as a short line of unconfident non-words ("AAZ \Ax"). Such lines are
+ * listed as marks and kept out of the text: a signature when it sits in the lower
+ * half of the page right of centre (the signer block), handwriting elsewhere.
+ */
+function splitOffScrawls(blocks: OcrBlock[], width: number, height: number, plausibility: (text: string) => number): { blocks: OcrBlock[]; marks: PageMark[] } {
+  const marks: PageMark[] = [];
+  const out: OcrBlock[] = [];
+  for (const block of blocks) {
+    const lines = block.lines.filter((line) => {
+      const conf = meanConf([line]);
+      if (line.words.length > 4 || conf >= SCRAWL_CONF) return true;
+      const share = plausibility(line.text);
+      if (share >= SCRAWL_SHARE) return true;
+      // Numbers and dates read unconfidently are still print.
+      if (/\p{N}{2,}/u.test(line.text)) return true;
+      const [x0, y0, x1, y1] = line.bbox;
+      const signature = (y0 + y1) / 2 > 0.5 * height && (x0 + x1) / 2 > 0.5 * width;
+      marks.push({ kind: signature ? 'signature' : 'handwriting', bbox: line.bbox, confidence: Math.round(100 * (1 - conf / 100) * (1 - share)) / 100 });
+      return false;
+    });
+    if (lines.length === block.lines.length) out.push(block);
+    else if (lines.length) out.push({ ...block, bbox: unionBox(lines.map((l) => l.bbox)), lines });
+  }
+  return { blocks: out, marks };
+}
+
+/**
+ * Words mostly inside a mark's box with low confidence are the mark read as text
+ * (a stamp's ring lettering, a handwritten note); printed words under a stamp
+ * keep their confidence and stay.
+ */
+function dropMarkedWords(blocks: OcrBlock[], marks: PageMark[]): OcrBlock[] {
+  const inside = (w: OcrWord): boolean =>
+    marks.some((m) => {
+      const ix = Math.max(0, Math.min(w.bbox[2], m.bbox[2]) - Math.max(w.bbox[0], m.bbox[0]));
+      const iy = Math.max(0, Math.min(w.bbox[3], m.bbox[3]) - Math.max(w.bbox[1], m.bbox[1]));
+      const area = Math.max(1, (w.bbox[2] - w.bbox[0]) * (w.bbox[3] - w.bbox[1]));
+      return (ix * iy) / area > 0.5 && w.conf < (m.kind === 'stamp' || m.kind === 'seal' ? 70 : 85);
+    });
+  const out: OcrBlock[] = [];
+  for (const block of blocks) {
+    const lines: OcrLine[] = [];
+    for (const line of block.lines) {
+      const words = line.words.filter((w) => !inside(w));
+      if (words.length === line.words.length) lines.push(line);
+      else if (words.length) lines.push({ ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((s, w) => s + w.conf, 0) / words.length });
+    }
+    if (lines.length) out.push({ ...block, bbox: unionBox(lines.map((l) => l.bbox)), lines });
+  }
+  return out;
+}
+
+function unionBox(boxes: BBox[]): BBox {
+  return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
+}
+
 /**
  * Re-reads every left/right block from a crop of its column (PSM 6, one block),
  * keeping the new lines unless they lost text or much confidence.
  */
-async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, blocks: OcrBlock[], psm: OcrPsm): Promise<OcrBlock[]> {
+async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, blocks: OcrBlock[], psm: OcrPsm, engineLines?: OcrLine[]): Promise<OcrBlock[]> {
   const out: OcrBlock[] = [];
+  const troubled = engineLines ? troubledColumns(blocks, engineLines) : undefined;
+  if (troubled && troubled.size === 0) return blocks;
   const lineHeight = medianHeight(blocks);
   const pad = Math.round(0.4 * lineHeight);
   await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
   try {
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;
-      if (block.column === 'full') {
+      if (block.column === 'full' || (troubled && !troubled.has(i))) {
         out.push(block);
         continue;
       }
@@ -236,6 +351,33 @@ async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, bl
     }
   } finally {
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  return out;
+}
+
+/** Below this mean word confidence a column block is re-read even when its lines were clean. */
+const REREAD_CONF = 80;
+
+/**
+ * Column blocks whose first reading is suspect: an engine line ran across the
+ * gutter (two baselines and font sizes in one line cost whole words), or the
+ * block's words are unconfident. The rest keep the first pass's words, which
+ * saves one OCR call per column on most pages.
+ */
+function troubledColumns(blocks: OcrBlock[], engineLines: OcrLine[]): Set<number> {
+  const lineOf = new Map<OcrWord, number>();
+  engineLines.forEach((l, i) => l.words.forEach((w) => lineOf.set(w, i)));
+  const linesIn = (b: OcrBlock): Set<number> => new Set(b.lines.flatMap((l) => l.words.map((w) => lineOf.get(w) ?? -1)));
+  const out = new Set<number>();
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.column !== 'left') continue;
+    const partner = blocks[i + 1];
+    if (!partner || partner.column !== 'right') continue;
+    const left = linesIn(b);
+    const shared = [...linesIn(partner)].some((n) => n >= 0 && left.has(n));
+    if (shared || meanConf(b.lines) < REREAD_CONF) out.add(i);
+    if (shared || meanConf(partner.lines) < REREAD_CONF) out.add(i + 1);
   }
   return out;
 }

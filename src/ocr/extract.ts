@@ -16,6 +16,50 @@ export interface EngineWord {
   text: string;
   confidence: number;
   bbox: EngineBox;
+  /** Character boxes, where the engine gives them. */
+  symbols?: Array<{ text: string; bbox: EngineBox }> | null;
+}
+
+/** A number glued to a word ("26tháng", "ngày26") or after a colon ("Số:1906"). */
+const GLUED = /(?<=\p{N})(?=\p{L})|(?<=\p{L})(?=\p{N})|(?<=:)(?=\p{N})/gu;
+
+/**
+ * Splits a word where a number meets a word and the character boxes show a gap
+ * at least `minGap` wide: Tesseract joins them when the space is narrow (a
+ * justified line, a 1-bit scan), and structure extraction then misses dates and
+ * numbers. Codes like "QĐ-UBND" or "lớp12" printed without a gap stay whole.
+ */
+export function splitGlued(word: EngineWord, minGap: number): EngineWord[] {
+  const symbols = word.symbols;
+  const text = word.text.trim();
+  if (!symbols || symbols.length < 2 || symbols.map((c) => c.text).join('') !== text) return [word];
+  const cuts: number[] = [];
+  // Character offsets (in symbols) where a boundary falls.
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const c of symbols) {
+    offsets.push(pos);
+    pos += c.text.length;
+  }
+  for (const m of text.matchAll(GLUED)) {
+    const k = offsets.indexOf(m.index);
+    if (k <= 0) continue;
+    const gap = symbols[k]!.bbox.x0 - symbols[k - 1]!.bbox.x1;
+    if (gap >= minGap) cuts.push(k);
+  }
+  if (cuts.length === 0) return [word];
+  const out: EngineWord[] = [];
+  let start = 0;
+  for (const k of [...cuts, symbols.length]) {
+    const part = symbols.slice(start, k);
+    out.push({
+      text: part.map((c) => c.text).join(''),
+      confidence: word.confidence,
+      bbox: { x0: Math.min(...part.map((c) => c.bbox.x0)), y0: word.bbox.y0, x1: Math.max(...part.map((c) => c.bbox.x1)), y1: word.bbox.y1 },
+    });
+    start = k;
+  }
+  return out;
 }
 export interface EngineLine {
   text: string;
@@ -69,7 +113,10 @@ export function extractLines(
   for (const block of blocks ?? []) {
     for (const paragraph of block.paragraphs) {
       for (const line of paragraph.lines) {
+        // An eighth of the line height is a space at any resolution; letters of a word sit closer.
+        const minGap = Math.max(2, 0.12 * (line.bbox.y1 - line.bbox.y0));
         const words: OcrWord[] = line.words
+          .flatMap((w) => splitGlued(w, minGap))
           .filter((w) => w.text.trim() !== '' && !isNoiseWord(w.text.trim(), w.confidence))
           .map((w) => ({ text: w.text.trim(), conf: w.confidence, bbox: mapBox(w.bbox, toPage, pageWidth, pageHeight) }));
         if (words.length === 0) continue;

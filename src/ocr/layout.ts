@@ -76,7 +76,10 @@ function buildRows(lines: LayoutLine[]): Row[] {
     for (let i = rows.length - 1; i >= Math.max(0, rows.length - 3); i--) {
       const row = rows[i]!;
       const overlap = Math.min(row.y1, line.bbox[3]) - Math.max(row.y0, line.bbox[1]);
-      if (overlap >= 0.5 * Math.min(h, row.y1 - row.y0)) {
+      // Two engine lines that also overlap across are two printed lines (tight small print,
+      // a slightly tilted colour copy), never one row: merging them interleaves their words.
+      const across = row.pieces.some((p) => Math.min(p.bbox[2], line.bbox[2]) - Math.max(p.bbox[0], line.bbox[0]) > 0.25 * h);
+      if (!across && overlap >= 0.5 * Math.min(h, row.y1 - row.y0)) {
         target = row;
         break;
       }
