@@ -280,6 +280,8 @@ export interface JsonPage {
   quality: QualityEstimate;
   lines: JsonLine[];
   words: JsonWord[];
+  /** Handwriting, stamps, seals and signatures found on the page and kept out of the text. */
+  marks?: NonNullable<OcrPage['marks']>;
   seconds: number;
 }
 

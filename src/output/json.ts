@@ -61,6 +61,7 @@ export function jsonOutput(doc: VanBanDocument, extras: JsonExtras = {}): JsonOu
         line: word.line,
         ...(word.changed ? { changed: true as const, restoreConfidence: round(word.restoreConfidence, 3) } : {}),
       })),
+      ...(page.ocr.marks && page.ocr.marks.length > 0 ? { marks: page.ocr.marks.map((m) => ({ ...m, bbox: box(m.bbox), confidence: round(m.confidence, 3) })) } : {}),
       seconds: round((page.timing.prepare + page.timing.ocr + page.timing.restore) / 1000, 3),
     };
   });
