@@ -13,6 +13,7 @@ const SECTIONS: Record<string, string> = {
   restore: './restore.ts',
   structure: './structure.ts',
   pipeline: './pipeline.ts',
+  score: './score.ts',
 };
 
 const [, , ...args] = process.argv;

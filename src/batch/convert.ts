@@ -7,7 +7,7 @@
  * output replaces an input, a folder, a link or a file vanban did not write; nothing is
  * written outside the output folder (symlinks in it are not followed out).
  */
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { openSource } from '../pdf/index.js';
 import { Pipeline, resolveJobs, type PipelineOptions, type VanBanDocument } from '../pipeline.js';
@@ -186,6 +186,21 @@ export async function writeCatalogue(outDir: string, state: BatchState): Promise
   await writeFileAtomic(join(outDir, 'metadata.dc.json'), `${JSON.stringify(dc, null, 2)}\n`);
 }
 
+/** Delete the outputs of sets a killed run left half-written; returns how many sets. */
+async function removePartialSets(outDir: string, state: BatchState): Promise<number> {
+  const stems = Object.keys(state.pending);
+  for (const stem of stems) {
+    const extensions = new Set([...state.pending[stem]!, ...(state.documents[stem]?.outputs ?? [])]);
+    for (const ext of extensions) {
+      const path = join(outDir, stem) + ext;
+      if (isInside(path, outDir)) await unlink(path).catch(() => undefined);
+    }
+    delete state.documents[stem];
+    delete state.pending[stem];
+  }
+  return stems.length;
+}
+
 /** Pages of `wanted` a file of `count` pages has. */
 function pagesOf(wanted: readonly number[] | undefined, count: number): number[] | undefined {
   return wanted?.filter((n) => n <= count);
@@ -212,7 +227,10 @@ export async function convert(inputs: string | readonly string[], options: Conve
   const outReal = await realpath(resolve(options.out)).catch(() => undefined);
   const earlier = outReal ? await loadState(outReal) : undefined;
   const skip = new Set<string>(outReal ? [join(outReal, STATE_DIR)] : []);
-  if (outReal && earlier) for (const d of Object.values(earlier.documents)) for (const ext of d.outputs) skip.add(join(outReal, d.stem) + ext);
+  if (outReal && earlier) {
+    for (const d of Object.values(earlier.documents)) for (const ext of d.outputs) skip.add(join(outReal, d.stem) + ext);
+    for (const [stem, exts] of Object.entries(earlier.pending)) for (const ext of exts) skip.add(join(outReal, stem) + ext);
+  }
   const walked = await walkInputs(list, { exclude: options.out, skip });
   const missing = walked.errors.filter((e) => e.code === 'ENOENT' && list.includes(e.file ?? ''));
   if (missing.length > 0) {
@@ -232,6 +250,8 @@ export async function convert(inputs: string | readonly string[], options: Conve
     if (stale.length > 0) emit({ type: 'notice', file: outDir, message: `removed ${stale.length} temp file(s) left by an interrupted run` });
     const state = await loadState(outDir);
     const saver = new StateWriter(outDir, state);
+    const partial = await removePartialSets(outDir, state);
+    if (partial > 0) emit({ type: 'notice', file: outDir, message: `removed ${partial} incomplete output set(s) left by an interrupted run; they are converted again` });
     const roots = await Promise.all(list.map((p) => realpath(resolve(p)).catch(() => resolve(p))));
 
     const failed: FileError[] = [];
@@ -306,6 +326,9 @@ export async function convert(inputs: string | readonly string[], options: Conve
               const shown: VanBanDocument = { ...document, source: input.relative };
               const context = { inputPath: input.path, ...(options.pdfa !== undefined && { pdfa: options.pdfa }) };
               const outputs = await renderOutputs(shown, formats, context);
+              const stem = relative(outDir, input.outputStem);
+              state.pending[stem] = extensions;
+              await saver.save();
               // JSON last: a reader that sees it can trust the others are there.
               for (const format of [...formats.filter((f) => f !== 'json'), ...formats.filter((f) => f === 'json')]) {
                 const content = outputs.get(format);
@@ -322,7 +345,8 @@ export async function convert(inputs: string | readonly string[], options: Conve
                 document: document.document,
               };
               if (document.quality.reason) result.reason = document.quality.reason;
-              state.documents[relative(outDir, input.outputStem)] = recordOf(input, outDir, document, extensions, input.size, input.mtimeMs);
+              state.documents[stem] = recordOf(input, outDir, document, extensions, input.size, input.mtimeMs);
+              delete state.pending[stem];
               delete state.failures[input.path];
               await saver.save();
               pages += document.pages.length;

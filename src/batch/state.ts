@@ -55,9 +55,14 @@ export interface BatchState {
   documents: Record<string, DocumentRecord>;
   /** By real input path: kept until that input converts. */
   failures: Record<string, FailureRecord>;
+  /**
+   * Output sets being written, by stem, with their extensions: a run killed mid-set leaves
+   * them here, and the next run removes those files, so every set is whole or absent.
+   */
+  pending: Record<string, string[]>;
 }
 
-const emptyState = (): BatchState => ({ version: STATE_VERSION, documents: {}, failures: {} });
+const emptyState = (): BatchState => ({ version: STATE_VERSION, documents: {}, failures: {}, pending: {} });
 
 export function statePath(outDir: string): string {
   return join(outDir, STATE_DIR, 'state.json');
@@ -68,7 +73,7 @@ export async function loadState(outDir: string): Promise<BatchState> {
   try {
     const parsed = JSON.parse(await readFile(statePath(outDir), 'utf8')) as Partial<BatchState>;
     if (parsed.version !== STATE_VERSION || typeof parsed.documents !== 'object' || typeof parsed.failures !== 'object') return emptyState();
-    return { version: STATE_VERSION, documents: parsed.documents ?? {}, failures: parsed.failures ?? {} };
+    return { version: STATE_VERSION, documents: parsed.documents ?? {}, failures: parsed.failures ?? {}, pending: parsed.pending ?? {} };
   } catch {
     return emptyState();
   }
