@@ -11,7 +11,7 @@ const CORPUS = new URL('../../shared/corpus/admin/phapdien.txt.gz', import.meta.
 
 function noisy(text: string, rate: number): string {
   let x = 12345;
-  const r = (): number => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const r = (): number => (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
   let out = '';
   for (const c of text) {
     const u = r();

@@ -300,7 +300,7 @@ describe('text commands', () => {
 
   it('score stays near-linear on long texts: 2 × 300 KB with 5 % noise gives the right CER (11.10)', () => {
     let x = 7;
-    const rand = (): number => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rand = (): number => (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
     const syllables = ['tháng', 'hành', 'động', 'trẻ', 'em', 'kế', 'hoạch', 'ủy', 'ban', 'nhân', 'dân', 'tỉnh', 'số', 'năm', 'quyết', 'định'];
     const words: string[] = [];
     while (words.join(' ').length < 300_000) words.push(`${syllables[Math.floor(rand() * syllables.length)]!}${Math.floor(rand() * 1000)}`);

@@ -22,7 +22,7 @@ const attribute = (name: SettingName): string =>
 export function convertCommand(io: CliIo, result: CommandResult): Command {
   const command = configure(new Command('convert'), io)
     .description('convert PDFs and images (files or folders, walked recursively) into text, JSON, Markdown, searchable PDF, ALTO')
-    .argument('<inputs...>', 'PDF, PNG, JPEG or TIFF files, or folders of them')
+    .argument('[inputs...]', 'PDF, PNG, JPEG or TIFF files, or folders of them')
     .option('-o, --out <dir>', 'output folder (created when missing); required')
     .option('-j, --jobs <n>', 'OCR workers (default: the number of cores)')
     .option('-f, --force', 'convert again inputs already converted')
@@ -64,6 +64,7 @@ Flags override it. Exit codes: 0 all converted, 1 some failed, 2 usage, 3 output
         }
       }
       const settings = resolveSettings(raw, (name) => from.get(name) ?? `--${name}`);
+      if (inputs.length === 0) throw new VanbanError('USAGE', 'convert needs at least one file or folder\nRun "vanban convert --help" for usage.');
       if (!settings.out) throw new VanbanError('USAGE', 'convert needs an output folder: --out <dir>');
       result.code = await runConvert(inputs, { ...settings, out: settings.out }, io);
     });

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { VERSION } from '../output/json.js';
+import { VanbanError } from '../errors.js';
 import { configure, parseCommand, reportError, type CommandResult } from './command.js';
 import { convertCommand } from './convert.js';
 import { restoreCommand } from './restore.js';
@@ -31,7 +32,13 @@ export function program(io: CliIo, result: CommandResult): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .helpCommand(true)
     .addHelpText('after', EXIT_HELP)
-    .action(() => {
+    .usage('[options] [command]')
+    .argument('[command]')
+    .action((command: string | undefined) => {
+      if (command !== undefined) {
+        const known = root.commands.map((c) => c.name()).join(', ');
+        throw new VanbanError('USAGE', `unknown command "${command}"; commands: ${known}\nRun "vanban --help" for usage.`);
+      }
       io.stderr.write(root.helpInformation());
       result.code = EXIT.USAGE;
     });

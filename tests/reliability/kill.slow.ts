@@ -70,7 +70,7 @@ describe('kill -9 at random points of a batch', () => {
   it('leaves every recorded set whole, nothing outside --out, inputs unchanged; a rerun completes', async () => {
     const out = join(root, 'out');
     let x = 42;
-    const rand = (): number => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rand = (): number => (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let round = 0; round < 5; round++) {
       const { child, done } = convert(out);
       // Somewhere from start-up (worker creation, lock) to the middle of writing outputs.
