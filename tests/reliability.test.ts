@@ -303,7 +303,9 @@ describe('text commands', () => {
     const rand = (): number => (x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
     const syllables = ['tháng', 'hành', 'động', 'trẻ', 'em', 'kế', 'hoạch', 'ủy', 'ban', 'nhân', 'dân', 'tỉnh', 'số', 'năm', 'quyết', 'định'];
     const words: string[] = [];
-    while (words.join(' ').length < 120_000) words.push(`${syllables[Math.floor(rand() * syllables.length)]!}${Math.floor(rand() * 1000)}`);
+    for (let length = 0; length < 120_000; length += words[words.length - 1]!.length + 1) {
+      words.push(`${syllables[Math.floor(rand() * syllables.length)]!}${Math.floor(rand() * 1000)}`);
+    }
     const ref = words.join(' ');
     let hyp = '';
     for (const c of ref) hyp += rand() < 0.05 ? (rand() < 0.5 ? '' : `x${c}`) : c;
