@@ -14,6 +14,7 @@ const SECTIONS: Record<string, string> = {
   structure: './structure.ts',
   pipeline: './pipeline.ts',
   compare: './compare.ts',
+  score: './score.ts',
 };
 
 const [, , ...args] = process.argv;

@@ -15,6 +15,12 @@ export type VanbanErrorCode =
   | 'OCR_FAILED' // the OCR engine failed on a page
   | 'USAGE' // bad option or argument
   | 'MODEL' // a model or data file is missing or damaged
+  | 'NOT_FILE' // not a regular file (a FIFO, socket or device): never opened, it could block
+  | 'NOT_TEXT' // a text command was given a PDF, image, JSON or other binary file
+  | 'OUTPUT' // the output folder cannot be used (not writable, a file, unsafe path)
+  | 'LOCKED' // another vanban run is converting into the same output folder
+  | 'NO_INPUTS' // nothing to convert: the folders hold no PDF or image
+  | 'INTERRUPTED' // the run was stopped by SIGINT/SIGTERM
   | 'INTERNAL';
 
 export class VanbanError extends Error {

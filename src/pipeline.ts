@@ -5,13 +5,14 @@
  * owns the long-lived resources (the OCR worker pool, the language model).
  */
 import { availableParallelism } from 'node:os';
-import { readPages, type ReadPagesOptions } from './pdf/index.js';
+import { readPages } from './pdf/index.js';
 import { prepare } from './image/index.js';
 import { OcrPool } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
 import { extract } from './structure/index.js';
 import { estimate, estimateDocument } from './quality/index.js';
 import { VanbanError } from './errors.js';
+import { Budget } from './batch/budget.js';
 import type { ConvertedPage, ExistingTextMode, PageImage, VanBanDocument } from './types.js';
 
 export type { ConvertedPage, VanBanDocument } from './types.js';
@@ -25,9 +26,26 @@ export interface PipelineOptions {
   restore?: boolean;
   /** Pages that already carry text: see ExistingTextMode (default 'redo'). */
   existingText?: ExistingTextMode;
-  /** Resolution of image inputs that carry none usable (see ReadPagesOptions.imageDpi). */
+  /** OCR language(s): 'vie' (default) or 'vie+eng'. */
+  language?: string;
+  /** 1-based pages to convert (default all); pages a file does not have are left out. */
+  pages?: readonly number[];
+  /** Resolution of image inputs that carry none (default: the file's own, else 300). */
   imageDpi?: number;
+  /** Searchable PDF declared as PDF/A-2b (default true) or plain PDF. */
+  pdfa?: boolean;
+  /**
+   * Pixels of page images being preprocessed or OCR'd at once, over all files and
+   * workers (default PIXEL_BUDGET). Bounds peak memory whatever the inputs.
+   */
+  pixelBudget?: number;
 }
+
+/**
+ * Default in-flight pixel budget: about seven A4 pages at 300 dpi. A page larger than
+ * the whole budget is processed alone. Peak memory ≈ workers + ~20 bytes per pixel in flight.
+ */
+export const PIXEL_BUDGET = 64_000_000;
 
 export interface PageEvent {
   source: string;
@@ -55,28 +73,47 @@ export function resolveJobs(jobs: number | undefined): number {
  */
 export class Pipeline {
   readonly jobs: number;
-  private readonly options: Required<Omit<PipelineOptions, 'jobs' | 'imageDpi'>> & Pick<PipelineOptions, 'imageDpi'>;
+  readonly options: Readonly<PipelineOptions>;
   private readonly pool: OcrPool;
+  /** Pixels in preprocessing and OCR, over every file this pipeline converts at once. */
+  private readonly pixels: Budget;
+  /** Pages read but not yet finished (waiting for a worker counts), over every file. */
+  private readonly pageSlots: Budget;
 
   private constructor(pool: OcrPool, jobs: number, options: PipelineOptions) {
     this.pool = pool;
     this.jobs = jobs;
-    this.options = { preprocess: options.preprocess ?? true, restore: options.restore ?? true, existingText: options.existingText ?? 'redo', ...(options.imageDpi === undefined ? {} : { imageDpi: options.imageDpi }) };
+    this.options = { ...options, preprocess: options.preprocess ?? true, restore: options.restore ?? true };
+    this.pixels = new Budget(options.pixelBudget ?? PIXEL_BUDGET);
+    this.pageSlots = new Budget(jobs + 2);
   }
 
   static async create(options: PipelineOptions = {}): Promise<Pipeline> {
     const jobs = resolveJobs(options.jobs);
-    const pool = await OcrPool.create({ jobs });
+    if (options.language !== undefined && !['vie', 'vie+eng'].includes(options.language)) {
+      throw new VanbanError('USAGE', `language must be vie or vie+eng, got "${options.language}"`);
+    }
+    const poolOptions = { jobs, ...(options.language !== undefined && { language: options.language as 'vie' | 'vie+eng' }) };
+    const pool = await OcrPool.create(poolOptions);
     return new Pipeline(pool, jobs, options);
   }
 
   /** OCR, restore and score one page image. */
   async convertPage(image: PageImage, source?: string): Promise<ConvertedPage> {
+    const pixels = image.width * image.height;
+    await this.pixels.acquire(pixels);
+    let prepared;
+    let ocr;
     const t0 = performance.now();
-    const file = source === undefined ? {} : { file: source };
-    const prepared = await prepare(image, this.options.preprocess ? file : { ...NO_PREPROCESSING, ...file });
-    const t1 = performance.now();
-    const ocr = await this.pool.recognize(prepared, source);
+    let t1 = t0;
+    try {
+      const file = source === undefined ? {} : { file: source };
+      prepared = await prepare(image, this.options.preprocess ? file : { ...NO_PREPROCESSING, ...file });
+      t1 = performance.now();
+      ocr = await this.pool.recognize(prepared, source);
+    } finally {
+      this.pixels.release(pixels);
+    }
     const t2 = performance.now();
     const restored = restorePage(ocr, { enabled: this.options.restore });
     const t3 = performance.now();
@@ -95,25 +132,50 @@ export class Pipeline {
    * Convert one file. Pages are read lazily and up to `jobs` of them are in
    * flight at once, so a 300-page PDF never sits in memory as images.
    */
-  async convertFile(path: string, onPage?: (event: PageEvent) => void, read: Pick<ReadPagesOptions, 'pages'> = {}): Promise<VanBanDocument> {
+  async convertFile(path: string, onPage?: (event: PageEvent) => void, options: { pages?: readonly number[] } = {}): Promise<VanBanDocument> {
     const started = performance.now();
     const pages: ConvertedPage[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    const imageDpi = this.options.imageDpi;
-    for await (const image of readPages(path, { ...read, ...(imageDpi === undefined ? {} : { imageDpi }) })) {
-      const task = this.convertPage(image, path)
-        .then((page) => {
-          pages.push(page);
-          onPage?.({ source: path, page: page.number });
-        })
-        .catch((error: unknown) => {
+    const wanted = options.pages ?? this.options.pages;
+    const readOptions = {
+      ...(wanted !== undefined && { pages: [...wanted] }),
+      ...(this.options.imageDpi !== undefined && { imageDpi: this.options.imageDpi }),
+      ...(this.options.existingText !== undefined && { existingText: this.options.existingText }),
+    };
+    const iterator = readPages(path, readOptions)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        // A slot before reading: pages waiting for a worker hold memory too.
+        await this.pageSlots.acquire(1);
+        let next: IteratorResult<PageImage>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          this.pageSlots.release(1);
           failure ??= error;
-        });
-      const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      if (inFlight.size >= this.jobs) await Promise.race(inFlight);
-      if (failure !== undefined) break;
+          break;
+        }
+        if (next.done) {
+          this.pageSlots.release(1);
+          break;
+        }
+        const task = this.convertPage(next.value, path)
+          .then((page) => {
+            pages.push(page);
+            onPage?.({ source: path, page: page.number });
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => this.pageSlots.release(1));
+        const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        if (inFlight.size >= this.jobs) await Promise.race(inFlight);
+        if (failure !== undefined) break;
+      }
+    } finally {
+      if (failure !== undefined) await iterator.return?.(undefined).catch(() => undefined);
     }
     await Promise.all(inFlight);
     if (failure !== undefined) {
@@ -134,7 +196,7 @@ export class Pipeline {
       document: extract(restoredPages),
       quality: estimateDocument(pages.map((page) => page.quality)),
       seconds: (performance.now() - started) / 1000,
-      existingText: this.options.existingText,
+      existingText: this.options.existingText ?? 'redo',
     };
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic, TEMP_PREFIX } from '../src/output/atomic.js';
 import { walkInputs } from '../src/batch/walk.js';
-import { isUpToDate, planOutputs } from '../src/batch/plan.js';
+import { planOutputs } from '../src/batch/plan.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -73,19 +73,23 @@ describe('planOutputs / isUpToDate', () => {
     expect(plan.map((p) => p.outputStem)).toEqual(['/out/a.pdf', '/out/a.png', '/out/d/b']);
   });
 
-  it('is up to date only when every output exists and is newer than the input', async () => {
-    const input = join(dir, 'a.pdf');
-    await writeFile(input, 'x');
-    const [planned] = planOutputs([{ path: input, relative: 'a.pdf' }], join(dir, 'out'));
-    expect(await isUpToDate(planned!, ['.json'])).toBe(false);
-    await mkdir(join(dir, 'out'));
-    await writeFile(join(dir, 'out', 'a.json'), '{}');
-    expect(await isUpToDate(planned!, ['.json'])).toBe(true);
-    expect(await isUpToDate(planned!, ['.txt', '.json'])).toBe(false);
-    // Touch the input after the output: it changed, so it must be redone.
-    const later = new Date(Date.now() + 5000);
-    const { utimes } = await import('node:fs/promises');
-    await utimes(input, later, later);
-    expect(await isUpToDate(planned!, ['.json'])).toBe(false);
+  it('maps inputs away from the batch files and the state folder', () => {
+    const plan = planOutputs(
+      [
+        { path: '/in/errors.png', relative: 'errors.png' },
+        { path: '/in/metadata.dc.jpg', relative: 'metadata.dc.jpg' },
+        { path: '/in/Report.pdf', relative: 'Report.pdf' },
+        { path: '/in/_vanban/x.pdf', relative: '_vanban/x.pdf' },
+        { path: '/in/sub/errors.pdf', relative: 'sub/errors.pdf' },
+      ],
+      '/out',
+    );
+    expect(plan.map((p) => p.outputStem)).toEqual([
+      '/out/errors.png',
+      '/out/metadata.dc.jpg',
+      '/out/Report.pdf',
+      '/out/_vanban.input/x',
+      '/out/sub/errors',
+    ]);
   });
 });

@@ -18,7 +18,7 @@ import {
   qualityCsvRow,
   score,
 } from '../src/quality/index.js';
-import { runScoreCommand } from '../src/quality/cli.js';
+import { runScoreCommand } from '../src/cli/score.js';
 import { VanbanError } from '../src/errors.js';
 import { readFileSync } from 'node:fs';
 import { estimateMetrics } from '../bench/quality-synth.js';

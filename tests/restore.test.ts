@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { distance } from 'fastest-levenshtein';
 import { restore, restoreTokens } from '../src/restore/index.js';
-import { runRestoreCommand } from '../src/restore/cli.js';
+import { runRestoreCommand } from '../src/cli/restore.js';
 import { getModel } from '../src/restore/lm.js';
 import { channelLogProb } from '../src/restore/channel.js';
 import { isVanbanError } from '../src/errors.js';
@@ -250,8 +250,8 @@ describe('vanban restore (CLI piece)', () => {
 
   it('names the missing file and exits non-zero', async () => {
     const r = await run(['/nonexistent/vanban.txt']);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('/nonexistent/vanban.txt: file not found');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('/nonexistent/vanban.txt: input not found');
     expect((await run(['--mode'])).code).toBe(2);
   });
 });

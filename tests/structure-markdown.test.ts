@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extract, type VanBanStructure } from '../src/structure/index.js';
 import { toMarkdown } from '../src/output/markdown.js';
-import { runExtractCommand } from '../src/structure/cli.js';
+import { runExtractCommand } from '../src/cli/extract.js';
 
 const dir = fileURLToPath(new URL('./fixtures-structure/', import.meta.url));
 const read = (name: string): string => readFileSync(dir + name, 'utf8');
@@ -104,7 +104,7 @@ describe('vanban extract', () => {
     writeFileSync(pdf, '%PDF-1.7\n\u0000binary');
     await expect(runExtractCommand([join(tmp, 'missing.txt')], io().io)).rejects.toMatchObject({ code: 'ENOENT', file: join(tmp, 'missing.txt') });
     await expect(runExtractCommand([empty], io().io)).rejects.toMatchObject({ code: 'EMPTY', file: empty });
-    await expect(runExtractCommand([pdf], io().io)).rejects.toMatchObject({ code: 'NOT_PDF', file: pdf });
+    await expect(runExtractCommand([pdf], io().io)).rejects.toMatchObject({ code: 'NOT_TEXT', file: pdf });
     await expect(runExtractCommand(['a.txt', 'b.txt'], io().io)).rejects.toMatchObject({ code: 'USAGE' });
     await expect(runExtractCommand(['--bogus'], io().io)).rejects.toMatchObject({ code: 'USAGE' });
   });

@@ -1,67 +1,61 @@
 /**
- * `vanban` command line: a thin shell over the library API.
- * Exit codes: 0 all good, 1 some input failed, 2 usage error.
+ * `vanban` command line: a thin shell over the library API, one file per command.
+ * Exit codes are in exit.ts (and README.md).
  */
-import { isVanbanError } from '../errors.js';
+import { Command } from 'commander';
 import { VERSION } from '../output/json.js';
-import { runConvertCommand } from './convert.js';
-import { runRestoreCommand } from '../restore/cli.js';
-import { runExtractCommand } from '../structure/cli.js';
-import { runScoreCommand } from '../quality/cli.js';
-import { runReviewCommand, REVIEW_USAGE } from './review.js';
-import type { CliIo } from './io.js';
+import { VanbanError } from '../errors.js';
+import { configure, parseCommand, reportError, type CommandResult } from './command.js';
+import { convertCommand } from './convert.js';
+import { restoreCommand } from './restore.js';
+import { extractCommand } from './extract.js';
+import { scoreCommand } from './score.js';
+import { reviewCommand } from './review.js';
+import { EXIT } from './exit.js';
+import { guardStdout, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
+export { EXIT } from './exit.js';
 
-export const USAGE = `vanban ${VERSION}: scanned Vietnamese administrative documents → accented, structured text
-
-Usage:
-  vanban convert <file-or-folder>... --out <dir> [--jobs N] [--force] [--formats json,txt,md,pdf,alto] [--no-preprocess] [--no-restore]
-  vanban restore [file]                 restore diacritics of text (stdin when no file)
-  vanban extract [file]                 print the catalogue data and sections of a document's text as JSON
-  vanban score <text-or-json> [--truth <file>] [--json] [--show-errors]
-  ${REVIEW_USAGE}   correct documents in the browser
-  vanban --help | --version
-
-Exit codes: 0 success, 1 some inputs failed, 2 usage error.
+const EXIT_HELP = `
+Exit codes:
+  0    success
+  1    some inputs failed (the others were converted)
+  2    usage error: bad option or config file, or a named input that does not exist
+  3    the output folder cannot be used (not writable, a file, locked by another run)
+  4    no inputs found (no PDF or image in the folders given)
+  130  interrupted (Ctrl-C or SIGTERM); finished outputs are kept, rerun to resume
 `;
+
+export function program(io: CliIo, result: CommandResult): Command {
+  const root = configure(new Command('vanban'), io)
+    .description('scanned Vietnamese administrative documents → accented, structured text')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpCommand(true)
+    .addHelpText('after', EXIT_HELP)
+    .usage('[options] [command]')
+    .argument('[command]')
+    .action((command: string | undefined) => {
+      if (command !== undefined) {
+        const known = root.commands.map((c) => c.name()).join(', ');
+        throw new VanbanError('USAGE', `unknown command "${command}"; commands: ${known}\nRun "vanban --help" for usage.`);
+      }
+      io.stderr.write(root.helpInformation());
+      result.code = EXIT.USAGE;
+    });
+  for (const make of [convertCommand, restoreCommand, extractCommand, scoreCommand, reviewCommand]) root.addCommand(make(io, result));
+  return root;
+}
 
 const processIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [command, ...rest] = argv;
+  // `vanban extract x | head`: the reader leaving is normal, not an error.
+  if (io.stdout === process.stdout) guardStdout(process.stdout, () => process.exit(EXIT.OK));
+  const result: CommandResult = { code: EXIT.OK };
   try {
-    switch (command) {
-      case 'convert':
-        return await runConvertCommand(rest, io);
-      case 'restore':
-        return await runRestoreCommand(rest, io);
-      case 'extract':
-        return await runExtractCommand(rest, io);
-      case 'score':
-        return await runScoreCommand(rest, io);
-      case 'review':
-        return await runReviewCommand(rest, io);
-      case '--version':
-      case '-v':
-        io.stdout.write(`${VERSION}\n`);
-        return 0;
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        io.stderr.write(`vanban: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
-    }
+    return await parseCommand(program(io, result), argv, result);
   } catch (error) {
-    if (isVanbanError(error)) {
-      io.stderr.write(`vanban: ${error.message}\n`);
-      return error.code === 'USAGE' ? 2 : 1;
-    }
-    io.stderr.write(`vanban: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return 1;
+    return reportError(error, io);
   }
 }

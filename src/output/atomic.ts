@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Temp files being written right now, so an interrupted run can remove them on the way out. */
 const liveTempFiles = new Set<string>();
 
-/** Prefix of every temp file vanban writes; a crash leaves nothing else behind, and `cleanStaleTemps` can find these. */
+/** Prefix of every temp file vanban writes; a crash leaves nothing else behind, and `cleanStaleTemps` removes these. */
 export const TEMP_PREFIX = '.vanban-tmp-';
 
 /**
@@ -46,4 +46,33 @@ export function removeLiveTempFiles(): void {
     }
   }
   liveTempFiles.clear();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove temp files left under `dir` by a run that died mid-write (kill -9, power cut):
+ * those whose writer process is gone. Symlinked folders are not followed. Returns their paths.
+ */
+export async function cleanStaleTemps(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.startsWith(TEMP_PREFIX)) continue;
+    const pid = Number(/^(\d+)-/.exec(entry.name.slice(TEMP_PREFIX.length))?.[1]);
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isAlive(pid))) continue;
+    const path = join(entry.parentPath, entry.name);
+    await unlink(path).then(
+      () => removed.push(path),
+      () => undefined,
+    );
+  }
+  return removed;
 }

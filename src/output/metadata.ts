@@ -3,9 +3,12 @@
  * ready for import) and `metadata.dc.json` (the same under Dublin Core names).
  */
 import type { VanBanStructure } from '../structure/index.js';
+import { extname } from 'node:path';
 import type { PdfMetadata } from './pdf.js';
+import { toCsv } from './csv.js';
 
 export interface MetadataRow {
+  /** Input path relative to its input root (never an absolute local path). */
   file: string;
   agency: string | null;
   number: string | null;
@@ -17,7 +20,24 @@ export interface MetadataRow {
   quality: number;
 }
 
-export function metadataRow(file: string, doc: VanBanStructure, pages: number, quality: number): MetadataRow {
+/** What a catalogue row is built from (the batch state keeps exactly this per document). */
+export interface CatalogueEntry {
+  source: string;
+  stem: string;
+  pages: number;
+  seconds: number;
+  quality: number;
+  flaggedPages: readonly number[];
+  reason?: string;
+  agency: string | null;
+  number: string | null;
+  symbol: string | null;
+  date: string | null;
+  type: string | null;
+  title: string | null;
+}
+
+export function metadataRow(file: string, doc: Pick<VanBanStructure, 'agency' | 'number' | 'symbol' | 'date' | 'type' | 'title'>, pages: number, quality: number): MetadataRow {
   return {
     file,
     agency: doc.agency,
@@ -31,23 +51,46 @@ export function metadataRow(file: string, doc: VanBanStructure, pages: number, q
   };
 }
 
-/** RFC 4180: quote every field that needs it; a leading formula character is neutralised for spreadsheets. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const COLUMNS: Array<keyof MetadataRow> = ['file', 'agency', 'number', 'symbol', 'date', 'type', 'title', 'pages', 'quality'];
 
+/** metadata.csv: one row per document, ready for import into a catalogue. */
 export function metadataCsv(rows: readonly MetadataRow[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(COLUMNS, rows.map((row) => COLUMNS.map((c) => row[c])));
 }
 
-/** Dublin Core (dcterms) names for the same fields. */
+export const REPORT_COLUMNS = ['file', 'pages', 'score', 'needs_review', 'flagged_pages', 'seconds', 'review_reason'] as const;
+
+/** report.csv: per document its quality score and the pages to review (space-separated). */
+export function reportCsv(entries: readonly CatalogueEntry[]): string {
+  return toCsv(
+    REPORT_COLUMNS,
+    entries.map((e) => [
+      e.source,
+      e.pages,
+      e.quality.toFixed(4),
+      e.flaggedPages.length > 0 || e.reason ? 'yes' : 'no',
+      e.flaggedPages.join(' '),
+      e.seconds.toFixed(2),
+      e.reason ?? '',
+    ]),
+  );
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+/** The source file's media type, from its name (inputs are sniffed before they get here). */
+export function mediaType(file: string): string {
+  return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Dublin Core (dcterms) names for the same fields; `dc:format` is the source's media type. */
 export function dublinCore(row: MetadataRow): Record<string, string | number | null> {
   const identifier = row.symbol ? `${row.number ?? ''}/${row.symbol}` : row.number;
   return {
@@ -57,7 +100,7 @@ export function dublinCore(row: MetadataRow): Record<string, string | number | n
     'dc:date': row.date,
     'dc:type': row.type,
     'dc:language': 'vi',
-    'dc:format': 'application/pdf',
+    'dc:format': mediaType(row.file),
     'dc:source': row.file,
     'dcterms:extent': `${row.pages} page(s)`,
     'vanban:quality': row.quality,

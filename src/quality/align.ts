@@ -90,13 +90,117 @@ function firstBand(a: Int32Array, b: Int32Array): number {
 /** Largest band table kept for a backtrace (bytes); beyond it Hirschberg takes over. */
 const MAX_BAND_CELLS = 1 << 24;
 
+/**
+ * Most DP cells spent on one exact comparison (~0.1 s on one core). Past it, long texts are cut at
+ * anchors (see `anchorSegments`) and the pieces compared exactly, so `score` stays
+ * near-linear on book-length texts instead of quadratic.
+ */
+const EXACT_CELLS = 3e7;
+
 /** Levenshtein distance (unit costs) between two id sequences. */
 export function editDistance(a: Int32Array, b: Int32Array): number {
   for (let k = firstBand(a, b); k < Math.max(a.length, b.length); k *= 2) {
+    if ((a.length + 1) * (2 * k + 1) > EXACT_CELLS) break;
+    const d = banded(a, b, k);
+    if (d >= 0) return d;
+  }
+  if ((a.length + 1) * (b.length + 1) <= EXACT_CELLS) return fullDistance(a, b);
+  let total = 0;
+  for (const seg of anchorSegments(a, b)) {
+    const x = a.subarray(seg[0], seg[1]);
+    const y = b.subarray(seg[2], seg[3]);
+    if (seg[4]) continue; // an anchor: equal units
+    total += (x.length + 1) * (y.length + 1) <= EXACT_CELLS || x.length === 0 || y.length === 0 ? editDistanceSmall(x, y) : roughDistance(x, y);
+  }
+  return total;
+}
+
+function editDistanceSmall(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 || b.length === 0) return a.length + b.length;
+  for (let k = firstBand(a, b); k < Math.max(a.length, b.length); k *= 2) {
+    if ((a.length + 1) * (2 * k + 1) > EXACT_CELLS) break;
     const d = banded(a, b, k);
     if (d >= 0) return d;
   }
   return fullDistance(a, b);
+}
+
+/** Upper bound for two long pieces with nothing in common to anchor on: substitute, then add or drop the rest. */
+function roughDistance(a: Int32Array, b: Int32Array): number {
+  let same = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] === b[i]) same++;
+  return Math.max(a.length, b.length) - same;
+}
+
+/** Units per anchor: a run this long found exactly once in each text is taken as matching. */
+const ANCHOR = 12;
+/** Only k-grams whose hash is 0 mod this are candidates (content-defined sampling: same in both texts). */
+const SAMPLE = 8;
+
+function gramHashes(x: Int32Array): Map<number, number> {
+  // hash → position, or -1 when the hash occurs more than once.
+  const out = new Map<number, number>();
+  for (let i = 0; i + ANCHOR <= x.length; i++) {
+    let h = 2166136261;
+    for (let t = 0; t < ANCHOR; t++) h = Math.imul(h ^ x[i + t]!, 16777619);
+    h >>>= 0;
+    if (h % SAMPLE !== 0) continue;
+    out.set(h, out.has(h) ? -1 : i);
+  }
+  return out;
+}
+
+function sameRun(a: Int32Array, i: number, b: Int32Array, j: number): boolean {
+  for (let t = 0; t < ANCHOR; t++) if (a[i + t] !== b[j + t]) return false;
+  return true;
+}
+
+/**
+ * Cuts two long texts into aligned pieces: runs of ANCHOR units that occur once in each
+ * (patience-diff style), chained in order (longest increasing subsequence), with the
+ * gaps between them. Each entry: [aLo, aHi, bLo, bHi, isAnchor].
+ */
+export function anchorSegments(a: Int32Array, b: Int32Array): Array<[number, number, number, number, boolean]> {
+  const ha = gramHashes(a);
+  const hb = gramHashes(b);
+  const pairs: Array<[number, number]> = [];
+  for (const [h, i] of ha) {
+    if (i < 0) continue;
+    const j = hb.get(h);
+    if (j !== undefined && j >= 0 && sameRun(a, i, b, j)) pairs.push([i, j]);
+  }
+  pairs.sort((p, q) => p[0] - q[0]);
+  // Longest chain increasing in both texts (patience sorting, O(P log P)).
+  const tails: number[] = [];
+  const prev = new Int32Array(pairs.length).fill(-1);
+  for (let p = 0; p < pairs.length; p++) {
+    const j = pairs[p]![1];
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[tails[mid]!]![1] < j) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[p] = tails[lo - 1]!;
+    tails[lo] = p;
+  }
+  const chain: Array<[number, number]> = [];
+  for (let p = tails.length > 0 ? tails[tails.length - 1]! : -1; p >= 0; p = prev[p]!) chain.push(pairs[p]!);
+  chain.reverse();
+  const out: Array<[number, number, number, number, boolean]> = [];
+  let ai = 0;
+  let bj = 0;
+  for (const [i, j] of chain) {
+    if (i < ai || j < bj) continue; // overlaps the previous anchor
+    if (i > ai || j > bj) out.push([ai, i, bj, j, false]);
+    out.push([i, i + ANCHOR, j, j + ANCHOR, true]);
+    ai = i + ANCHOR;
+    bj = j + ANCHOR;
+  }
+  if (ai < a.length || bj < b.length) out.push([ai, a.length, bj, b.length, false]);
+  return out;
 }
 
 function fullDistance(a: Int32Array, b: Int32Array): number {
@@ -245,7 +349,27 @@ function bandTrace(a: Int32Array, b: Int32Array, k: number, steps: Uint8Array, o
   for (let x = rev.length - 1; x >= 0; x--) out.push(rev[x]!);
 }
 
-/** Minimal-cost alignment of reference against hypothesis units. */
+/** Alignment of long texts piece by piece between anchors (see `anchorSegments`). */
+function alignPieces(a: Int32Array, b: Int32Array, out: Array<[Step, number, number]>): void {
+  for (const [aLo, aHi, bLo, bHi, anchor] of anchorSegments(a, b)) {
+    if (anchor) {
+      for (let t = 0; t < aHi - aLo; t++) out.push([0, aLo + t, bLo + t]);
+    } else if ((aHi - aLo + 1) * (bHi - bLo + 1) <= EXACT_CELLS || aLo === aHi || bLo === bHi) {
+      hirschberg(a, aLo, aHi, b, bLo, bHi, out);
+    } else {
+      // Nothing to anchor on in two long pieces: pair them unit by unit (an upper bound).
+      const n = Math.min(aHi - aLo, bHi - bLo);
+      for (let t = 0; t < n; t++) out.push([a[aLo + t] === b[bLo + t] ? 0 : 1, aLo + t, bLo + t]);
+      for (let i = aLo + n; i < aHi; i++) out.push([3, i, -1]);
+      for (let j = bLo + n; j < bHi; j++) out.push([2, -1, j]);
+    }
+  }
+}
+
+/**
+ * Minimal-cost alignment of reference against hypothesis units. Exact up to EXACT_CELLS
+ * of work; longer, dissimilar texts are aligned between anchors (exact within each piece).
+ */
 export function align(reference: readonly string[], hypothesis: readonly string[]): EditOp[] {
   const [a, b] = intern(reference, hypothesis);
   const raw: Array<[Step, number, number]> = [];
@@ -259,7 +383,10 @@ export function align(reference: readonly string[], hypothesis: readonly string[
       break;
     }
   }
-  if (!done) hirschberg(a, 0, a.length, b, 0, b.length, raw);
+  if (!done) {
+    if ((a.length + 1) * (b.length + 1) <= EXACT_CELLS) hirschberg(a, 0, a.length, b, 0, b.length, raw);
+    else alignPieces(a, b, raw);
+  }
   return raw.map(([step, i, j]): EditOp => {
     switch (step) {
       case 0:

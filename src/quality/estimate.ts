@@ -42,9 +42,11 @@ export interface QualityEstimate {
 export type DocumentQuality = DocumentEstimate;
 
 export interface DocumentEstimate {
-  /** Character-weighted mean of the page scores (1 for a document with no text). */
+  /** Character-weighted mean of the page scores (0 for a document with no text on any page, unless flagEmptyPages is false). */
   score: number;
   needsReview: boolean;
+  /** Why the whole document needs review, beyond its flagged pages (a document with no text). */
+  reason?: string;
   /** 1-based numbers of the pages needing review. */
   flaggedPages: number[];
   pages: QualityEstimate[];
@@ -140,7 +142,12 @@ export function estimateDocument(
     weight += e.features.chars;
     sum += e.features.chars * e.score;
   }
-  const score = weight === 0 ? 1 : sum / weight;
   const flaggedPages = estimates.flatMap((e, i) => (e.needsReview ? [i + 1] : []));
+  if (weight === 0 && options.flagEmptyPages !== false) {
+    // Blank pages, or pages the OCR could not read at all: nothing here is known to be right.
+    const reason = estimates.length === 0 ? 'no pages' : 'no text found on any page';
+    return { score: 0, needsReview: true, reason, flaggedPages, pages: estimates };
+  }
+  const score = weight === 0 ? 1 : sum / weight;
   return { score, needsReview: flaggedPages.length > 0 || score < threshold, flaggedPages, pages: estimates };
 }

@@ -6,15 +6,19 @@
  * are scored one by one (restored text against the truth, split on form feeds when the
  * truth has them) or estimated from their OCR words and confidences.
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { VanbanError } from '../errors.js';
-import type { CliIo } from '../cli/io.js';
 import type { BBox } from '../types.js';
-import { formatAlignment } from './align.js';
-import { estimateDocument, type DocumentEstimate } from './estimate.js';
-import type { PageInput } from './features.js';
-import { score, type ScoreReport } from './score.js';
+import {
+  estimateDocument,
+  formatAlignment,
+  score,
+  type DocumentEstimate,
+  type PageInput,
+  type ScoreReport,
+} from '../quality/index.js';
+import { configure, parseCommand, type CommandResult } from './command.js';
+import { readTextInput, type CliIo } from './io.js';
 
 /** The parts of a convert JSON page the scorer reads. */
 interface JsonPage {
@@ -32,18 +36,6 @@ interface LoadedPages {
   texts: string[];
   /** What the estimator gets. */
   inputs: PageInput[];
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new VanbanError('ENOENT', `${what} not found; check the path`, { file: path, cause });
-    if (code === 'EACCES') throw new VanbanError('EACCES', `${what} is not readable`, { file: path, cause });
-    if (code === 'EISDIR') throw new VanbanError('USAGE', `${what} is a folder; give a .txt or .json file`, { file: path, cause });
-    throw new VanbanError('CORRUPT', `cannot read ${what}: ${(cause as Error).message}`, { file: path, cause });
-  }
 }
 
 function isJsonPage(value: unknown): value is JsonPage {
@@ -122,43 +114,50 @@ function formatEstimate(d: DocumentEstimate): string {
   return lines.join('\n');
 }
 
-export async function runScoreCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        truth: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'show-errors': { type: 'boolean', default: false },
-        threshold: { type: 'string' },
-      },
+interface ScoreFlags {
+  truth?: string;
+  json?: boolean;
+  showErrors?: boolean;
+  threshold?: string;
+}
+
+export function scoreCommand(io: CliIo, result: CommandResult): Command {
+  return configure(new Command('score'), io)
+    .description("a text's accuracy against a transcription (--truth), or its estimated quality without one")
+    .argument('<text-or-json>', "a .txt (pages separated by form feeds) or vanban convert's .json output")
+    .option('--truth <file>', 'transcription to score against (CER, WER, diacritic errors, word recall)')
+    .option('--json', 'print the figures as JSON')
+    .option('--show-errors', 'print the alignment around every error')
+    .option('--threshold <0-1>', 'pages scoring below this need review (estimate only)')
+    .action(async (file: string, values: ScoreFlags) => {
+      result.code = await scoreAction(file, values, io);
     });
-  } catch (error) {
-    throw new VanbanError('USAGE', `${(error as Error).message}\nRun "vanban --help" for usage.`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    throw new VanbanError('USAGE', 'score takes one file: vanban score <text-or-json> [--truth <file>] [--json] [--show-errors]');
-  }
+}
+
+/** Run `vanban score` with these arguments. */
+export async function runScoreCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const result: CommandResult = { code: 0 };
+  return parseCommand(scoreCommand(io, result), args, result);
+}
+
+async function scoreAction(file: string, values: ScoreFlags, io: CliIo): Promise<number> {
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
     throw new VanbanError('USAGE', `--threshold must be a number from 0 to 1, not "${values.threshold}"`);
   }
-  const file = positionals[0]!;
-  const source = await readText(file, 'input');
-  const pages = /\.json$/i.test(file) ? pagesFromJson(source, file) : pagesFromText(source);
+  const input = await readTextInput(file, io, { allowJson: true });
+  const pages = input.json ? pagesFromJson(input.text, file) : pagesFromText(input.text);
 
   if (values.truth !== undefined) {
-    const truth = await readText(values.truth, 'transcription');
+    const { text: truth, json: truthIsJson } = await readTextInput(values.truth, io, { what: 'transcription', allowJson: true });
+    if (truthIsJson) throw new VanbanError('NOT_TEXT', 'the transcription is JSON; give it as UTF-8 text', { file: values.truth });
     const truthPages = truth.split('\f');
     // Page by page only when both sides have the same page breaks; else the whole text at once.
     const pairs: Array<[string, string]> =
       truthPages.length === pages.texts.length && pages.texts.length > 1
         ? pages.texts.map((t, i) => [t, truthPages[i]!])
         : [[pages.texts.join('\n'), truthPages.join('\n')]];
-    const withAlignment = values['show-errors'] === true;
+    const withAlignment = values.showErrors === true;
     const reports = pairs.map(([hyp, ref]) => score(hyp, ref, { alignment: withAlignment }));
     const total = pairs.length === 1 ? reports[0]! : score(pages.texts.join('\n'), truthPages.join('\n'));
     if (values.json) {
