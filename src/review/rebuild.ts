@@ -7,11 +7,11 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { writeFileAtomic } from '../output/atomic.js';
 import { writeDocumentOutputs, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
-import { dublinCore, metadataCsv, metadataRow, type MetadataRow } from '../output/metadata.js';
 import type { VanBanDocument } from '../types.js';
-import { qualityCsv, type QualityCsvRow } from '../quality/index.js';
+import { writeCatalogue } from '../batch/convert.js';
+import { CATALOGUE_FILES } from '../batch/plan.js';
+import { loadState, StateWriter } from '../batch/state.js';
 import { isDocumentJson } from './model.js';
 
 const exists = (path: string): Promise<boolean> =>
@@ -39,18 +39,17 @@ export async function rebuildDocument(jsonPath: string, doc: VanBanDocument): Pr
   return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: doc.source });
 }
 
-const BATCH_FILES = ['report.csv', 'metadata.csv', 'metadata.dc.json'] as const;
-
 /**
- * Rewrite report.csv, metadata.csv and metadata.dc.json of the output folder
- * (those that exist) from the document JSONs, as the batch wrote them.
+ * Bring the batch state's record of each reviewed document up to date and rewrite the
+ * folder's catalogue files from it, as a convert run would: the corrected fields and
+ * quality then survive the next run's rewrite of report.csv and metadata.csv.
  */
 export async function rebuildBatchFiles(outDir: string, jsonPaths: readonly string[]): Promise<string[]> {
-  const present = [];
-  for (const name of BATCH_FILES) if (await exists(resolve(outDir, name))) present.push(name);
-  if (present.length === 0) return [];
-  const results: Array<{ stem: string; file: string; pages: number; seconds: number; score: number; flagged: number[]; row: MetadataRow }> = [];
+  const state = await loadState(outDir);
+  let changed = false;
   for (const path of jsonPaths) {
+    const record = state.documents[relative(outDir, stemOf(path))];
+    if (!record) continue; // not converted by a batch run into this folder: no catalogue lists it
     let json: unknown;
     try {
       json = JSON.parse(await readFile(path, 'utf8'));
@@ -58,31 +57,12 @@ export async function rebuildBatchFiles(outDir: string, jsonPaths: readonly stri
       continue;
     }
     if (!isDocumentJson(json)) continue;
-    const stem = stemOf(path);
-    results.push({
-      stem,
-      file: json.source,
-      pages: json.pages.length,
-      seconds: json.seconds ?? 0,
-      score: json.quality.score,
-      flagged: json.quality.flaggedPages,
-      row: metadataRow(json.source, json.document, json.pages.length, json.quality.score),
-    });
+    const { agency, number, symbol, date, type, title } = json.document;
+    Object.assign(record, { agency, number, symbol, date, type, title, quality: json.quality.score, flaggedPages: json.quality.flaggedPages });
+    changed = true;
   }
-  results.sort((a, b) => (a.stem < b.stem ? -1 : 1));
-  const written: string[] = [];
-  for (const name of present) {
-    const path = resolve(outDir, name);
-    if (name === 'report.csv') {
-      const rows: QualityCsvRow[] = results.map((r) => ({ file: r.file, pages: r.pages, score: r.score, flaggedPages: r.flagged, seconds: r.seconds }));
-      await writeFileAtomic(path, qualityCsv(rows));
-    } else if (name === 'metadata.csv') {
-      await writeFileAtomic(path, metadataCsv(results.map((r) => r.row)));
-    } else {
-      const dc = results.map((r) => ({ output: relative(outDir, r.stem) || r.file, ...dublinCore(r.row) }));
-      await writeFileAtomic(path, `${JSON.stringify(dc, null, 2)}\n`);
-    }
-    written.push(path);
-  }
-  return written;
+  if (!changed) return [];
+  await new StateWriter(outDir, state).save();
+  await writeCatalogue(outDir, state);
+  return CATALOGUE_FILES.map((name) => resolve(outDir, name));
 }
