@@ -3,7 +3,7 @@
  * calibrated so that 1 − score ≈ the page's character error rate.
  */
 import type { BBox, RestoredPage } from '../types.js';
-import { extractFeatures, type PageInput, type QualityFeatures } from './features.js';
+import { extractFeatures, lineEvidence, type PageInput, type QualityFeatures } from './features.js';
 import { loadQualityModel, predictCer, type QualityModelFile } from './model.js';
 
 export interface EstimateOptions {
@@ -18,6 +18,20 @@ export interface EstimateOptions {
   flagEmptyPages?: boolean;
   /** A model file to use instead of the committed calibration. */
   model?: QualityModelFile;
+  /** Catalogue fields the structure stage found (document level: missing or implausible ones become reasons). */
+  catalogue?: CatalogueFields;
+  /** "Today" for the future-date check (default: now). */
+  today?: Date;
+}
+
+/** The catalogue fields whose absence or implausibility is worth a reason. */
+export interface CatalogueFields {
+  number?: string | null;
+  symbol?: string | null;
+  /** ISO date (yyyy-mm-dd) as the structure stage read it. */
+  date?: string | null;
+  /** The date as written (present with a blank day in drafts). */
+  dateText?: string | null;
 }
 
 export interface UncertainWord {
@@ -30,7 +44,13 @@ export interface UncertainWord {
 export interface QualityEstimate {
   /** 1 − expected CER, in [0, 1]. */
   score: number;
+  /** Expected CER, 0–1. */
+  cer: number;
+  /** Likely range of the CER (10th–90th percentile of dev-page errors around the estimate). */
+  cerInterval: [number, number];
   needsReview: boolean;
+  /** What looks wrong on the page, in words ("blurred: x-height 9 px", "word at confidence 0: …"). */
+  reasons: string[];
   /** Which calibrated model produced the score ('empty' for a page without text). */
   model: string;
   features: QualityFeatures;
@@ -44,7 +64,12 @@ export type DocumentQuality = DocumentEstimate;
 export interface DocumentEstimate {
   /** Character-weighted mean of the page scores (1 for a document with no text). */
   score: number;
+  /** Character-weighted expected CER and its range. */
+  cer: number;
+  cerInterval: [number, number];
   needsReview: boolean;
+  /** Document-level reasons (catalogue fields missing or implausible), then "page N: …" for flagged pages. */
+  reasons: string[];
   /** 1-based numbers of the pages needing review. */
   flaggedPages: number[];
   pages: QualityEstimate[];
@@ -89,7 +114,76 @@ export function pageInputOf(page: RestoredPage): PageInput {
     width: page.ocr.width,
     height: page.ocr.height,
     dpi: page.ocr.dpi,
+    lines: page.ocr.blocks.flatMap((b) => b.lines.map((l) => ({ bbox: l.bbox, words: l.words.map((w) => w.bbox) }))),
+    // The OCR stage may report non-print marks (issue 14); read structurally so either version works.
+    ...marksOf(page.ocr),
   };
+}
+
+function marksOf(ocr: object): { marks?: number } {
+  const marks = (ocr as { marks?: unknown }).marks;
+  return Array.isArray(marks) ? { marks: marks.length } : {};
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(v < 0.1 ? 1 : 0)} %`;
+
+function lineRange([a, b]: [number, number]): string {
+  return a === b ? `line ${a}` : `lines ${a}–${b}`;
+}
+
+/** What looks wrong on a page, in words; independent of the flag so a reviewer sees all of it. */
+export function pageReasons(page: PageInput, f: QualityFeatures, file: QualityModelFile): string[] {
+  const reasons: string[] = [];
+  if (f.chars === 0) return ['no text found (blank page, or print the OCR could not read)'];
+  if (page.lines && page.lines.length > 1) {
+    const ev = lineEvidence(page.lines);
+    for (const run of ev.interleaved) reasons.push(`two columns interleaved on ${lineRange(run)}`);
+    if (ev.mixed.length > 0) {
+      const shown = ev.mixed.slice(0, 5).join(', ') + (ev.mixed.length > 5 ? ', …' : '');
+      reasons.push(`lines merged word by word (side-by-side text read as one line): line${ev.mixed.length > 1 ? 's' : ''} ${shown}`);
+    }
+  }
+  const zero = (page.words ?? []).filter((w) => w.text.trim() !== '' && w.conf < 5);
+  if (zero.length > 0) {
+    reasons.push(`${zero.length > 1 ? `${zero.length} words` : 'word'} at confidence 0: ${zero.slice(0, 3).map((w) => `"${w.text}"`).join(', ')}`);
+  }
+  const small = file.smallPrintPx ?? 10;
+  const conf = f.confMean;
+  if (f.xHeightPx !== undefined && f.xHeightPx < small) {
+    reasons.push(`low resolution or small print: x-height ${f.xHeightPx.toFixed(0)} px`);
+  } else if (conf !== undefined && conf < 0.8) {
+    const x = f.xHeightPx === undefined ? '' : `, x-height ${f.xHeightPx.toFixed(0)} px`;
+    reasons.push(`blurred, faint or noisy print: mean word confidence ${pct(conf)}${x}`);
+  }
+  if (f.lowConfShare !== undefined && f.lowConfShare >= 0.15 && (conf === undefined || conf >= 0.8)) {
+    reasons.push(`${pct(f.lowConfShare)} of words below 60 % confidence`);
+  }
+  if (f.validSyllableShare < 0.85) reasons.push(`garbled text: ${pct(1 - f.validSyllableShare)} of words are not Vietnamese syllables`);
+  if (f.lmJoinGap !== undefined && f.lmJoinGap < -2.5 && f.chars > 200) reasons.push('lines out of order: line joins read poorly');
+  if (f.restoreChangedShare !== undefined && f.restoreChangedShare >= 0.15) reasons.push(`restorer changed ${pct(f.restoreChangedShare)} of words`);
+  if (f.marks !== undefined && f.marks > 0) reasons.push(`${f.marks} non-print mark${f.marks > 1 ? 's' : ''} (stamp, seal or handwriting)`);
+  return reasons;
+}
+
+/** Reasons from the catalogue fields the structure stage found. */
+export function catalogueReasons(c: CatalogueFields, today: Date = new Date()): string[] {
+  const reasons: string[] = [];
+  if (!c.number && !c.symbol) reasons.push('no number found');
+  if (!c.date && !c.dateText) reasons.push('no date found');
+  if (c.date) {
+    const d = new Date(`${c.date}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) reasons.push(`implausible date: ${c.date}`);
+    else if (d.getTime() > today.getTime() + 86_400_000) reasons.push(`date in the future: ${c.date}`);
+    else if (d.getUTCFullYear() < 1945) reasons.push(`implausible date: ${c.date}`);
+  }
+  return reasons;
+}
+
+function interval(file: QualityModelFile, cer: number): [number, number] {
+  const r = Math.sqrt(cer);
+  const lo = file.interval ? Math.max(0, r + file.interval.lower) ** 2 : cer;
+  const hi = file.interval ? Math.min(1, Math.max(0, r + file.interval.upper) ** 2) : cer;
+  return [Math.min(lo, cer), Math.max(hi, cer)];
 }
 
 /**
@@ -106,13 +200,38 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
     // No text at all: either a blank sheet or a page the OCR could not read (too faint, a photo,
     // handwriting). Nothing tells them apart here, and a missed page costs more than a glance.
     const flag = options.flagEmptyPages ?? true;
-    return { score: flag ? 0 : 1, needsReview: flag, model: 'empty', features, leastCertain };
+    return {
+      score: flag ? 0 : 1,
+      cer: flag ? 1 : 0,
+      cerInterval: flag ? [0, 1] : [0, 0],
+      needsReview: flag,
+      reasons: flag ? pageReasons(page, features, file) : [],
+      model: 'empty',
+      features,
+      leastCertain,
+    };
   }
   const prediction = predictCer(file, features);
-  const score = prediction ? 1 - prediction.cer : 0;
+  const cer = prediction ? prediction.cer : 1;
+  const score = 1 - cer;
+  const reasons = pageReasons(page, features, file);
+  const rules = file.rules ?? {};
+  const ev = page.lines && page.lines.length > 1 ? lineEvidence(page.lines) : undefined;
+  const ruled =
+    (rules.zeroConf === true && (features.zeroConfShare ?? 0) > 0) ||
+    (rules.interleaved === true && (ev?.interleaved.length ?? 0) > 0) ||
+    (rules.mixed === true && (ev?.mixed.length ?? 0) > 0);
+  const needsReview = score < threshold || ruled;
+  const cerInterval = interval(file, cer);
+  if (needsReview && !ruled) {
+    reasons.push(`estimated CER ${pct(cer)} (${pct(cerInterval[0])}–${pct(cerInterval[1])})`);
+  }
   return {
     score,
-    needsReview: score < threshold,
+    cer,
+    cerInterval,
+    needsReview,
+    reasons,
     model: prediction?.model ?? 'none',
     features,
     leastCertain,
@@ -136,11 +255,26 @@ export function estimateDocument(
   const estimates = pages.map((p) => (isEstimate(p) ? p : estimate(p, { ...options, model: file, threshold })));
   let weight = 0;
   let sum = 0;
+  let lo = 0;
+  let hi = 0;
   for (const e of estimates) {
-    weight += e.features.chars;
-    sum += e.features.chars * e.score;
+    const w = e.features.chars;
+    weight += w;
+    sum += w * e.score;
+    lo += w * (e.cerInterval?.[0] ?? 1 - e.score);
+    hi += w * (e.cerInterval?.[1] ?? 1 - e.score);
   }
   const score = weight === 0 ? 1 : sum / weight;
   const flaggedPages = estimates.flatMap((e, i) => (e.needsReview ? [i + 1] : []));
-  return { score, needsReview: flaggedPages.length > 0 || score < threshold, flaggedPages, pages: estimates };
+  const catalogue = options.catalogue ? catalogueReasons(options.catalogue, options.today) : [];
+  const reasons = [...catalogue, ...estimates.flatMap((e, i) => (e.needsReview ? (e.reasons ?? []).map((r) => `page ${i + 1}: ${r}`) : []))];
+  return {
+    score,
+    cer: 1 - score,
+    cerInterval: weight === 0 ? [0, 0] : [lo / weight, hi / weight],
+    needsReview: flaggedPages.length > 0 || score < threshold || catalogue.length > 0,
+    reasons,
+    flaggedPages,
+    pages: estimates,
+  };
 }
