@@ -4,7 +4,7 @@
  */
 import type { BBox, RestoredPage } from '../types.js';
 import { extractFeatures, lineEvidence, type PageInput, type QualityFeatures } from './features.js';
-import { loadQualityModel, predictCer, type QualityModelFile } from './model.js';
+import { linearOutput, loadQualityModel, predictCer, termVector, type QualityModelFile } from './model.js';
 
 export interface EstimateOptions {
   /** Pages scoring below this need review (default: the model's, 0.9). */
@@ -179,6 +179,36 @@ export function catalogueReasons(c: CatalogueFields, today: Date = new Date()): 
   return reasons;
 }
 
+/** A feature's part in the estimate, in words. */
+const TERM_WORDS: Record<string, (f: QualityFeatures) => string> = {
+  confMean: (f) => `low word confidence: mean ${pct(f.confMean ?? 0)}`,
+  confP10: (f) => `low word confidence: a tenth of words below ${pct(f.confP10 ?? 0)}`,
+  zeroConfShare: (f) => `${pct(f.zeroConfShare ?? 0)} of words at confidence 0`,
+  validSyllableShare: (f) => `${pct(1 - f.validSyllableShare)} of words are not Vietnamese syllables`,
+  garbageRate: (f) => `${pct(f.garbageRate)} stray symbols`,
+  oddTokenShare: (f) => `${pct(f.oddTokenShare)} of words with odd case or digits inside`,
+  lmLogProb: () => 'text reads poorly under the language model (words out of order or misread)',
+  lmUnknownShare: (f) => `${pct(f.lmUnknownShare ?? 0)} of words unknown to the language model`,
+  xHeightLog: (f) => `small print or low resolution: x-height ${(f.xHeightPx ?? 0).toFixed(0)} px`,
+  sideBySideShare: () => 'lines read across two columns',
+  wordDisorderShare: (f) => `${pct(f.wordDisorderShare ?? 0)} of word steps jump between lines`,
+  restoreChangedShare: (f) => `restorer changed ${pct(f.restoreChangedShare ?? 0)} of words`,
+};
+
+/** The model terms that raise this page's estimate most, in words (for a page flagged on its estimate alone). */
+function drivers(file: QualityModelFile, f: QualityFeatures, modelName: string): string[] {
+  const model = file.models.find((m) => m.name === modelName);
+  const x = model ? termVector(f, model.terms) : undefined;
+  if (!model || !x) return [];
+  const base = linearOutput(model, model.mean);
+  return model.terms
+    .map((term, i) => ({ term, part: (model.weights[i]! * (x[i]! - model.mean[i]!)) / (model.scale[i]! || 1) }))
+    .filter((c) => c.part > 0.05 * Math.max(1e-6, Math.abs(base)) && TERM_WORDS[c.term.replace('^2', '')])
+    .sort((a, b) => b.part - a.part)
+    .slice(0, 2)
+    .map((c) => TERM_WORDS[c.term.replace('^2', '')]!(f));
+}
+
 function interval(file: QualityModelFile, cer: number): [number, number] {
   const r = Math.sqrt(cer);
   const lo = file.interval ? Math.max(0, r + file.interval.lower) ** 2 : cer;
@@ -224,6 +254,7 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
   const needsReview = score < threshold || ruled;
   const cerInterval = interval(file, cer);
   if (needsReview && !ruled) {
+    for (const d of prediction ? drivers(file, features, prediction.model) : []) if (!reasons.includes(d)) reasons.push(d);
     reasons.push(`estimated CER ${pct(cer)} (${pct(cerInterval[0])}–${pct(cerInterval[1])})`);
   }
   return {
