@@ -254,7 +254,12 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
   const needsReview = score < threshold || ruled;
   const cerInterval = interval(file, cer);
   if (needsReview && !ruled) {
-    for (const d of prediction ? drivers(file, features, prediction.model) : []) if (!reasons.includes(d)) reasons.push(d);
+    for (const d of prediction ? drivers(file, features, prediction.model) : []) {
+      // Already said in other words (the x-height), or too small to name.
+      if (d.includes('x-height') && reasons.some((r) => r.includes('x-height'))) continue;
+      if (d.startsWith('restorer changed') && (features.restoreChangedShare ?? 0) < 0.05) continue;
+      if (!reasons.includes(d)) reasons.push(d);
+    }
     reasons.push(`estimated CER ${pct(cer)} (${pct(cerInterval[0])}–${pct(cerInterval[1])})`);
   }
   return {
