@@ -270,14 +270,14 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   }
   const ruled = rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules }, threshold: 0 }).needsReview);
 
-  // Threshold: the CER cut with the most bad dev pages caught less good ones flagged (ties: the higher
-  // cut). The issue's ≥ 95 % catch rate alone drove the cut under 1 % on dev, flagging most pages.
+  // Threshold: the targets on dev — the cut that catches most pages with CER > 5 % while
+  // flagging ≤ 10 % of pages with CER < 1 % (ties: the higher cut).
   let flagCer = 0.05;
-  let bestScore = -Infinity;
+  let bestCaught = -1;
   for (const cut of Array.from({ length: 80 }, (_, i) => 0.002 + i * 0.001)) {
     const m = flagMetrics(rows.map((r) => r.cer), cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
-    if (m.caught - m.falseAlarms >= bestScore) {
-      bestScore = m.caught - m.falseAlarms;
+    if (m.falseAlarms <= 0.1 && m.caught >= bestCaught) {
+      bestCaught = m.caught;
       flagCer = cut;
     }
   }
