@@ -258,6 +258,7 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
       // Already said in other words (the x-height), or too small to name.
       if (d.includes('x-height') && reasons.some((r) => r.includes('x-height'))) continue;
       if (d.startsWith('restorer changed') && (features.restoreChangedShare ?? 0) < 0.05) continue;
+      if (d.includes('syllables') && reasons.some((r) => r.includes('syllables'))) continue;
       if (!reasons.includes(d)) reasons.push(d);
     }
     reasons.push(`estimated CER ${pct(cer)} (${pct(cerInterval[0])}–${pct(cerInterval[1])})`);
