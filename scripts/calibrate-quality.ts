@@ -1,35 +1,35 @@
 /**
- * Fits dictionaries/quality-model.json: the linear models that map page features to
- * an expected CER.
+ * Fits dictionaries/quality-model.json on the simulator's dev split (issue 10): the small
+ * linear models that map page features to an expected CER, the review threshold, the
+ * rules that flag a page whatever its estimate, and the estimate's interval.
  *
- *   npx tsx scripts/calibrate-quality.ts [--samples 600]
+ *   npx tsx scripts/quality-sim-cache.ts --sim <dev folder> --out /tmp/quality-cache/dev   # OCR once
+ *   npx tsx scripts/calibrate-quality.ts --dev /tmp/quality-cache/dev
  *
- * Pages come from bench/quality-synth.ts (own sentences, Tinos, random degradations,
- * tesseract.js vie, OCR cached in $VANBAN_QUALITY_CACHE or the OS tmp folder, so
- * refits are cheap). Every third page is held out: it is never fitted on and only
- * reported here and by scripts/eval-quality.ts.
+ * Only dev pages are fitted on; the choices (ridge strength, threshold, rules) are made on
+ * 5-fold cross-validated predictions with all pages of a document in the same fold. The
+ * test split and the real scans are for scripts/eval-quality.ts only.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
+import { estimate } from '../src/quality/estimate.js';
 import { MODEL_PATH, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
-import { score } from '../src/quality/score.js';
-import { collectSamples, estimateMetrics, type EstimateMetrics, type SynthSample } from '../bench/quality-synth.js';
-
-export const HOLDOUT_PATH = fileURLToPath(new URL('../dictionaries/quality-holdout.json', import.meta.url));
+import { cachedInput, readCache, type CachedPage } from './quality-sim-cache.js';
 
 export interface Row {
-  sample: SynthSample;
+  page: CachedPage;
   features: QualityFeatures;
   cer: number;
+  fold: number;
 }
 
-/** Features and true CER of each sample. */
-export function toRows(samples: readonly SynthSample[]): Row[] {
-  return samples.map((sample) => ({
-    sample,
-    features: extractFeatures({ text: sample.text, words: sample.words, width: sample.width, height: sample.height, dpi: sample.dpi }),
-    cer: Math.min(1, score(sample.text, sample.truth).cer),
+export function toRows(pages: readonly CachedPage[], folds = 5): Row[] {
+  const docs = [...new Set(pages.map((p) => p.id))].sort();
+  return pages.map((page) => ({
+    page,
+    features: extractFeatures(cachedInput(page)),
+    cer: page.cer,
+    fold: docs.indexOf(page.id) % folds,
   }));
 }
 
@@ -72,7 +72,7 @@ function fitLinear(rows: readonly Row[], spec: FitSpec): LinearModel | undefined
     xs.push(x);
     ys.push(spec.target === 'sqrt' ? Math.sqrt(r.cer) : r.cer);
   }
-  if (xs.length < spec.terms.length + 5) return undefined;
+  if (xs.length < spec.terms.length + 3) return undefined;
   const k = spec.terms.length;
   const mean = spec.terms.map((_, j) => xs.reduce((s, x) => s + x[j]!, 0) / xs.length);
   const scale = spec.terms.map((_, j) => Math.sqrt(xs.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / xs.length) || 1);
@@ -102,146 +102,232 @@ function fitLinear(rows: readonly Row[], spec: FitSpec): LinearModel | undefined
   return { name: spec.name, terms: spec.terms, mean, scale, weights: w.slice(1), bias: w[0]!, target: spec.target };
 }
 
-function predict(model: LinearModel, f: QualityFeatures): number | undefined {
+function predictOne(model: LinearModel, f: QualityFeatures): number | undefined {
   const x = termVector(f, model.terms);
   return x ? outputToCer(model, linearOutput(model, x)) : undefined;
 }
 
-/** Out-of-fold metrics of a spec under k-fold cross-validation on the fitting rows. */
-function crossValidate(rows: readonly Row[], spec: FitSpec, threshold: number, folds = 5): EstimateMetrics | undefined {
-  const scores: number[] = [];
-  const cers: number[] = [];
-  for (let f = 0; f < folds; f++) {
-    const train = rows.filter((_, i) => i % folds !== f);
-    const test = rows.filter((_, i) => i % folds === f);
-    const model = fitLinear(train, spec);
-    if (!model) return undefined;
-    for (const r of test) {
-      const p = predict(model, r.features);
-      if (p === undefined) continue;
-      scores.push(1 - p);
-      cers.push(r.cer);
+
+/** Spearman rank correlation (average ranks for ties). */
+export function spearman(a: readonly number[], b: readonly number[]): number {
+  const rank = (v: readonly number[]): number[] => {
+    const idx = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
+    const r = new Array<number>(v.length);
+    for (let i = 0; i < idx.length; ) {
+      let j = i;
+      while (j + 1 < idx.length && idx[j + 1]![0] === idx[i]![0]) j++;
+      for (let k = i; k <= j; k++) r[idx[k]![1]] = (i + j) / 2;
+      i = j + 1;
     }
+    return r;
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  const n = a.length;
+  const ma = ra.reduce((s, x) => s + x, 0) / n;
+  const mb = rb.reduce((s, x) => s + x, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i]! - ma) * (rb[i]! - mb);
+    da += (ra[i]! - ma) ** 2;
+    db += (rb[i]! - mb) ** 2;
   }
-  return scores.length === 0 ? undefined : estimateMetrics(scores, cers, threshold);
+  return da === 0 || db === 0 ? 0 : num / Math.sqrt(da * db);
 }
 
-const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare', 'shortTokenShare'];
-const CONF_TERMS = ['confMean', 'confCharMean', 'confP10', 'confP25', 'lowConfShare', 'midConfShare', 'confMean^2'];
+export interface FlagMetrics {
+  n: number;
+  spearman: number;
+  mae: number;
+  bad: number;
+  caught: number;
+  good: number;
+  falseAlarms: number;
+}
 
-/**
- * Picks target, loss and ridge strength for one feature set by cross-validation, then fits
- * on all fitting rows. The choice is the lowest error among the settings that would catch
- * ≥ 95 % (else ≥ 90 %) of bad pages (CER > 10 %) while flagging ≤ 10 % (else 15 %) of good
- * ones (CER < 3 %): a missed bad page costs an archivist more than a glance at a good one.
- */
-function fitBest(rows: readonly Row[], name: string, terms: string[], threshold: number, log: (m: string) => void): LinearModel | undefined {
-  let best: { spec: FitSpec; m: EstimateMetrics; tier: number } | undefined;
-  for (const target of ['cer', 'sqrt'] as const) {
-    for (const quantile of [undefined, 0.5, 0.6, 0.7, 0.8]) {
-      for (const lambda of [0.001, 0.01, 0.05]) {
+/** The issue's targets: pages with CER > 5 % caught, pages with CER < 1 % not flagged. */
+export function flagMetrics(cers: readonly number[], predicted: readonly number[], flagged: readonly boolean[]): FlagMetrics {
+  let bad = 0;
+  let caught = 0;
+  let good = 0;
+  let alarms = 0;
+  let mae = 0;
+  cers.forEach((c, i) => {
+    mae += Math.abs(c - predicted[i]!);
+    if (c > 0.05) {
+      bad++;
+      if (flagged[i]) caught++;
+    }
+    if (c < 0.01) {
+      good++;
+      if (flagged[i]) alarms++;
+    }
+  });
+  return {
+    n: cers.length,
+    spearman: spearman(predicted, cers),
+    mae: mae / Math.max(1, cers.length),
+    bad,
+    caught: bad === 0 ? 1 : caught / bad,
+    good,
+    falseAlarms: good === 0 ? 0 : alarms / good,
+  };
+}
+
+
+/** Out-of-fold predictions of a spec (undefined where the page lacks a term). */
+function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Array<number | undefined> {
+  const out = new Array<number | undefined>(rows.length).fill(undefined);
+  for (let f = 0; f < folds; f++) {
+    const model = fitLinear(
+      rows.filter((r) => r.fold !== f),
+      spec,
+    );
+    if (!model) continue;
+    rows.forEach((r, i) => {
+      if (r.fold === f) out[i] = predictOne(model, r.features);
+    });
+  }
+  return out;
+}
+
+// Small sets: dev has about a hundred pages, so a dozen weights at most.
+const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
+const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
+const CONF_TERMS = ['confMean', 'confP10', 'zeroConfShare'];
+const PAGE_TERMS = ['xHeightLog', 'sideBySideShare', 'wordDisorderShare', 'restoreChangedShare'];
+
+/** Ridge strength and loss for a term set by cross-validated Spearman, then MAE. */
+function fitBest(rows: readonly Row[], name: string, terms: string[], log: (m: string) => void): { model: LinearModel; cv: Array<number | undefined> } | undefined {
+  let best: { spec: FitSpec; rho: number; mae: number; cv: Array<number | undefined> } | undefined;
+  for (const target of ['sqrt', 'cer'] as const) {
+    for (const quantile of [undefined, 0.5, 0.6]) {
+      for (const lambda of [0.01, 0.03, 0.1, 0.3, 1, 3]) {
         const spec: FitSpec = quantile === undefined ? { name, terms, target, lambda } : { name, terms, target, lambda, quantile };
-        const m = crossValidate(rows, spec, threshold);
-        if (!m) continue;
-        // Prefer a margin over the targets (held-out sets are small), then the lowest error.
-        const tier = m.caught >= 0.95 && m.falseAlarms <= 0.1 ? 2 : m.caught >= 0.9 && m.falseAlarms <= 0.15 ? 1 : 0;
-        if (!best || tier > best.tier || (tier === best.tier && m.mae < best.m.mae)) best = { spec, m, tier };
+        const cv = crossPredict(rows, spec);
+        const idx = cv.flatMap((p, i) => (p === undefined ? [] : [i]));
+        if (idx.length < rows.length / 2) continue;
+        const rho = spearman(
+          idx.map((i) => cv[i]!),
+          idx.map((i) => rows[i]!.cer),
+        );
+        const mae = idx.reduce((s, i) => s + Math.abs(cv[i]! - rows[i]!.cer), 0) / idx.length;
+        if (!best || rho > best.rho + 0.005 || (Math.abs(rho - best.rho) <= 0.005 && mae < best.mae)) best = { spec, rho, mae, cv };
       }
     }
   }
   if (!best) return undefined;
-  const { spec, m } = best;
+  const model = fitLinear(rows, best.spec);
+  if (!model) return undefined;
   log(
-    `  ${name}: target=${spec.target} ${spec.quantile === undefined ? 'least squares' : `quantile ${spec.quantile}`} λ=${spec.lambda} ` +
-      `cv: MAE=${m.mae.toFixed(4)} spearman=${m.spearman.toFixed(3)} caught=${(100 * m.caught).toFixed(0)}% falseAlarms=${(100 * m.falseAlarms).toFixed(0)}%`,
+    `  ${name}: target=${best.spec.target} ${best.spec.quantile === undefined ? 'least squares' : `quantile ${best.spec.quantile}`} ` +
+      `λ=${best.spec.lambda} cv spearman=${best.rho.toFixed(3)} MAE=${best.mae.toFixed(4)}`,
   );
-  return fitLinear(rows, spec);
+  return { model, cv: best.cv };
 }
 
-/**
- * The models, most informed first; a page uses the first whose features it has. The
- * dictionary and LM come from the restorer's files; without them the plain models remain.
- */
-export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): QualityModelFile {
-  const fitRows = rows.filter((r) => r.sample.split === 'fit');
-  const threshold = 0.9;
-  const lexical = ['dictionaryShare', 'lmLogProb', 'lmUnknownShare'];
-  const hasLexical = fitRows.filter((r) => lexical.every((t) => typeof r.features[t as keyof QualityFeatures] === 'number')).length > fitRows.length / 2;
+function quantileOf(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return 0;
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
+}
+
+/** The models, most informed first (a page uses the first whose features it has), threshold, rules and interval. */
+export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): { file: QualityModelFile; cv: FlagMetrics } {
   const specs: Array<[string, string[]]> = [
-    ...(hasLexical ? ([['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...lexical]]] as Array<[string, string[]]>) : []),
+    ['ocr-confidence+lines+text+lm', [...CONF_TERMS, ...PAGE_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
+    ['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
     ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
-    ...(hasLexical ? ([['text+lm', [...TEXT_TERMS, ...lexical]]] as Array<[string, string[]]>) : []),
+    ['text+lm', [...TEXT_TERMS, ...LEXICAL_TERMS]],
     // Text that came without an OCR engine's confidences (a .txt, or restorer-only output).
     ['text-only', TEXT_TERMS],
   ];
   const models: LinearModel[] = [];
+  let primaryCv: Array<number | undefined> = [];
   for (const [name, terms] of specs) {
-    const model = fitBest(fitRows, name, terms, threshold, log);
-    if (model) models.push(model);
+    const fitted = fitBest(rows, name, terms, log);
+    if (!fitted) continue;
+    if (models.length === 0) primaryCv = fitted.cv;
+    models.push(fitted.model);
   }
-  return { version: 1, threshold, models };
+  const cvCer = rows.map((r, i) => primaryCv[i] ?? 1);
+  // Interval: residual quantiles in √CER.
+  const residuals = rows.map((r, i) => Math.sqrt(r.cer) - Math.sqrt(cvCer[i]!));
+  const interval = { lower: quantileOf(residuals, 0.1), upper: quantileOf(residuals, 0.9) };
+
+  // Rules: kept when they flag at most 3 % of the good dev pages.
+  const probe: QualityModelFile = { version: 1, threshold: 0, models: [], interval };
+  const good = rows.filter((r) => r.cer < 0.01);
+  const rules: NonNullable<QualityModelFile['rules']> = {};
+  for (const rule of ['zeroConf', 'interleaved', 'mixed'] as const) {
+    const file: QualityModelFile = { ...probe, rules: { [rule]: true } };
+    const flaggedGood = good.filter((r) => estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
+    const flaggedBad = rows.filter((r) => r.cer > 0.05 && estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
+    log(`  rule ${rule}: flags ${flaggedGood} of ${good.length} good dev pages, ${flaggedBad} bad ones`);
+    if (flaggedGood <= 0.03 * good.length) rules[rule] = true;
+  }
+  const ruled = rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules }, threshold: 0 }).needsReview);
+
+  // Threshold: the issue's targets on dev — the cut that catches most pages with CER > 5 % while
+  // flagging ≤ 10 % of pages with CER < 1 % (ties: the higher cut).
+  let flagCer = 0.05;
+  let bestCaught = -1;
+  for (const cut of Array.from({ length: 80 }, (_, i) => 0.002 + i * 0.001)) {
+    const m = flagMetrics(rows.map((r) => r.cer), cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
+    if (m.falseAlarms <= 0.1 && m.caught >= bestCaught) {
+      bestCaught = m.caught;
+      flagCer = cut;
+    }
+  }
+  const flagged = cvCer.map((c, i) => c > flagCer || ruled[i]!);
+  const cv = flagMetrics(rows.map((r) => r.cer), cvCer, flagged);
+  log(
+    `  threshold: expected CER > ${(100 * flagCer).toFixed(1)} %; cv: spearman=${cv.spearman.toFixed(3)} caught=${(100 * cv.caught).toFixed(0)}% of ${cv.bad} ` +
+      `falseAlarms=${(100 * cv.falseAlarms).toFixed(0)}% of ${cv.good}`,
+  );
+  const xs = rows.map((r) => r.features.xHeightPx).filter((x): x is number => x !== undefined);
+  return { file: { version: 1, threshold: 1 - flagCer, models, interval, rules, smallPrintPx: 10, calibration: { xHeightQuartiles: [0.25, 0.5, 0.75].map((q) => Number(quantileOf(xs, q).toFixed(1))) } }, cv };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const at = args.indexOf('--samples');
-  const count = at >= 0 ? Number(args[at + 1]) : 600;
+  const at = args.indexOf('--dev');
+  const dir = at >= 0 ? args[at + 1] : undefined;
+  if (!dir) throw new Error('usage: npx tsx scripts/calibrate-quality.ts --dev <cache folder of dev pages> [--dry-run]');
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
-  log(`collecting ${count} samples (cached OCR is reused)…`);
-  const rows = toRows(await collectSamples(count, log));
-  const file = fitModels(rows, log);
-  const holdout = rows.filter((r) => r.sample.split === 'holdout');
-  const heldOutMetrics: Record<string, unknown> = {};
-  for (const model of file.models) {
-    const scores: number[] = [];
-    const cers: number[] = [];
-    for (const r of holdout) {
-      const p = predict(model, r.features);
-      if (p === undefined) continue;
-      scores.push(1 - p);
-      cers.push(r.cer);
-    }
-    const m = estimateMetrics(scores, cers, file.threshold);
-    heldOutMetrics[model.name] = {
-      n: m.n,
-      spearman: Number(m.spearman.toFixed(3)),
-      mae: Number(m.mae.toFixed(4)),
-      caught: Number(m.caught.toFixed(3)),
-      falseAlarms: Number(m.falseAlarms.toFixed(3)),
-    };
-    log(
-      `  held out, ${model.name}: n=${m.n} spearman=${m.spearman.toFixed(3)} MAE=${m.mae.toFixed(4)} ` +
-        `caught=${(100 * m.caught).toFixed(0)}% of ${m.badPages} falseAlarms=${(100 * m.falseAlarms).toFixed(0)}% of ${m.goodPages}`,
-    );
-  }
+  const pages = readCache(dir);
+  if (pages.some((p) => p.split !== 'dev')) throw new Error(`${dir}: holds pages outside the dev split; calibrate on dev only`);
+  const rows = toRows(pages);
+  log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
+  const { file, cv } = fitModels(rows, log);
   const cers = rows.map((r) => r.cer).sort((a, b) => a - b);
   file.calibration = {
-    samples: rows.length,
-    fitted: rows.filter((r) => r.sample.split === 'fit').length,
-    heldOutSamples: holdout.length,
-    cerQuartiles: [0.25, 0.5, 0.75].map((q) => Number(cers[Math.floor(q * (cers.length - 1))]!.toFixed(4))),
-    heldOut: heldOutMetrics,
-    source: 'bench/quality-synth.ts: own sentences, Tinos, random blur/scale/noise/speckle/contrast/skew/threshold/JPEG, tesseract.js 7 vie',
+    ...file.calibration,
+    source: 'simulator dev split (scripts/sim), current pipeline (tesseract.js 7 vie), scripts/quality-sim-cache.ts',
+    pages: rows.length,
+    documents: new Set(pages.map((p) => p.id)).size,
+    scanModels: [...new Set(pages.map((p) => p.scanModel))].sort(),
+    cerQuartiles: [0.25, 0.5, 0.75].map((q) => Number(quantileOf(cers, q).toFixed(4))),
+    crossValidated: {
+      spearman: Number(cv.spearman.toFixed(3)),
+      mae: Number(cv.mae.toFixed(4)),
+      caught: Number(cv.caught.toFixed(3)),
+      badPages: cv.bad,
+      falseAlarms: Number(cv.falseAlarms.toFixed(3)),
+      goodPages: cv.good,
+    },
   };
+  if (args.includes('--dry-run')) return;
   writeFileSync(`${MODEL_PATH}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
   renameSync(`${MODEL_PATH}.tmp`, MODEL_PATH);
   log(`wrote ${MODEL_PATH}`);
-  // The held-out OCR results (own sentences, so shippable), for a test that the committed model
-  // still fits the committed dictionary and LM without rerunning OCR.
-  const heldOut = holdout.map((r) => ({
-    truth: r.sample.truth,
-    text: r.sample.text,
-    words: r.sample.words.map((w) => [w.text, Math.round(w.conf)]),
-    degradation: Object.fromEntries(Object.entries(r.sample.degradation).map(([k, v]) => [k, Number(v.toFixed(3))])),
-  }));
-  writeFileSync(`${HOLDOUT_PATH}.tmp`, `${JSON.stringify({ version: 1, samples: heldOut })}\n`);
-  renameSync(`${HOLDOUT_PATH}.tmp`, HOLDOUT_PATH);
-  log(`wrote ${HOLDOUT_PATH}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   });
 }

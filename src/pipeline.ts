@@ -189,12 +189,16 @@ export class Pipeline {
     }
     pages.sort((a, b) => a.number - b.number);
     const restoredPages = pages.map((page) => page.restored);
+    const document = extract(restoredPages);
     return {
       source: path,
       pages,
       text: restoredPages.map((page) => page.text).join('\n\f\n'),
-      document: extract(restoredPages),
-      quality: estimateDocument(pages.map((page) => page.quality)),
+      document,
+      quality: estimateDocument(
+        pages.map((page) => page.quality),
+        { catalogue: document },
+      ),
       seconds: (performance.now() - started) / 1000,
       existingText: this.options.existingText ?? 'redo',
     };

@@ -301,3 +301,22 @@ export interface JsonOutput {
   /** vanban version that wrote the file. */
   vanban: string;
 }
+
+/** One row of a batch's review.csv: a flagged page or one of its least certain words. */
+export interface ReviewRow {
+  file: string;
+  /** 1-based page number. */
+  page: number;
+  kind: 'page' | 'word';
+  /** The word as read (empty for a page row). */
+  text: string;
+  /** Box in page pixels (the whole page for a page row, when its size is known). */
+  bbox?: BBox;
+  /** Word confidence 0–100 (word rows). */
+  conf?: number;
+  /** Expected character errors on the page or in the word. */
+  expectedErrors: number;
+  /** Expected errors fixed per word reviewed. */
+  gain: number;
+  reasons: string[];
+}

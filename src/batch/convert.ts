@@ -14,7 +14,8 @@ import { Pipeline, resolveJobs, type PipelineOptions, type VanBanDocument } from
 import { VanbanError, isVanbanError, type VanbanErrorCode } from '../errors.js';
 import { cleanStaleTemps, writeFileAtomic } from '../output/atomic.js';
 import { OUTPUT_EXTENSIONS, OUTPUT_FORMATS, writeDocumentOutputs, type OutputFormat } from '../output/index.js';
-import { metadataCsv, metadataRow, dublinCore, reportCsv } from '../output/metadata.js';
+import { metadataCsv, metadataRow, dublinCore, reportCsv, reviewCsv } from '../output/metadata.js';
+import { reviewRows, sortReviewRows } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
 import { isInside, walkInputs } from './walk.js';
 import { avoidConflicts, planOutputs, STATE_DIR, type PlannedInput } from './plan.js';
@@ -147,6 +148,8 @@ function recordOf(input: PlannedInput, outDir: string, document: VanBanDocument,
     convertedAt: new Date().toISOString(),
   };
   if (document.quality.reason) record.reason = document.quality.reason;
+  const review = reviewRows(input.relative, document.quality, document.pages.map((p) => p.ocr));
+  if (review.length > 0) record.review = review;
   return record;
 }
 
@@ -175,6 +178,7 @@ export async function writeCatalogue(outDir: string, state: BatchState): Promise
     .map(({ file, code, message, failedAt }) => ({ file, code, message, failedAt }));
   await writeFileAtomic(join(outDir, 'errors.json'), `${JSON.stringify(failures, null, 2)}\n`);
   await writeFileAtomic(join(outDir, 'report.csv'), reportCsv(entries));
+  await writeFileAtomic(join(outDir, 'review.csv'), reviewCsv(sortReviewRows(entries.flatMap((e) => e.review ?? []))));
   await writeFileAtomic(join(outDir, 'metadata.csv'), metadataCsv(rows));
   const dc = entries.map((e, i) => ({ output: e.stem, ...dublinCore(rows[i]!) }));
   await writeFileAtomic(join(outDir, 'metadata.dc.json'), `${JSON.stringify(dc, null, 2)}\n`);

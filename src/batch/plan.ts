@@ -9,9 +9,9 @@ export interface PlannedInput extends InputFile {
 
 /** The batch state folder and the catalogue files at the top of the output folder. */
 export const STATE_DIR = '_vanban';
-export const CATALOGUE_FILES = ['errors.json', 'report.csv', 'metadata.csv', 'metadata.dc.json'] as const;
+export const CATALOGUE_FILES = ['errors.json', 'report.csv', 'review.csv', 'metadata.csv', 'metadata.dc.json'] as const;
 /** Top-level stems whose outputs would land on a catalogue file or the state folder. */
-const RESERVED_STEMS = new Set(['errors', 'report', 'metadata', 'metadata.dc', STATE_DIR]);
+const RESERVED_STEMS = new Set(['errors', 'report', 'review', 'metadata', 'metadata.dc', STATE_DIR]);
 
 /**
  * Map inputs to output stems. Two inputs that would share one stem

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { VanbanError, type VanbanErrorCode } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
+import type { ReviewRow } from '../types.js';
 import { STATE_DIR } from './plan.js';
 
 export const STATE_VERSION = 1;
@@ -38,6 +39,8 @@ export interface DocumentRecord {
   date: string | null;
   type: string | null;
   title: string | null;
+  /** review.csv rows of the document (flagged pages and their least certain words). */
+  review?: ReviewRow[];
   convertedAt: string;
 }
 

@@ -6,6 +6,7 @@ import type { VanBanStructure } from '../structure/index.js';
 import { extname } from 'node:path';
 import type { PdfMetadata } from './pdf.js';
 import { toCsv } from './csv.js';
+import type { ReviewRow } from '../types.js';
 
 export interface MetadataRow {
   /** Input path relative to its input root (never an absolute local path). */
@@ -118,4 +119,24 @@ export function pdfMetadata(doc: VanBanStructure): PdfMetadata {
   if (identifier) metadata.subject = [identifier, doc.title].filter(Boolean).join(' — ');
   if (doc.date) metadata.created = new Date(`${doc.date}T00:00:00Z`);
   return metadata;
+}
+
+const REVIEW_COLUMNS = ['file', 'page', 'kind', 'text', 'x0', 'y0', 'x1', 'y1', 'confidence', 'expected_errors', 'gain', 'reasons'] as const;
+
+/** review.csv: every flagged page and its least certain words, in the order given (quality's sortReviewRows: most worth reviewing first). */
+export function reviewCsv(rows: readonly ReviewRow[]): string {
+  return toCsv(
+    REVIEW_COLUMNS,
+    rows.map((r) => [
+      r.file,
+      r.page,
+      r.kind,
+      r.text,
+      ...(r.bbox ? r.bbox.map((v) => Math.round(v)) : [null, null, null, null]),
+      r.conf === undefined ? null : r.conf.toFixed(0),
+      r.expectedErrors.toFixed(2),
+      r.gain.toFixed(4),
+      r.reasons.join('; '),
+    ]),
+  );
 }

@@ -3,8 +3,8 @@
  * calibrated so that 1 − score ≈ the page's character error rate.
  */
 import type { BBox, RestoredPage } from '../types.js';
-import { extractFeatures, type PageInput, type QualityFeatures } from './features.js';
-import { loadQualityModel, predictCer, type QualityModelFile } from './model.js';
+import { extractFeatures, lineEvidence, type PageInput, type QualityFeatures } from './features.js';
+import { linearOutput, loadQualityModel, predictCer, termVector, type QualityModelFile } from './model.js';
 
 export interface EstimateOptions {
   /** Pages scoring below this need review (default: the model's, 0.9). */
@@ -18,6 +18,20 @@ export interface EstimateOptions {
   flagEmptyPages?: boolean;
   /** A model file to use instead of the committed calibration. */
   model?: QualityModelFile;
+  /** Catalogue fields the structure stage found (document level: missing or implausible ones become reasons). */
+  catalogue?: CatalogueFields;
+  /** "Today" for the future-date check (default: now). */
+  today?: Date;
+}
+
+/** The catalogue fields whose absence or implausibility is worth a reason. */
+export interface CatalogueFields {
+  number?: string | null;
+  symbol?: string | null;
+  /** ISO date (yyyy-mm-dd) as the structure stage read it. */
+  date?: string | null;
+  /** The date as written (present with a blank day in drafts). */
+  dateText?: string | null;
 }
 
 export interface UncertainWord {
@@ -30,7 +44,13 @@ export interface UncertainWord {
 export interface QualityEstimate {
   /** 1 − expected CER, in [0, 1]. */
   score: number;
+  /** Expected CER, 0–1. */
+  cer: number;
+  /** Likely range of the CER (10th–90th percentile of dev-page errors around the estimate). */
+  cerInterval: [number, number];
   needsReview: boolean;
+  /** What looks wrong on the page, in words ("blurred: x-height 9 px", "word at confidence 0: …"). */
+  reasons: string[];
   /** Which calibrated model produced the score ('empty' for a page without text). */
   model: string;
   features: QualityFeatures;
@@ -44,9 +64,14 @@ export type DocumentQuality = DocumentEstimate;
 export interface DocumentEstimate {
   /** Character-weighted mean of the page scores (0 for a document with no text on any page, unless flagEmptyPages is false). */
   score: number;
+  /** Character-weighted expected CER and its range. */
+  cer: number;
+  cerInterval: [number, number];
   needsReview: boolean;
   /** Why the whole document needs review, beyond its flagged pages (a document with no text). */
   reason?: string;
+  /** Document-level reasons (catalogue fields missing or implausible), then "page N: …" for flagged pages. */
+  reasons: string[];
   /** 1-based numbers of the pages needing review. */
   flaggedPages: number[];
   pages: QualityEstimate[];
@@ -91,7 +116,106 @@ export function pageInputOf(page: RestoredPage): PageInput {
     width: page.ocr.width,
     height: page.ocr.height,
     dpi: page.ocr.dpi,
+    lines: page.ocr.blocks.flatMap((b) => b.lines.map((l) => ({ bbox: l.bbox, words: l.words.map((w) => w.bbox) }))),
+    // The OCR stage may report non-print marks (issue 14); read structurally so either version works.
+    ...marksOf(page.ocr),
   };
+}
+
+function marksOf(ocr: object): { marks?: number } {
+  const marks = (ocr as { marks?: unknown }).marks;
+  return Array.isArray(marks) ? { marks: marks.length } : {};
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(v < 0.1 ? 1 : 0)} %`;
+
+function lineRange([a, b]: [number, number]): string {
+  return a === b ? `line ${a}` : `lines ${a}–${b}`;
+}
+
+/** What looks wrong on a page, in words; independent of the flag so a reviewer sees all of it. */
+export function pageReasons(page: PageInput, f: QualityFeatures, file: QualityModelFile): string[] {
+  const reasons: string[] = [];
+  if (f.chars === 0) return ['no text found (blank page, or print the OCR could not read)'];
+  if (page.lines && page.lines.length > 1) {
+    const ev = lineEvidence(page.lines);
+    for (const run of ev.interleaved) reasons.push(`two columns interleaved on ${lineRange(run)}`);
+    if (ev.mixed.length > 0) {
+      const shown = ev.mixed.slice(0, 5).join(', ') + (ev.mixed.length > 5 ? ', …' : '');
+      reasons.push(`lines merged word by word (side-by-side text read as one line): line${ev.mixed.length > 1 ? 's' : ''} ${shown}`);
+    }
+  }
+  const zero = (page.words ?? []).filter((w) => w.text.trim() !== '' && w.conf < 5);
+  if (zero.length > 0) {
+    reasons.push(`${zero.length > 1 ? `${zero.length} words` : 'word'} at confidence 0: ${zero.slice(0, 3).map((w) => `"${w.text}"`).join(', ')}`);
+  }
+  const small = file.smallPrintPx ?? 10;
+  const conf = f.confMean;
+  if (f.xHeightPx !== undefined && f.xHeightPx < small) {
+    reasons.push(`low resolution or small print: x-height ${f.xHeightPx.toFixed(0)} px`);
+  } else if (conf !== undefined && conf < 0.8) {
+    const x = f.xHeightPx === undefined ? '' : `, x-height ${f.xHeightPx.toFixed(0)} px`;
+    reasons.push(`blurred, faint or noisy print: mean word confidence ${pct(conf)}${x}`);
+  }
+  if (f.lowConfShare !== undefined && f.lowConfShare >= 0.15 && (conf === undefined || conf >= 0.8)) {
+    reasons.push(`${pct(f.lowConfShare)} of words below 60 % confidence`);
+  }
+  if (f.validSyllableShare < 0.85) reasons.push(`garbled text: ${pct(1 - f.validSyllableShare)} of words are not Vietnamese syllables`);
+  if (f.lmJoinGap !== undefined && f.lmJoinGap < -2.5 && f.chars > 200) reasons.push('lines out of order: line joins read poorly');
+  if (f.restoreChangedShare !== undefined && f.restoreChangedShare >= 0.15) reasons.push(`restorer changed ${pct(f.restoreChangedShare)} of words`);
+  if (f.marks !== undefined && f.marks > 0) reasons.push(`${f.marks} non-print mark${f.marks > 1 ? 's' : ''} (stamp, seal or handwriting)`);
+  return reasons;
+}
+
+/** Reasons from the catalogue fields the structure stage found. */
+export function catalogueReasons(c: CatalogueFields, today: Date = new Date()): string[] {
+  const reasons: string[] = [];
+  if (!c.number && !c.symbol) reasons.push('no number found');
+  if (!c.date && !c.dateText) reasons.push('no date found');
+  if (c.date) {
+    const d = new Date(`${c.date}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) reasons.push(`implausible date: ${c.date}`);
+    else if (d.getTime() > today.getTime() + 86_400_000) reasons.push(`date in the future: ${c.date}`);
+    else if (d.getUTCFullYear() < 1945) reasons.push(`implausible date: ${c.date}`);
+  }
+  return reasons;
+}
+
+/** A feature's part in the estimate, in words. */
+const TERM_WORDS: Record<string, (f: QualityFeatures) => string> = {
+  confMean: (f) => `low word confidence: mean ${pct(f.confMean ?? 0)}`,
+  confP10: (f) => `low word confidence: a tenth of words below ${pct(f.confP10 ?? 0)}`,
+  zeroConfShare: (f) => `${pct(f.zeroConfShare ?? 0)} of words at confidence 0`,
+  validSyllableShare: (f) => `${pct(1 - f.validSyllableShare)} of words are not Vietnamese syllables`,
+  garbageRate: (f) => `${pct(f.garbageRate)} stray symbols`,
+  oddTokenShare: (f) => `${pct(f.oddTokenShare)} of words with odd case or digits inside`,
+  lmLogProb: () => 'text reads poorly under the language model (words out of order or misread)',
+  lmUnknownShare: (f) => `${pct(f.lmUnknownShare ?? 0)} of words unknown to the language model`,
+  xHeightLog: (f) => `small print or low resolution: x-height ${(f.xHeightPx ?? 0).toFixed(0)} px`,
+  sideBySideShare: () => 'lines read across two columns',
+  wordDisorderShare: (f) => `${pct(f.wordDisorderShare ?? 0)} of word steps jump between lines`,
+  restoreChangedShare: (f) => `restorer changed ${pct(f.restoreChangedShare ?? 0)} of words`,
+};
+
+/** The model terms that raise this page's estimate most, in words (for a page flagged on its estimate alone). */
+function drivers(file: QualityModelFile, f: QualityFeatures, modelName: string): string[] {
+  const model = file.models.find((m) => m.name === modelName);
+  const x = model ? termVector(f, model.terms) : undefined;
+  if (!model || !x) return [];
+  const base = linearOutput(model, model.mean);
+  return model.terms
+    .map((term, i) => ({ term, part: (model.weights[i]! * (x[i]! - model.mean[i]!)) / (model.scale[i]! || 1) }))
+    .filter((c) => c.part > 0.05 * Math.max(1e-6, Math.abs(base)) && TERM_WORDS[c.term.replace('^2', '')])
+    .sort((a, b) => b.part - a.part)
+    .slice(0, 2)
+    .map((c) => TERM_WORDS[c.term.replace('^2', '')]!(f));
+}
+
+function interval(file: QualityModelFile, cer: number): [number, number] {
+  const r = Math.sqrt(cer);
+  const lo = file.interval ? Math.max(0, r + file.interval.lower) ** 2 : cer;
+  const hi = file.interval ? Math.min(1, Math.max(0, r + file.interval.upper) ** 2) : cer;
+  return [Math.min(lo, cer), Math.max(hi, cer)];
 }
 
 /**
@@ -108,13 +232,45 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
     // No text at all: either a blank sheet or a page the OCR could not read (too faint, a photo,
     // handwriting). Nothing tells them apart here, and a missed page costs more than a glance.
     const flag = options.flagEmptyPages ?? true;
-    return { score: flag ? 0 : 1, needsReview: flag, model: 'empty', features, leastCertain };
+    return {
+      score: flag ? 0 : 1,
+      cer: flag ? 1 : 0,
+      cerInterval: flag ? [0, 1] : [0, 0],
+      needsReview: flag,
+      reasons: flag ? pageReasons(page, features, file) : [],
+      model: 'empty',
+      features,
+      leastCertain,
+    };
   }
   const prediction = predictCer(file, features);
-  const score = prediction ? 1 - prediction.cer : 0;
+  const cer = prediction ? prediction.cer : 1;
+  const score = 1 - cer;
+  const reasons = pageReasons(page, features, file);
+  const rules = file.rules ?? {};
+  const ev = page.lines && page.lines.length > 1 ? lineEvidence(page.lines) : undefined;
+  const ruled =
+    (rules.zeroConf === true && (features.zeroConfShare ?? 0) > 0) ||
+    (rules.interleaved === true && (ev?.interleaved.length ?? 0) > 0) ||
+    (rules.mixed === true && (ev?.mixed.length ?? 0) > 0);
+  const needsReview = score < threshold || ruled;
+  const cerInterval = interval(file, cer);
+  if (needsReview && !ruled) {
+    for (const d of prediction ? drivers(file, features, prediction.model) : []) {
+      // Already said in other words (the x-height), or too small to name.
+      if (d.includes('x-height') && reasons.some((r) => r.includes('x-height'))) continue;
+      if (d.startsWith('restorer changed') && (features.restoreChangedShare ?? 0) < 0.05) continue;
+      if (d.includes('syllables') && reasons.some((r) => r.includes('syllables'))) continue;
+      if (!reasons.includes(d)) reasons.push(d);
+    }
+    reasons.push(`estimated CER ${pct(cer)} (${pct(cerInterval[0])}–${pct(cerInterval[1])})`);
+  }
   return {
     score,
-    needsReview: score < threshold,
+    cer,
+    cerInterval,
+    needsReview,
+    reasons,
     model: prediction?.model ?? 'none',
     features,
     leastCertain,
@@ -138,16 +294,31 @@ export function estimateDocument(
   const estimates = pages.map((p) => (isEstimate(p) ? p : estimate(p, { ...options, model: file, threshold })));
   let weight = 0;
   let sum = 0;
+  let lo = 0;
+  let hi = 0;
   for (const e of estimates) {
-    weight += e.features.chars;
-    sum += e.features.chars * e.score;
+    const w = e.features.chars;
+    weight += w;
+    sum += w * e.score;
+    lo += w * (e.cerInterval?.[0] ?? 1 - e.score);
+    hi += w * (e.cerInterval?.[1] ?? 1 - e.score);
   }
   const flaggedPages = estimates.flatMap((e, i) => (e.needsReview ? [i + 1] : []));
+  const catalogue = options.catalogue ? catalogueReasons(options.catalogue, options.today) : [];
+  const pageReasons = estimates.flatMap((e, i) => (e.needsReview ? (e.reasons ?? []).map((r) => `page ${i + 1}: ${r}`) : []));
   if (weight === 0 && options.flagEmptyPages !== false) {
     // Blank pages, or pages the OCR could not read at all: nothing here is known to be right.
     const reason = estimates.length === 0 ? 'no pages' : 'no text found on any page';
-    return { score: 0, needsReview: true, reason, flaggedPages, pages: estimates };
+    return { score: 0, cer: 1, cerInterval: [1, 1], needsReview: true, reason, reasons: [reason, ...catalogue], flaggedPages, pages: estimates };
   }
   const score = weight === 0 ? 1 : sum / weight;
-  return { score, needsReview: flaggedPages.length > 0 || score < threshold, flaggedPages, pages: estimates };
+  return {
+    score,
+    cer: 1 - score,
+    cerInterval: weight === 0 ? [0, 0] : [lo / weight, hi / weight],
+    needsReview: flaggedPages.length > 0 || score < threshold || catalogue.length > 0,
+    reasons: [...catalogue, ...pageReasons],
+    flaggedPages,
+    pages: estimates,
+  };
 }

@@ -17,6 +17,12 @@ export interface PageWord {
   bbox?: BBox;
 }
 
+/** One OCR line in reading order, with its words' boxes (page pixels). */
+export interface PageLine {
+  bbox: BBox;
+  words: BBox[];
+}
+
 /** What the estimator can use about one page; only `text` is required. */
 export interface PageInput {
   text: string;
@@ -25,6 +31,20 @@ export interface PageInput {
   width?: number;
   height?: number;
   dpi?: number;
+  /** OCR lines in reading order (for line-order and column evidence). */
+  lines?: PageLine[];
+  /** Non-print marks (stamps, handwriting, seals) found on the page, when the OCR stage reports them. */
+  marks?: number;
+  /** Edge sharpness of the page image, when the image stage measures it (informative: not calibrated). */
+  sharpness?: number;
+}
+
+/** Where the page's lines look out of order (1-based OCR line numbers). */
+export interface LineEvidence {
+  /** Runs of consecutive lines read side by side (two columns interleaved line by line). */
+  interleaved: Array<[number, number]>;
+  /** Lines whose words jump between heights or run backwards (two lines merged word by word). */
+  mixed: number[];
 }
 
 export interface QualityFeatures {
@@ -63,6 +83,24 @@ export interface QualityFeatures {
   restoreConfMean?: number;
   /** Characters per square inch of page (undefined without page size). */
   density?: number;
+  /** Lowest word confidence, 0–1. */
+  confMin?: number;
+  /** Share of words at confidence below 5 % (the engine could not read them at all). */
+  zeroConfShare?: number;
+  /** Estimated x-height of the print in image pixels (undefined without word boxes). */
+  xHeightPx?: number;
+  /** log2 of xHeightPx / 20 (20 px ≈ 12–13 pt at 300 dpi); negative = small or low resolution. */
+  xHeightLog?: number;
+  /** Share of line transitions where the next line sits beside, not below, the previous one. */
+  sideBySideShare?: number;
+  /** Share of within-line word steps that jump up or down a line or run backwards. */
+  wordDisorderShare?: number;
+  /** Mean LM log10 P of a line's first word given the previous line's end, minus the page's mean. */
+  lmJoinGap?: number;
+  /** Non-print marks on the page (as reported by the OCR stage). */
+  marks?: number;
+  /** Image edge sharpness as reported by the image stage. */
+  sharpness?: number;
 }
 
 /** Letters of Vietnamese (and plain Latin, used for codes and loan words). */
@@ -148,6 +186,125 @@ function isOddToken(token: string): boolean {
   return !(allUpper || capitalised || allLower);
 }
 
+function median(values: readonly number[]): number {
+  return values.length === 0 ? 0 : quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** Letters that sit between baseline and x-height, without marks. */
+const X_LETTERS = /^[acemnorsuvwxz]+$/u;
+
+/**
+ * x-height from word boxes: the median height of words made only of x-height letters, or
+ * (fewer than 3 such words) 0.45 × the median word height, which in Vietnamese print is
+ * close to the body from diacritics to descenders.
+ */
+export function xHeightOf(words: readonly PageWord[]): number | undefined {
+  const boxed = words.filter((w): w is PageWord & { bbox: BBox } => w.bbox !== undefined && w.text.trim() !== '');
+  if (boxed.length === 0) return undefined;
+  const plain = boxed.filter((w) => X_LETTERS.test(w.text.trim())).map((w) => w.bbox[3] - w.bbox[1]);
+  if (plain.length >= 3) return median(plain);
+  const lettered = boxed.filter((w) => /\p{L}/u.test(w.text));
+  if (lettered.length === 0) return undefined;
+  return 0.45 * median(lettered.map((w) => w.bbox[3] - w.bbox[1]));
+}
+
+/** Boxes turned into the reading frame: a page read at 90°/270° has lines taller than wide. */
+function uprightLines(lines: readonly PageLine[]): PageLine[] {
+  const ratios = lines.filter((l) => l.words.length >= 3).map((l) => (l.bbox[2] - l.bbox[0]) / Math.max(1, l.bbox[3] - l.bbox[1]));
+  if (ratios.length === 0 || median(ratios) >= 1) return [...lines];
+  const swap = (b: BBox): BBox => [b[1], b[0], b[3], b[2]];
+  return lines.map((l) => ({ bbox: swap(l.bbox), words: l.words.map(swap) }));
+}
+
+/** Line-order evidence from line and word boxes (in any quarter turn and skew). */
+export function lineEvidence(input: readonly PageLine[]): LineEvidence & { transitions: number; sideBySide: number; steps: number; disordered: number } {
+  const lines = uprightLines(input);
+  const heights = lines.flatMap((l) => l.words.map((w) => w[3] - w[1])).filter((h) => h > 0);
+  const h = median(heights) || 1;
+  const runs: Array<[number, number, number]> = [];
+  let sideBySide = 0;
+  let run: [number, number, number] | undefined;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const a = lines[i]!.bbox;
+    const b = lines[i + 1]!.bbox;
+    // Lines of one line height only: a tall merged box says nothing about its neighbours.
+    if (a[3] - a[1] > 2 * h || b[3] - b[1] > 2 * h) continue;
+    const overlap = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    const beside = overlap > 0.5 * Math.min(a[3] - a[1], b[3] - b[1]) && (b[0] >= a[2] || a[0] >= b[2]);
+    if (beside) {
+      sideBySide++;
+      // Two columns read across alternate: beside, below, beside, … so a step may be skipped.
+      if (run && run[1] >= i) {
+        run[1] = i + 2;
+        run[2]++;
+      } else {
+        run = [i + 1, i + 2, 1];
+        runs.push(run);
+      }
+    }
+  }
+  // Runs of 4+ side-by-side steps: a header's grid read row by row (which the evaluation accepts) has up to 3.
+  const interleaved = runs.filter((r) => r[2] >= 4).map(([a, b]) => [a, b] as [number, number]);
+  const mixed: number[] = [];
+  let steps = 0;
+  let disordered = 0;
+  lines.forEach((line, index) => {
+    const ws = line.words;
+    if (ws.length < 2) return;
+    // The line's own direction (first to last word) absorbs skew and a half turn.
+    const cx = (w: BBox): number => (w[0] + w[2]) / 2;
+    const cy = (w: BBox): number => (w[1] + w[3]) / 2;
+    let dx = cx(ws[ws.length - 1]!) - cx(ws[0]!);
+    let dy = cy(ws[ws.length - 1]!) - cy(ws[0]!);
+    const len = Math.hypot(dx, dy);
+    if (len < h) {
+      dx = 1;
+      dy = 0;
+    } else {
+      dx /= len;
+      dy /= len;
+    }
+    let bad = 0;
+    for (let j = 0; j + 1 < ws.length; j++) {
+      const p = ws[j]!;
+      const q = ws[j + 1]!;
+      steps++;
+      const sx = cx(q) - cx(p);
+      const sy = cy(q) - cy(p);
+      const along = sx * dx + sy * dy;
+      const across = -sx * dy + sy * dx;
+      if (Math.abs(across) > 0.8 * h || along < -0.5 * h) bad++;
+    }
+    disordered += bad;
+    if (bad >= 2) mixed.push(index + 1);
+  });
+  return {
+    interleaved,
+    mixed,
+    transitions: Math.max(0, lines.length - 1),
+    sideBySide,
+    steps,
+    disordered,
+  };
+}
+
+/** Mean log10 P of each line's first word given the previous line's last words, minus the mean over all symbols. */
+function lmJoinGap(lineTexts: readonly string[], pageMean: number): number | undefined {
+  const model = languageModel();
+  if (!model || lineTexts.length < 2) return undefined;
+  const ids = lineTexts.map((t) => lmSymbols(tokenize(t)).slice(1, -1).map((s) => model.id(s)));
+  let sum = 0;
+  let n = 0;
+  for (let i = 1; i < ids.length; i++) {
+    const prev = ids[i - 1]!;
+    const first = ids[i]![0];
+    if (first === undefined || prev.length === 0 || prev.includes(model.bos)) continue;
+    sum += model.logProb(prev.slice(-(model.order - 1)), first);
+    n++;
+  }
+  return n === 0 ? undefined : sum / n - pageMean;
+}
+
 /** Computes every feature the page's data allows. */
 export function extractFeatures(page: PageInput): QualityFeatures {
   const text = page.text.normalize('NFC');
@@ -207,7 +364,25 @@ export function extractFeatures(page: PageInput): QualityFeatures {
       length += n;
     });
     features.confCharMean = weighted / length;
+    features.confMin = sorted[0]!;
+    features.zeroConfShare = confs.filter((c) => c < 0.05).length / confs.length;
+    const x = xHeightOf(scored);
+    if (x !== undefined && x > 0) {
+      features.xHeightPx = x;
+      features.xHeightLog = Math.log2(x / 20);
+    }
   }
+  if (page.lines && page.lines.length > 0) {
+    const ev = lineEvidence(page.lines);
+    features.sideBySideShare = ev.transitions === 0 ? 0 : ev.sideBySide / ev.transitions;
+    features.wordDisorderShare = ev.steps === 0 ? 0 : ev.disordered / ev.steps;
+  }
+  if (features.lmLogProb !== undefined) {
+    const gap = lmJoinGap(text.split('\n').filter((l) => l.trim() !== ''), features.lmLogProb);
+    if (gap !== undefined) features.lmJoinGap = gap;
+  }
+  if (page.marks !== undefined) features.marks = page.marks;
+  if (page.sharpness !== undefined) features.sharpness = page.sharpness;
 
   const restored = page.restored?.tokens ?? [];
   if (restored.length > 0) {

@@ -30,6 +30,18 @@ export interface QualityModelFile {
   /** Default review threshold on the score. */
   threshold: number;
   models: LinearModel[];
+  /**
+   * Residual quantiles (10th, 90th) of √CER on cross-validated dev pages: the interval of an
+   * estimate is (√cer + lower)² … (√cer + upper)².
+   */
+  interval?: { lower: number; upper: number };
+  /**
+   * Evidence that flags a page whatever its estimated CER, each kept only when it did not
+   * raise false alarms on dev pages: a word at confidence 0, lines interleaved or merged.
+   */
+  rules?: { zeroConf?: boolean; interleaved?: boolean; mixed?: boolean };
+  /** Reasons name print smaller than this x-height (px) as low resolution. */
+  smallPrintPx?: number;
   /** How the models were fitted and how they did on held-out pages (informative). */
   calibration?: Record<string, unknown>;
 }

@@ -55,7 +55,7 @@ export function layerPage(page: LayerPage): ConvertedPage {
         line.words.map((w) => ({ text: w.text, conf: 90, bbox: w.bbox, original: w.ocr ?? w.text, changed: (w.ocr ?? w.text) !== w.text, restoreConfidence: 0.9, line: l })),
       ),
     },
-    quality: { score: 0.95, needsReview: false, model: 'test', features: {} as never, leastCertain: [] },
+    quality: { score: 0.95, cer: 0.05, cerInterval: [0.02, 0.1], needsReview: false, reasons: [], model: 'test', features: {} as never, leastCertain: [] },
     timing: { prepare: 0, ocr: 0, restore: 0 },
   };
 }
@@ -67,7 +67,7 @@ export function layerDoc(source: string, pages: LayerPage[]): VanBanDocument {
     pages: converted,
     text: converted.map((p) => p.restored.text).join('\n\f\n'),
     document: {} as VanBanDocument['document'],
-    quality: { score: 0.95, needsReview: false, flaggedPages: [], pages: converted.map((p) => p.quality) },
+    quality: { score: 0.95, cer: 0.05, cerInterval: [0.02, 0.1], needsReview: false, reasons: [], flaggedPages: [], pages: converted.map((p) => p.quality) },
     seconds: 0,
   };
 }
