@@ -6,7 +6,7 @@
  *   npx tsx scripts/sim/generate.ts --split dev|test [--out DIR] [--limit N] [--ids a,b] [--force]
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, seedOf } from '../fixtures/random.js';
@@ -19,7 +19,7 @@ import { DEV_MODELS, TEST_ONLY_MODEL, drawScan, scanPage, type ScanModelName, ty
 import { truthOf } from './truth.js';
 
 /** Bump when a change alters generated documents (the cache and the frozen test manifest key on it). */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = join(REPO, '.cache', 'sim');
 
@@ -79,7 +79,7 @@ export interface PageMeta {
   hasSeal: boolean;
   hasSignature: boolean;
   /** Boxes in the stored image's pixels. */
-  marks: { signature: Box | null; seal: Box | null; handwriting: Box[] };
+  marks: { signature: Box | null; seal: Box | null; stamp: Box | null; handwriting: Box[] };
   /** Printed lines in reading order (the gt.txt lines of the page). */
   lines: { text: string; role: string; bbox: Box; bbox300: Box }[];
 }
@@ -123,7 +123,7 @@ export async function generateDocument(split: Split, e: PlanEntry): Promise<Gene
   const pageMetas: PageMeta[] = [];
   const sealText = `${doc.agencyLines.join(' ')} ★ ${doc.place}`;
   for (const [i, page] of pages.entries()) {
-    const { image, marks } = renderPage(page, params, { signed: doc.signed, sealed: doc.sealed, handwriting: doc.handwriting, sealText, ink: 20 + renderRnd() * 30 }, renderRnd, i === 0);
+    const { image, marks } = await renderPage(page, params, { signed: doc.signed, sealed: doc.sealed, handwriting: doc.handwriting, sealText, ink: 20 + renderRnd() * 30 }, renderRnd, i === 0);
     const s = await scanPage(image, scan, scanRnd);
     scanned.push(s);
     const boxes = lineBoxes(params, page);
@@ -137,10 +137,10 @@ export async function generateDocument(split: Split, e: PlanEntry): Promise<Gene
       rotation: scan.turn,
       skew: scan.skew,
       hasHandwriting: marks.handwriting.length > 0,
-      hasStamp: marks.seal !== null,
+      hasStamp: marks.stamp !== null,
       hasSeal: marks.seal !== null,
       hasSignature: marks.signature !== null,
-      marks: { signature: marks.signature && s.mapBox(marks.signature), seal: marks.seal && s.mapBox(marks.seal), handwriting: marks.handwriting.map((b) => s.mapBox(b)) },
+      marks: { signature: marks.signature && s.mapBox(marks.signature), seal: marks.seal && s.mapBox(marks.seal), stamp: marks.stamp && s.mapBox(marks.stamp), handwriting: marks.handwriting.map((b) => s.mapBox(b)) },
       lines: page.lines.map((l, k) => ({ text: l.text, role: l.role, bbox: s.mapBox(boxes[k]!), bbox300: boxes[k]! })),
     });
   }
@@ -184,10 +184,16 @@ export async function ensureDocument(split: Split, e: PlanEntry, dir: string, fo
   }
   if (!meta) {
     const g = await generateDocument(split, e);
-    writeFileSync(join(cacheDir, g.input.name), g.input.bytes);
-    writeFileSync(join(cacheDir, `${e.id}.gt.txt`), g.gt);
-    writeFileSync(join(cacheDir, `${e.id}.truth.json`), g.truth);
-    writeFileSync(metaPath, `${JSON.stringify(g.meta)}\n`);
+    // Temp file and rename, meta last: another process reading the cache sees whole documents only.
+    const put = (name: string, data: string | Uint8Array): void => {
+      const tmp = join(cacheDir, `.${name}.${process.pid}.tmp`);
+      writeFileSync(tmp, data);
+      renameSync(tmp, join(cacheDir, name));
+    };
+    put(g.input.name, g.input.bytes);
+    put(`${e.id}.gt.txt`, g.gt);
+    put(`${e.id}.truth.json`, g.truth);
+    put(`${e.id}.meta.json`, `${JSON.stringify(g.meta)}\n`);
     meta = g.meta;
   }
   if (resolve(dir) !== resolve(cacheDir)) {

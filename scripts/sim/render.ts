@@ -5,6 +5,7 @@
  * their boxes go to the meta so an evaluation can tell them apart.
  */
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import sharp from 'sharp';
 import { family, PAGE, registerFont, type Box, type LayoutParams, type PageLayout } from './layout.js';
 
 export interface RgbImage {
@@ -17,6 +18,8 @@ export interface RgbImage {
 export interface Marks {
   signature: Box | null;
   seal: Box | null;
+  /** A clerk's rectangular "ĐẾN" (received) stamp, filled in by hand. */
+  stamp: Box | null;
   handwriting: Box[];
 }
 
@@ -32,7 +35,7 @@ export interface MarkOptions {
 
 type Ctx = SKRSContext2D;
 
-export function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rnd: () => number, isFirst: boolean): { image: RgbImage; marks: Marks } {
+export async function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rnd: () => number, isFirst: boolean): Promise<{ image: RgbImage; marks: Marks }> {
   registerFont(p.font);
   const canvas = createCanvas(PAGE.width, PAGE.height);
   const ctx = canvas.getContext('2d');
@@ -49,7 +52,7 @@ export function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rn
   }
   for (const r of page.rules) ctx.fillRect(r.x0, r.y, r.x1 - r.x0, 3);
 
-  const marks: Marks = { signature: null, seal: null, handwriting: [] };
+  const marks: Marks = { signature: null, seal: null, stamp: null, handwriting: [] };
   if (page.signer && o.signed) {
     const [x0, y0, x1, y1] = page.signer.box;
     const h = y1 - y0;
@@ -64,6 +67,15 @@ export function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rn
       drawSeal(ctx, cx, cy, rad, o.sealText, p, rnd);
       marks.seal = [cx - rad, cy - rad, cx + rad, cy + rad];
     }
+  }
+  if (o.handwriting && isFirst && rnd() < 0.6) {
+    // Received stamp in the top margin, over the page's edge as clerks place it.
+    const w = 520;
+    const h = Math.max(120, Math.min(200, p.margins.top - 40));
+    const x = Math.round(PAGE.width * (0.08 + rnd() * 0.3));
+    const y = 20;
+    drawStamp(ctx, x, y, w, h, p, rnd);
+    marks.stamp = [x, y, x + w, y + h];
   }
   if (o.handwriting && (isFirst || rnd() < 0.3)) {
     // A reader's note in the top or left margin, and sometimes a tick beside a paragraph.
@@ -80,13 +92,8 @@ export function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rn
       marks.handwriting.push(b);
     }
   }
-  const data = Buffer.from(ctx.getImageData(0, 0, PAGE.width, PAGE.height).data.buffer);
-  const rgb = Buffer.alloc(PAGE.width * PAGE.height * 3);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    rgb[i] = data[j]!;
-    rgb[i + 1] = data[j + 1]!;
-    rgb[i + 2] = data[j + 2]!;
-  }
+  const rgba = Buffer.from(ctx.getImageData(0, 0, PAGE.width, PAGE.height).data.buffer);
+  const rgb = await sharp(rgba, { raw: { width: PAGE.width, height: PAGE.height, channels: 4 } }).removeAlpha().raw().toBuffer();
   return { image: { data: rgb, width: PAGE.width, height: PAGE.height }, marks };
 }
 
@@ -206,4 +213,23 @@ function drawHandwriting(ctx: Ctx, b: Box, vertical: boolean, rnd: () => number)
     ctx.stroke();
   }
   ctx.restore();
+}
+
+function drawStamp(ctx: Ctx, x: number, y: number, w: number, h: number, p: LayoutParams, rnd: () => number): void {
+  ctx.save();
+  ctx.globalCompositeOperation = 'multiply';
+  const colour = rnd() < 0.5 ? 'rgba(200,40,50,0.85)' : 'rgba(40,60,170,0.85)';
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = 5;
+  ctx.strokeRect(x, y, w, h);
+  const size = Math.round(h / 4.2);
+  ctx.font = `${size}px ${family(p.font, 'B')}`;
+  ctx.fillText('ĐẾN', x + 20, y + size * 1.1);
+  ctx.font = `${Math.round(size * 0.8)}px ${family(p.font, 'R')}`;
+  ctx.fillText('Số: ..........', x + 20, y + size * 2.2);
+  ctx.fillText('Ngày: ....../....../......', x + 20, y + size * 3.3);
+  ctx.restore();
+  // The clerk's pen over the dotted lines.
+  drawHandwriting(ctx, [x + 130, y + Math.round(size * 1.5), x + 330, y + Math.round(size * 2.4)], false, rnd);
 }
