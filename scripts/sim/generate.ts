@@ -15,11 +15,11 @@ import { drawParams, layoutDocument, lineBoxes, pageText, type Box, type FontNam
 import { scanPdf } from './pdf.js';
 import { loadPool, type Split } from './pool.js';
 import { renderPage } from './render.js';
-import { DEV_MODELS, TEST_ONLY_MODEL, drawScan, scanPage, type ScanModelName, type ScannedPage } from './scan.js';
+import { DEV_MODELS, TEST_ONLY_MODEL, drawScan, renderScale, scanPage, type ScanModelName, type ScannedPage } from './scan.js';
 import { truthOf } from './truth.js';
 
 /** Bump when a change alters generated documents (the cache and the frozen test manifest key on it). */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = join(REPO, '.cache', 'sim');
 
@@ -123,7 +123,7 @@ export async function generateDocument(split: Split, e: PlanEntry): Promise<Gene
   const pageMetas: PageMeta[] = [];
   const sealText = `${doc.agencyLines.join(' ')} ★ ${doc.place}`;
   for (const [i, page] of pages.entries()) {
-    const { image, marks } = await renderPage(page, params, { signed: doc.signed, sealed: doc.sealed, handwriting: doc.handwriting, sealText, ink: 20 + renderRnd() * 30 }, renderRnd, i === 0);
+    const { image, marks } = await renderPage(page, params, { signed: doc.signed, sealed: doc.sealed, handwriting: doc.handwriting, sealText, ink: 20 + renderRnd() * 30 }, renderRnd, i === 0, renderScale(scan));
     const s = await scanPage(image, scan, scanRnd);
     scanned.push(s);
     const boxes = lineBoxes(params, page);

@@ -35,12 +35,16 @@ export interface MarkOptions {
 
 type Ctx = SKRSContext2D;
 
-export async function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rnd: () => number, isFirst: boolean): Promise<{ image: RgbImage; marks: Marks }> {
+/** Draws at `scale` × 300 dpi (the device's own resolution, so low-dpi models skip a 300 dpi raster); marks' boxes stay in the 300 dpi frame. */
+export async function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptions, rnd: () => number, isFirst: boolean, scale = 1): Promise<{ image: RgbImage; marks: Marks }> {
   registerFont(p.font);
-  const canvas = createCanvas(PAGE.width, PAGE.height);
+  const width = Math.round(PAGE.width * scale);
+  const height = Math.round(PAGE.height * scale);
+  const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, PAGE.width, PAGE.height);
+  ctx.fillRect(0, 0, width, height);
+  ctx.scale(scale, scale);
   const ink = Math.round(o.ink);
   ctx.fillStyle = `rgb(${ink},${ink},${ink + 4})`;
   ctx.textBaseline = 'alphabetic';
@@ -92,9 +96,9 @@ export async function renderPage(page: PageLayout, p: LayoutParams, o: MarkOptio
       marks.handwriting.push(b);
     }
   }
-  const rgba = Buffer.from(ctx.getImageData(0, 0, PAGE.width, PAGE.height).data.buffer);
-  const rgb = await sharp(rgba, { raw: { width: PAGE.width, height: PAGE.height, channels: 4 } }).removeAlpha().raw().toBuffer();
-  return { image: { data: rgb, width: PAGE.width, height: PAGE.height }, marks };
+  const rgba = Buffer.from(ctx.getImageData(0, 0, width, height).data.buffer);
+  const rgb = await sharp(rgba, { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
+  return { image: { data: rgb, width, height }, marks };
 }
 
 function drawSignature(ctx: Ctx, b: Box, rnd: () => number): void {

@@ -212,6 +212,14 @@ function warp(src: Buffer, sw: number, sh: number, ch: number, dw: number, dh: n
   return out;
 }
 
+const PAGE_WIDTH = 2480;
+const PAGE_HEIGHT = 3508;
+
+/** The scale (of 300 dpi) the model's device samples the page at: render the page at it. */
+export function renderScale(s: ScanParams): number {
+  return s.phone ? Math.min(1, (s.phone.frame[1] * 1.05) / PAGE_HEIGHT) : s.dpi / 300;
+}
+
 const clamp = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 /** The page as the model's device would store it. */
@@ -239,11 +247,11 @@ export async function scanPage(img: RgbImage, s: ScanParams, rnd: () => number):
   let pipe = sharp(src, { raw: { width: img.width, height: img.height, channels: 3 } });
   if (!colour) pipe = pipe.greyscale();
   const isPhone = s.phone !== null;
-  const nominalDpi = isPhone ? Math.round((300 * s.phone!.frame[1] * 0.85) / img.height / 0.5) / 2 : s.dpi;
-  const scale = isPhone ? Math.min(1, (s.phone!.frame[1] * 1.05) / img.height) : s.dpi / 300;
-  const sw = Math.round(img.width * scale);
-  const sh = Math.round(img.height * scale);
-  if (scale !== 1) pipe = pipe.resize(sw, sh, { kernel: 'lanczos3' });
+  const scale = renderScale(s);
+  const nominalDpi = isPhone ? Math.round((300 * s.phone!.frame[1] * 0.85) / PAGE_HEIGHT / 0.5) / 2 : s.dpi;
+  const sw = Math.round(PAGE_WIDTH * scale);
+  const sh = Math.round(PAGE_HEIGHT * scale);
+  if (img.width !== sw || img.height !== sh) pipe = pipe.resize(sw, sh, { kernel: 'lanczos3' });
   const blurPx = s.blur * scale;
   if (blurPx >= 0.3) pipe = pipe.blur(blurPx);
   let data: Buffer = await pipe.raw().toBuffer();
