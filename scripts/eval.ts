@@ -1,5 +1,6 @@
 /**
- * `npm run eval -- [--split dev|test|real|all] [--limit N] [--jobs N] [--json FILE] [--real-gt DIR] [--ids a,b]`
+ * `npm run eval -- [--split dev|test|real|all] [--limit N] [--jobs N] [--json FILE] [--real-gt DIR] [--real-scans DIR] [--ids a,b] [--no-raw]`
+ * `npm run eval -- --report FILE` prints the tables of a saved (or partial) run.
  *
  * Per page: the full pipeline (Pipeline API) and raw tesseract.js (vie, the page
  * image as readPages gives it: no preprocessing, no reading order, no restoration),
@@ -425,16 +426,25 @@ function countsOf(items: EvalItem[]): Record<string, Record<string, number>> {
   return c;
 }
 
-export async function runEval(split: 'dev' | 'test' | 'real', items: EvalItem[], pipeline: Pipeline, raw: Worker | null, log: (s: string) => void = () => {}): Promise<EvalReport> {
+export async function runEval(
+  split: 'dev' | 'test' | 'real',
+  items: EvalItem[],
+  pipeline: Pipeline,
+  raw: Worker | null,
+  log: (s: string) => void = () => {},
+  onProgress: (partial: EvalReport) => void = () => {},
+): Promise<EvalReport> {
   const pages: PageResult[] = [];
   const documents: DocResult[] = [];
+  const counts = countsOf(items);
   for (const [i, it] of items.entries()) {
     const { pages: ps, doc } = await evaluateItem(it, pipeline, raw);
     pages.push(...ps);
     documents.push(doc);
+    onProgress({ split, pages, documents, counts, summary: summarize(pages, documents) });
     log(`${i + 1}/${items.length} ${it.id}: CER ${ps.map((p) => pct(p.pipeline.cer, 1)).join(' ')} raw ${ps.map((p) => pct(p.raw?.cer, 1)).join(' ')}${doc.error ? ` ERROR ${doc.error}` : ''}`);
   }
-  return { split, pages, documents, counts: countsOf(items), summary: summarize(pages, documents) };
+  return { split, pages, documents, counts, summary: summarize(pages, documents) };
 }
 
 async function main(): Promise<void> {
@@ -449,15 +459,20 @@ async function main(): Promise<void> {
   const jobs = Number(opt('jobs') ?? '1');
   const ids = opt('ids')?.split(',');
   const splits = (which === 'all' ? ['dev', 'test', 'real'] : [which]) as ('dev' | 'test' | 'real')[];
-  const realGt = opt('real-gt') ?? (existsSync(join(REPO, 'fixtures', 'realscans', `${REAL_STEMS[0]}.gt.txt`)) ? join(REPO, 'fixtures', 'realscans') : '/work/wt-transcribe/fixtures/realscans');
+  const realGt = opt('real-gt') ?? join(REPO, 'fixtures', 'realscans');
   const scans = opt('real-scans') ?? join(REPO, '..', 'shared', 'realscans');
+  const saved = opt('report');
+  if (saved) {
+    console.log(formatReport(JSON.parse(readFileSync(saved, 'utf8')) as EvalReport));
+    return;
+  }
   const pipeline = await Pipeline.create({ jobs });
   const raw = args.includes('--no-raw') ? null : await createRawWorker();
   try {
     for (const split of splits) {
       let items: EvalItem[];
       if (split === 'real') {
-        const r = realItems(realGt, existsSync(scans) ? scans : '/work/shared/realscans');
+        const r = realItems(realGt, scans);
         if (r.skipped) console.log(`skipping: ${r.skipped}`);
         items = r.items;
       } else {
@@ -468,11 +483,13 @@ async function main(): Promise<void> {
       }
       items = items.filter((it) => !ids || ids.includes(it.id)).slice(0, limit);
       if (!items.length) continue;
-      const report = await runEval(split, items, pipeline, raw, (s) => process.stderr.write(`${s}\n`));
-      console.log(formatReport(report));
       const file = opt('json') ? (splits.length > 1 ? opt('json')!.replace(/(\.json)?$/, `-${split}.json`) : opt('json')!) : join(REPO, '.cache', 'eval', `${split}.json`);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+      // Rewritten after every document, so a long run interrupted still leaves its results.
+      const save = (r: EvalReport): void => writeFileSync(file, `${JSON.stringify(r, null, 1)}\n`);
+      const report = await runEval(split, items, pipeline, raw, (s) => process.stderr.write(`${s}\n`), save);
+      save(report);
+      console.log(formatReport(report));
       console.log(`per-page results: ${file}`);
     }
   } finally {

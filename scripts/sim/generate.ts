@@ -3,10 +3,10 @@
  * <id>.pdf (or <id>.jpg for some phone photos), <id>.gt.txt, <id>.truth.json and
  * <id>.meta.json. Deterministic from the split's seed; see scripts/sim/README.md.
  *
- *   npx tsx scripts/sim/generate.ts --split dev|test [--out DIR] [--limit N] [--ids a,b] [--force]
+ *   npx tsx scripts/sim/generate.ts --split dev|test [--out DIR] [--limit N] [--ids a,b] [--shard k/n] [--force]
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, seedOf } from '../fixtures/random.js';
@@ -172,35 +172,31 @@ export async function generateDocument(split: Split, e: PlanEntry): Promise<Gene
 
 export const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
 
-/** Generates (or takes from the cache) one document into `dir`; returns its meta. */
-export async function ensureDocument(split: Split, e: PlanEntry, dir: string, force = false): Promise<DocMeta> {
-  const cacheDir = join(CACHE, split);
-  mkdirSync(cacheDir, { recursive: true });
-  const metaPath = join(cacheDir, `${e.id}.meta.json`);
-  let meta: DocMeta | null = null;
+/**
+ * Generates one document into `dir` unless `dir` already holds it from this
+ * generator version; returns its meta. `dir` is the cache: .cache/sim/<split>
+ * by default, or the caller's --out folder (never shared between the two, so
+ * runs of other versions elsewhere cannot overwrite each other's documents).
+ */
+export async function ensureDocument(split: Split, e: PlanEntry, dir: string = join(CACHE, split), force = false): Promise<DocMeta> {
+  mkdirSync(dir, { recursive: true });
+  const metaPath = join(dir, `${e.id}.meta.json`);
   if (!force && existsSync(metaPath)) {
     const m = JSON.parse(readFileSync(metaPath, 'utf8')) as DocMeta;
-    if (m.generatorVersion === GENERATOR_VERSION && existsSync(join(cacheDir, m.file))) meta = m;
+    if (m.generatorVersion === GENERATOR_VERSION && existsSync(join(dir, m.file))) return m;
   }
-  if (!meta) {
-    const g = await generateDocument(split, e);
-    // Temp file and rename, meta last: another process reading the cache sees whole documents only.
-    const put = (name: string, data: string | Uint8Array): void => {
-      const tmp = join(cacheDir, `.${name}.${process.pid}.tmp`);
-      writeFileSync(tmp, data);
-      renameSync(tmp, join(cacheDir, name));
-    };
-    put(g.input.name, g.input.bytes);
-    put(`${e.id}.gt.txt`, g.gt);
-    put(`${e.id}.truth.json`, g.truth);
-    put(`${e.id}.meta.json`, `${JSON.stringify(g.meta)}\n`);
-    meta = g.meta;
-  }
-  if (resolve(dir) !== resolve(cacheDir)) {
-    mkdirSync(dir, { recursive: true });
-    for (const f of [meta.file, `${e.id}.gt.txt`, `${e.id}.truth.json`, `${e.id}.meta.json`]) copyFileSync(join(cacheDir, f), join(dir, f));
-  }
-  return meta;
+  const g = await generateDocument(split, e);
+  // Temp file and rename, meta last: a reader of the folder sees whole documents only.
+  const put = (name: string, data: string | Uint8Array): void => {
+    const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, data);
+    renameSync(tmp, join(dir, name));
+  };
+  put(g.input.name, g.input.bytes);
+  put(`${e.id}.gt.txt`, g.gt);
+  put(`${e.id}.truth.json`, g.truth);
+  put(`${e.id}.meta.json`, `${JSON.stringify(g.meta)}\n`);
+  return g.meta;
 }
 
 function counts(metas: DocMeta[]): Record<string, Record<string, number>> {
@@ -231,7 +227,12 @@ async function main(): Promise<void> {
   const limit = opt('limit') ? Number(opt('limit')) : Infinity;
   const ids = opt('ids')?.split(',');
   const force = args.includes('--force');
-  const entries = plan(split).filter((e) => !ids || ids.includes(e.id)).slice(0, limit);
+  // --shard k/n: the k-th of n interleaved parts, to spread a split over processes.
+  const [k, n] = (opt('shard') ?? '0/1').split('/').map(Number) as [number, number];
+  const entries = plan(split)
+    .filter((e) => !ids || ids.includes(e.id))
+    .slice(0, limit)
+    .filter((e) => e.index % n === k);
   const t0 = performance.now();
   const metas: DocMeta[] = [];
   for (const e of entries) {
