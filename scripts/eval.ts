@@ -127,7 +127,7 @@ export function rowOrderReference(page: string, meta: DocMeta['pages'][number] |
     });
     return [...lines.slice(0, first), ...ordered.map((l) => l.text), ...lines.slice(last + 1)].join('\n') + '\n';
   }
-  const motto = lines.findIndex((l) => /^CỘNG H[OÒ]À/u.test(l));
+  const motto = lines.findIndex((l) => /^CỘNG H(?:ÒA|OÀ)/u.test(l));
   if (motto <= 0) return null;
   const dateLine = lines.findIndex((l, i) => i > motto && /ngày.*tháng.*năm/u.test(l));
   if (dateLine < 0) return null;
