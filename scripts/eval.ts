@@ -60,6 +60,8 @@ export interface PageResult {
   raw: TextScore | null;
   quality: { score: number; needsReview: boolean };
   seconds: number;
+  /** What the pipeline and raw tesseract.js read, to see what went wrong. */
+  text: { pipeline: string; raw: string | null };
 }
 
 export interface DocResult {
@@ -357,6 +359,7 @@ export async function evaluateItem(item: EvalItem, pipeline: Pipeline, raw: Work
       raw: raw ? scorePage(rawTexts[i] ?? '', ref, rowRef) : null,
       quality: { score: p?.quality.score ?? 0, needsReview: p?.quality.needsReview ?? true },
       seconds: seconds / gtPages.length,
+      text: { pipeline: p?.restored.text ?? '', raw: raw ? (rawTexts[i] ?? '') : null },
     };
   });
   const structure = (result?.document ?? {}) as unknown as Record<string, unknown> & Partial<Truthish>;
