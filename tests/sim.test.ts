@@ -154,5 +154,5 @@ describe.skipIf(!corpus)('npm run eval end to end (needs ../shared/corpus)', () 
       await pipeline.close();
       await raw.terminate();
     }
-  });
+  }, 600_000); // ~15 s on an idle 2-core machine; generous for a loaded one
 });
