@@ -264,6 +264,7 @@ export interface Summary {
   rawCer: number | null;
   rawWer: number | null;
   medianCer: number;
+  rawMedianCer: number | null;
   fieldAccuracy: number | null;
   perField: Partial<Record<FieldKey, number>>;
   sectionF1: number | null;
@@ -305,6 +306,7 @@ export function summarize(pages: PageResult[], docs: DocResult[]): Summary {
     rawCer: rawChars ? rawPages.reduce((a, p) => a + p.raw!.cer * p.raw!.chars, 0) / rawChars : null,
     rawWer: rawWords ? rawPages.reduce((a, p) => a + p.raw!.wer * p.raw!.words, 0) / rawWords : null,
     medianCer: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0,
+    rawMedianCer: rawPages.length ? rawPages.map((p) => p.raw!.cer).sort((a, b) => a - b)[Math.floor(rawPages.length / 2)]! : null,
     fieldAccuracy: total ? right / total : null,
     perField,
     sectionF1: nTruth + nFound ? (2 * tp) / (nTruth + nFound) : null,
@@ -386,12 +388,12 @@ const pct = (v: number | null | undefined, d = 2): string => (v === null || v ==
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(2));
 
 export function table(title: string, pages: PageResult[], docs: DocResult[], by: (p: PageResult) => string, byDoc: ((d: DocResult) => string) | null): string {
-  const rows: string[][] = [[title, 'pages', 'CER', 'WER', 'raw CER', 'raw WER', 'median CER', 'fields', 'section F1', 'ρ quality', 'flag >5 %', 'flag <1 %']];
+  const rows: string[][] = [[title, 'pages', 'CER', 'WER', 'raw CER', 'raw WER', 'median CER', 'raw median', 'fields', 'section F1', 'ρ quality', 'flag >5 %', 'flag <1 %']];
   const groups = group(pages, by);
   const docGroups = byDoc ? group(docs, byDoc) : new Map<string, DocResult[]>();
   for (const [k, ps] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
     const s = summarize(ps, docGroups.get(k) ?? []);
-    rows.push([k, String(s.pages), pct(s.cer), pct(s.wer), pct(s.rawCer), pct(s.rawWer), pct(s.medianCer), byDoc ? pct(s.fieldAccuracy, 1) : '', byDoc ? pct(s.sectionF1, 1) : '', num(s.qualitySpearman), pct(s.flaggedBad, 0), pct(s.flaggedGood, 0)]);
+    rows.push([k, String(s.pages), pct(s.cer), pct(s.wer), pct(s.rawCer), pct(s.rawWer), pct(s.medianCer), pct(s.rawMedianCer), byDoc ? pct(s.fieldAccuracy, 1) : '', byDoc ? pct(s.sectionF1, 1) : '', num(s.qualitySpearman), pct(s.flaggedBad, 0), pct(s.flaggedGood, 0)]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r, i) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ') + (i === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
