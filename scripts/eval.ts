@@ -172,7 +172,9 @@ interface Truthish {
 }
 interface TruthSection {
   number: string;
-  title: string;
+  /** Null where the number runs into a sentence of body text (the sentence then opens `text`). */
+  title: string | null;
+  text?: string;
   children: TruthSection[];
 }
 
@@ -197,10 +199,19 @@ export function compareFields(got: Record<string, unknown> & Partial<Truthish>, 
   return { fields, fieldValues };
 }
 
-function flatten(xs: readonly TruthSection[], prefix = ''): { key: string; title: string }[] {
+/**
+ * A section's heading as printed: its title, or, for a run-in heading (title null), the
+ * opening of its text; a trailing colon does not count. Either convention then compares.
+ */
+function headingOf(s: TruthSection, length?: number): string {
+  const heading = s.title ?? (s.text ?? '').slice(0, length ?? 80);
+  return heading.replace(/\s*:$/, '');
+}
+
+function flatten(xs: readonly TruthSection[], prefix = ''): { key: string; section: TruthSection }[] {
   return xs.flatMap((s) => {
     const key = `${prefix}${s.number.replace(/[.)]$/, '')}`;
-    return [{ key, title: s.title }, ...flatten(s.children, `${key}>`)];
+    return [{ key, section: s }, ...flatten(s.children, `${key}>`)];
   });
 }
 
@@ -208,13 +219,14 @@ function flatten(xs: readonly TruthSection[], prefix = ''): { key: string; title
 export function compareSections(got: readonly TruthSection[], want: readonly TruthSection[]): DocResult['sections'] {
   const g = flatten(got);
   const w = flatten(want);
-  const pool = new Map<string, string[]>();
-  for (const s of g) pool.set(s.key, [...(pool.get(s.key) ?? []), s.title]);
+  const pool = new Map<string, TruthSection[]>();
+  for (const s of g) pool.set(s.key, [...(pool.get(s.key) ?? []), s.section]);
   let matched = 0;
   for (const s of w) {
     const cands = pool.get(s.key);
     if (!cands?.length) continue;
-    const i = cands.findIndex((t) => score(t, s.title).cer <= 0.1);
+    const want = headingOf(s.section);
+    const i = cands.findIndex((t) => score(headingOf(t, [...want].length), want).cer <= 0.1);
     if (i >= 0) {
       matched++;
       cands.splice(i, 1);
