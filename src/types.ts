@@ -145,7 +145,7 @@ export interface OcrPage {
   confidence: number;
   blocks: OcrBlock[];
   /** Handwriting, stamps, seals and signatures found on the page (kept out of `text`). */
-  marks?: { kind: 'handwriting' | 'stamp' | 'seal' | 'signature'; bbox: [number, number, number, number]; confidence: number }[];
+  marks?: PageMark[];
 }
 
 /** One output token of the restorer, tied back to the input it came from. */
@@ -281,7 +281,7 @@ export interface JsonPage {
   lines: JsonLine[];
   words: JsonWord[];
   /** Handwriting, stamps, seals and signatures found on the page and kept out of the text. */
-  marks?: NonNullable<OcrPage['marks']>;
+  marks?: PageMark[];
   seconds: number;
 }
 

@@ -95,7 +95,7 @@ describe('vanban convert on a folder of good and bad files', () => {
     const report = await readFile(join(out, 'report.csv'), 'utf8');
     expect(report.trim().split('\r\n')).toHaveLength(1 + GOOD.length);
     const review = await readFile(join(out, 'review.csv'), 'utf8');
-    expect(review.split('\r\n')[0]).toBe('file,page,kind,text,x0,y0,x1,y1,confidence,expected_errors,gain,reasons');
+    expect(review.split('\r\n')[0]).toBe('\uFEFFfile,page,kind,text,x0,y0,x1,y1,confidence,expected_errors,gain,reasons');
     const metadata = await readFile(join(out, 'metadata.csv'), 'utf8');
     expect(metadata).toContain('QUYẾT ĐỊNH');
     expect(first.stderr).toMatch(/Quality: mean score 0\.9\d; \d+ document\(s\) with \d+ page\(s\) to review/);

@@ -227,7 +227,7 @@ describe('folders already used: stale temps, clashes, symlinks, txt-only resume,
     expect(first.stderr).toMatch(/outputs renamed to a\.ocr\.\*: a\.txt is a folder/);
     expect(first.stderr).toMatch(/sub\/b\.png: .*leads out of the output folder/);
     expect((await tree(out)).filter((f) => !f.startsWith('_vanban/'))).toEqual(
-      ['a.ocr.txt', 'errors.json', 'metadata.csv', 'metadata.dc.json', 'report.csv', 'sub'].sort(),
+      ['a.ocr.txt', 'errors.json', 'metadata.csv', 'metadata.dc.json', 'report.csv', 'review.csv', 'sub'].sort(),
     );
     let errors = JSON.parse(await readFile(join(out, 'errors.json'), 'utf8')) as Array<{ file: string; code: string }>;
     expect(errors.map((e) => [e.file, e.code])).toEqual([['sub/b.png', 'OUTPUT']]);

@@ -8,7 +8,7 @@
 import type { ConvertedPage, VanBanDocument } from '../types.js';
 import type { QualityEstimate, DocumentQuality } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
-import type { BBox, OcrBlock, OcrLine, PageImage, PageOrigin, RestoredPage } from '../types.js';
+import type { BBox, OcrBlock, OcrLine, PageImage, PageMark, PageOrigin, RestoredPage } from '../types.js';
 
 export interface JsonWord {
   text: string;
@@ -35,6 +35,7 @@ export interface JsonPage {
   dpi: number;
   requestedDpi?: number;
   dpiSource?: PageImage['dpiSource'];
+  marks?: PageMark[];
   origin: PageOrigin;
   skew: number;
   rotation: 0 | 90 | 180 | 270;
@@ -158,6 +159,7 @@ function toPage(page: JsonPage): ConvertedPage {
     text: page.ocrText,
     confidence: page.confidence,
     blocks: [] as OcrBlock[],
+    ...(page.marks ? { marks: page.marks } : {}),
   };
   const restored: RestoredPage = { ocr, text: page.text, words };
   ocr.blocks = buildBlocks(page.lines.map((l, i) => ({ ...l, block: blockOf[i] ?? 0 })), words);

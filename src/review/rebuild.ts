@@ -6,7 +6,7 @@
  * only read.
  */
 import { access, readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { writeDocumentOutputs, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
 import type { VanBanDocument } from '../types.js';
 import { writeCatalogue } from '../batch/convert.js';
@@ -33,10 +33,25 @@ export async function formatsPresent(jsonPath: string): Promise<OutputFormat[]> 
   return [...present.filter((f) => f !== 'json'), 'json'];
 }
 
-/** Re-render and replace the document's outputs; returns the files written. */
-export async function rebuildDocument(jsonPath: string, doc: VanBanDocument): Promise<string[]> {
+/**
+ * The input scan a document JSON was converted from. The JSON names it relative to its input
+ * root (no local paths in outputs), so the batch state of the output folder that holds the JSON
+ * gives the real path; a JSON without one (a library call, an older run) names it absolutely or
+ * relative to the working folder.
+ */
+export async function inputOf(jsonPath: string, source: string): Promise<string> {
+  for (let dir = dirname(resolve(jsonPath)); ; dir = dirname(dir)) {
+    const record = (await loadState(dir)).documents[relative(dir, stemOf(resolve(jsonPath)))];
+    if (record) return record.input;
+    if (dirname(dir) === dir) break;
+  }
+  return resolve(source);
+}
+
+/** Re-render and replace the document's outputs from its input scan; returns the files written. */
+export async function rebuildDocument(jsonPath: string, doc: VanBanDocument, input: string): Promise<string[]> {
   // formatsPresent lists json last, and writeDocumentOutputs writes in that order.
-  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: doc.source });
+  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: input });
 }
 
 /**

@@ -197,7 +197,7 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
       const s = await session(id);
       const n = Number(url.searchParams.get('page'));
       if (!s.doc.pages.some((p) => p.number === n)) throw new HttpError(404, 'no such page');
-      return send(res, 200, await pageImage(root, id!, s.doc.source, n), 'image/jpeg');
+      return send(res, 200, await pageImage(root, id!, s.input, n), 'image/jpeg');
     }
     if (req.method === 'GET' && path.startsWith('/files/')) {
       // Outputs for download: only regular files under the output folder, symlinks resolved.

@@ -14,7 +14,7 @@ import type { VanBanDocument } from '../types.js';
 import { restoreTokens } from '../restore/index.js';
 import { applyOp, settle, type EditableField, type ReviewOp } from './edit.js';
 import { fromJson, isDocumentJson } from './model.js';
-import { rebuildDocument, stemOf } from './rebuild.js';
+import { inputOf, rebuildDocument, stemOf } from './rebuild.js';
 
 export interface JournalEntry {
   who: string;
@@ -77,16 +77,20 @@ export class ReviewSession {
   private saving = false;
   private alternatives = new Map<number, string[][]>();
 
-  private constructor(jsonPath: string, doc: VanBanDocument, journal: Journal) {
+  /** The input scan on disk (the JSON's `source` is relative to its input root). */
+  readonly input: string;
+
+  private constructor(jsonPath: string, doc: VanBanDocument, journal: Journal, input: string) {
     this.jsonPath = jsonPath;
     this.doc = doc;
     this.journal = journal;
+    this.input = input;
   }
 
   static async open(jsonPath: string): Promise<ReviewSession> {
     const doc = await readDocument(jsonPath);
     const journal = await readJournal(journalPath(jsonPath), doc.source);
-    return new ReviewSession(jsonPath, doc, journal);
+    return new ReviewSession(jsonPath, doc, journal, await inputOf(jsonPath, doc.source));
   }
 
   /** Pages signed off: the last "reviewed" entry per page, saved or pending. */
@@ -137,7 +141,7 @@ export class ReviewSession {
     if (this.pending.length === 0 || this.saving) return [];
     this.saving = true;
     try {
-      const written = await rebuildDocument(this.jsonPath, this.doc);
+      const written = await rebuildDocument(this.jsonPath, this.doc, this.input);
       const journal: Journal = { ...this.journal, vanban: VERSION, entries: [...this.journal.entries, ...this.pending] };
       const path = journalPath(this.jsonPath);
       await writeFileAtomic(path, `${JSON.stringify(journal, null, 2)}\n`);
