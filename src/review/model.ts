@@ -5,60 +5,32 @@
  * page's text layout (lines joined by "\n", blocks by a blank line), which the
  * restorer builds from exactly these words.
  */
-import type { ConvertedPage, VanBanDocument } from '../types.js';
-import type { QualityEstimate, DocumentQuality } from '../quality/index.js';
-import type { VanBanStructure } from '../structure/index.js';
-import type { BBox, OcrBlock, OcrLine, PageImage, PageMark, PageOrigin, RestoredPage } from '../types.js';
+import type {
+  BBox,
+  ConvertedPage,
+  JsonLine as OutputLine,
+  JsonOutput,
+  JsonPage as OutputPage,
+  JsonWord as OutputWord,
+  OcrBlock,
+  OcrLine,
+  RestoredPage,
+  VanBanDocument,
+} from '../types.js';
 
-export interface JsonWord {
-  text: string;
-  ocr: string;
-  conf: number;
-  bbox: BBox;
-  changed?: boolean;
-  restoreConfidence?: number;
-  /** Index of the word's line on the page (written by newer versions). */
-  line?: number;
-}
-
-export interface JsonLine {
-  text: string;
-  conf: number;
-  bbox: BBox;
-  column: OcrBlock['column'];
-}
-
-export interface JsonPage {
-  number: number;
-  width: number;
-  height: number;
-  dpi: number;
-  requestedDpi?: number;
-  dpiSource?: PageImage['dpiSource'];
-  marks?: PageMark[];
-  origin: PageOrigin;
-  skew: number;
-  rotation: 0 | 90 | 180 | 270;
-  steps: string[];
-  ocrText: string;
-  text: string;
-  confidence: number;
-  quality: QualityEstimate;
-  lines: JsonLine[];
-  words: JsonWord[];
-  seconds?: number;
-}
-
-/** The JSON output of one document (src/output/json.ts). */
-export interface DocumentJson {
-  source: string;
+/*
+ * The JSON output as read back: the types of src/types.ts, loosened where JSONs written by
+ * earlier versions lack a field (a word's line, a line's restored text, timings).
+ */
+export type JsonWord = Omit<OutputWord, 'line' | 'changed'> & { line?: number; changed?: boolean };
+export type JsonLine = Omit<OutputLine, 'restored'> & { restored?: string };
+export type JsonPage = Omit<OutputPage, 'lines' | 'words' | 'seconds'> & { lines: JsonLine[]; words: JsonWord[]; seconds?: number };
+export type DocumentJson = Omit<JsonOutput, 'schemaVersion' | 'pages' | 'seconds' | 'vanban'> & {
+  schemaVersion?: number;
   pages: JsonPage[];
-  text: string;
-  document: VanBanStructure;
-  quality: DocumentQuality;
   seconds?: number;
   vanban?: string;
-}
+};
 
 export type ReviewWord = RestoredPage['words'][number];
 
