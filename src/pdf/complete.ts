@@ -10,6 +10,12 @@
 import sharp from 'sharp';
 import { MAX_PIXELS, oneLine } from './limits.js';
 
+// libvips's operation cache can hand back a decode cached for another input buffer: in a
+// folder of bombs at --jobs 4 a truncated JPEG inside a PDF passed this check and converted at
+// quality 0.94 until the cache was off (scripts/bombs.ts). vanban decodes each image for a
+// purpose once, so the cache buys nothing; it is off for the whole process.
+sharp.cache(false);
+
 const TRUNCATION = /premature end|truncat|unexpected end|not enough data|end of (file|stream|data)|short read|read error|incomplete/i;
 
 export function looksTruncated(message: string): boolean {
