@@ -10,35 +10,25 @@ import { join } from 'node:path';
 import { VanbanError, type VanbanErrorCode } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import type { ReviewRow } from '../types.js';
+import type { CatalogueEntry } from '../output/metadata.js';
 import { STATE_DIR } from './plan.js';
 
 export const STATE_VERSION = 1;
 
-/** One converted document, as the catalogue files need it. */
-export interface DocumentRecord {
+/**
+ * One converted document: what its catalogue rows are built from (source is the input path
+ * relative to its input root, stem the output stem relative to the output folder), plus what
+ * resume needs.
+ */
+export interface DocumentRecord extends CatalogueEntry {
   /** Real path of the input (to recognise it on a rerun; never written to a catalogue file). */
   input: string;
-  /** Input path relative to its input root: what the catalogue shows. */
-  source: string;
   /** Input size and modification time when converted: a change means "convert again". */
   size: number;
   mtimeMs: number;
-  /** Output stem relative to the output folder. */
-  stem: string;
   /** Extensions written (".json", ".txt", …). */
   outputs: string[];
-  pages: number;
-  seconds: number;
-  quality: number;
   flaggedPages: number[];
-  /** Why the document needs review as a whole (an empty document), where it does. */
-  reason?: string;
-  agency: string | null;
-  number: string | null;
-  symbol: string | null;
-  date: string | null;
-  type: string | null;
-  title: string | null;
   /** review.csv rows of the document (flagged pages and their least certain words). */
   review?: ReviewRow[];
   convertedAt: string;
