@@ -10,21 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSearchablePdf } from '../src/output/pdf.js';
 import { Pipeline } from '../src/pipeline.js';
-
-function recall(reference: string, extracted: string): { found: number; total: number } {
-  const have = new Map<string, number>();
-  for (const w of extracted.split(/\s+/).filter(Boolean)) have.set(w, (have.get(w) ?? 0) + 1);
-  const words = reference.split(/\s+/).filter(Boolean);
-  let found = 0;
-  for (const w of words) {
-    const n = have.get(w) ?? 0;
-    if (n > 0) {
-      found += 1;
-      have.set(w, n - 1);
-    }
-  }
-  return { found, total: words.length };
-}
+import { wordRecall } from './lib/word-recall.js';
 
 const manifest = JSON.parse(readFileSync('fixtures/manifest.json', 'utf8')) as Array<{ path: string; level: string }>;
 const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : manifest.filter((e) => e.level !== 'bad').map((e) => `fixtures/${e.path}`);
@@ -41,7 +27,7 @@ try {
       const cells: string[] = [];
       for (const mode of ['raw', 'plain'] as const) {
         const args = [...(mode === 'raw' ? ['-raw'] : []), '-enc', 'UTF-8', '-f', String(page.number), '-l', String(page.number), out, '-'];
-        const r = recall(page.restored.text, execFileSync('pdftotext', args, { encoding: 'utf8' }));
+        const r = wordRecall(page.restored.text, execFileSync('pdftotext', args, { encoding: 'utf8' }));
         totals[mode].found += r.found;
         totals[mode].total += r.total;
         const share = r.total === 0 ? 1 : r.found / r.total;

@@ -17,6 +17,7 @@ import { OUTPUT_FORMATS, writeDocumentOutputs } from '../src/output/index.js';
 import { Pipeline } from '../src/pipeline.js';
 import type { JsonOutput, VanBanDocument } from '../src/types.js';
 import { SCHEMA_FILE, buildSchema } from '../scripts/build-schema.js';
+import { wordRecall } from '../scripts/lib/word-recall.js';
 
 const INPUT = 'fixtures/clean/cv-sgddt-nghe-an.pdf';
 const hasPdftotext = (() => {
@@ -47,20 +48,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Share of the reference words found, as separate words, in the extracted text (multiset). */
-function wordRecall(reference: string, extracted: string): number {
-  const have = new Map<string, number>();
-  for (const w of extracted.split(/\s+/).filter(Boolean)) have.set(w, (have.get(w) ?? 0) + 1);
-  const words = reference.split(/\s+/).filter(Boolean);
-  let found = 0;
-  for (const w of words) {
-    const n = have.get(w) ?? 0;
-    if (n > 0) {
-      found += 1;
-      have.set(w, n - 1);
-    }
-  }
-  return words.length === 0 ? 1 : found / words.length;
+/** Share of the reference words found, as separate words, in the extracted text. */
+function recallShare(reference: string, extracted: string): number {
+  const { found, total } = wordRecall(reference, extracted);
+  return total === 0 ? 1 : found / total;
 }
 
 describe('outputs of a real conversion', () => {
@@ -81,7 +72,7 @@ describe('outputs of a real conversion', () => {
   it.skipIf(!hasPdftotext)('searchable PDF: pdftotext -raw and plain pdftotext give back ≥ 99.5 % of the JSON words', () => {
     for (const raw of [true, false]) {
       const text = execFileSync('pdftotext', [...(raw ? ['-raw'] : []), '-enc', 'UTF-8', `${stem}.pdf`, '-'], { encoding: 'utf8' });
-      expect(wordRecall(doc.text, text), raw ? '-raw' : 'plain').toBeGreaterThanOrEqual(0.995);
+      expect(recallShare(doc.text, text), raw ? '-raw' : 'plain').toBeGreaterThanOrEqual(0.995);
     }
   });
 
