@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- [--split dev|test|real|all] [--limit N] [--jobs N] [--json FILE] [--real-gt DIR] [--real-scans DIR] [--ids a,b] [--no-raw]`
+ * `npm run eval -- [--split dev|test|real|all] [--limit N] [--jobs N] [--json FILE] [--real-gt DIR] [--real-scans DIR] [--ids a,b] [--model m1,m2] [--no-raw]`
  * `npm run eval -- --report FILE` prints the tables of a saved (or partial) run.
  *
  * Per page: the full pipeline (Pipeline API) and raw tesseract.js (vie, the page
@@ -478,6 +478,8 @@ async function main(): Promise<void> {
   const limit = opt('limit') ? Number(opt('limit')) : Infinity;
   const jobs = Number(opt('jobs') ?? '1');
   const ids = opt('ids')?.split(',');
+  // --model phone-photo,blurred-300: only documents of these scan models (real scans are 'real').
+  const models = opt('model')?.split(',');
   const splits = (which === 'all' ? ['dev', 'test', 'real'] : [which]) as ('dev' | 'test' | 'real')[];
   const realGt = opt('real-gt') ?? join(REPO, 'fixtures', 'realscans');
   const scans = opt('real-scans') ?? join(REPO, '..', 'shared', 'realscans');
@@ -496,12 +498,15 @@ async function main(): Promise<void> {
         if (r.skipped) console.log(`skipping: ${r.skipped}`);
         items = r.items;
       } else {
-        const entries = plan(split).filter((e) => !ids || ids.includes(e.id)).slice(0, limit);
+        const entries = plan(split).filter((e) => !ids || ids.includes(e.id)).slice(0, models ? Infinity : limit);
         const metas: DocMeta[] = [];
         for (const e of entries) metas.push(await ensureDocument(split, e, join(REPO, '.cache', 'sim', split)));
         items = simItems(split, metas);
       }
-      items = items.filter((it) => !ids || ids.includes(it.id)).slice(0, limit);
+      items = items
+        .filter((it) => !ids || ids.includes(it.id))
+        .filter((it) => !models || models.includes(it.meta?.scanModel ?? 'real'))
+        .slice(0, limit);
       if (!items.length) continue;
       const file = opt('json') ? (splits.length > 1 ? opt('json')!.replace(/(\.json)?$/, `-${split}.json`) : opt('json')!) : join(REPO, '.cache', 'eval', `${split}.json`);
       mkdirSync(dirname(file), { recursive: true });
