@@ -173,6 +173,10 @@ async function main(): Promise<void> {
     process.stderr.write(`learn-confusions: ${lang} ${stats[lang].same}/${stats[lang].words} words exact\n`);
   }
   const scans = { pages: 0, skipped: 0, words: 0, same: 0 };
+  // The scans' own mark slips (ố read as ổ), with the scans' letters as denominators: the
+  // odds of the vie engine on a scan, which the channel uses as they are, at any trust.
+  const scanPairs = new Map<string, number>();
+  const scanTruth = new Map<string, number>();
   for (const [ocr, truth] of scanPages()) {
     const chunks = alignChunks(ocr, truth);
     const truthWords = truth.split(' ').length;
@@ -188,9 +192,20 @@ async function main(): Promise<void> {
     for (const { obs, truth: t } of chunks.edits) {
       const key = `${obs}\t${t}`;
       pairCounts.set(key, (pairCounts.get(key) ?? 0) + 1);
+      if ([...obs].length === 1 && [...t].length === 1) scanPairs.set(key, (scanPairs.get(key) ?? 0) + 1);
     }
+    for (const c of chunks.words) for (const ch of c.truth.toLowerCase()) scanTruth.set(ch, (scanTruth.get(ch) ?? 0) + 1);
     for (const ch of truth.toLowerCase()) truthCounts.set(ch, (truthCounts.get(ch) ?? 0) + 1);
   }
+  /** Same letter, other marks: a, ă, â, á… share the letter a; đ is its own letter. */
+  const letter = (c: string): string => (c === 'đ' ? 'đ' : c.normalize('NFD').charAt(0));
+  const scanSlips: Array<[string, string, number]> = [];
+  for (const [key, n] of scanPairs) {
+    const [obs = '', t = ''] = key.split('\t');
+    if (n < 3 || letter(obs) !== letter(t)) continue;
+    scanSlips.push([obs, t, Math.round(Math.log10(n / ((scanTruth.get(t) ?? 0) + 1)) * 100) / 100]);
+  }
+  scanSlips.sort((a, b) => b[2] - a[2]);
   if (SCANS) process.stderr.write(`learn-confusions: scans ${scans.pages} pages (${scans.skipped} skipped), ${scans.same}/${scans.words} words exact\n`);
   // log10 P(obs | truth) with add-one smoothing on the truth chunk's count.
   const subs: Array<[string, string, number]> = [];
@@ -212,6 +227,7 @@ async function main(): Promise<void> {
     lines: lines.length,
     stats: SCANS ? { ...stats, scans } : stats,
     subs,
+    ...(SCANS ? { scanSlips } : {}),
   };
   const tmp = `${OUT}.tmp`;
   writeFileSync(tmp, JSON.stringify(table, null, 0).replace(/\],\[/g, '],\n['));
