@@ -10,6 +10,10 @@
  *   tsx scripts/eval-restore-scans.ts --dir /tmp/sim-dev [--limit 10] [--lang eng] [--cache /tmp/vanban-scan-ocr]
  *   tsx scripts/eval-restore-scans.ts --realscans [--gt-dir fixtures/realscans]
  *
+ * --cached measures only the documents whose OCR is already cached (no OCR is run).
+ * Right OCR words the restorer changed are counted by the mechanism that changed them:
+ * case (letters kept, case changed), split (a space put inside), dropped (a stray mark
+ * removed), word (the decoder chose another word).
  * OCR results are cached per page, so the restorer can be re-measured without re-OCR.
  * Only the dev split is for tuning; the test split and the real scans are for measuring.
  */
@@ -34,6 +38,7 @@ const lang = arg('lang', 'vie');
 const cacheDir = arg('cache', `/tmp/vanban-scan-ocr-${lang}`);
 const limit = Number(arg('limit', '1000'));
 const verbose = process.argv.includes('--verbose');
+const cachedOnly = process.argv.includes('--cached');
 
 interface Doc {
   id: string;
@@ -116,7 +121,10 @@ function rightWords(ocr: string[], truth: string[]): Set<number> {
 }
 
 async function main(): Promise<void> {
-  const docs = documents();
+  const docs = documents().filter((d) => !cachedOnly || existsSync(path.join(cacheDir, `${d.id}.json`)));
+  const damage = new Map<string, number>();
+  const mechanism = (original: string, text: string): string =>
+    text === '' ? 'dropped' : text.toLowerCase() === original.toLowerCase() ? 'case' : /\s/u.test(text) ? 'split' : 'word';
   let pool: OcrPool | undefined;
   const getPool = async (): Promise<OcrPool> => (pool ??= await OcrPool.create({ jobs: 1, languages: [lang] }));
   const sum = { chars: 0, ocrEdits: 0, outEdits: 0, words: 0, ocrWordErr: 0, outWordErr: 0, mixedOcr: 0, mixedOut: 0, right: 0, rightKept: 0 };
@@ -141,7 +149,11 @@ async function main(): Promise<void> {
         right++;
         const w = restored.words[i];
         if (w && w.text === w.original) rightKept++;
-        else if (w) changes.push(`!${w.original}→${w.text}`);
+        else if (w) {
+          changes.push(`!${w.original}→${w.text}`);
+          const m = mechanism(w.original, w.text);
+          damage.set(m, (damage.get(m) ?? 0) + 1);
+        }
       }
       for (const w of restored.words) if (w.changed) changes.push(`${w.original}→${w.text}`);
     }
@@ -170,6 +182,7 @@ async function main(): Promise<void> {
     if (verbose) console.log(`  ${changes.join('  ')}${mr.length ? `\n  mixed: ${mr.join(' ')}` : ''}`);
   }
   await pool?.terminate();
+  console.log(`right OCR words changed, by mechanism: ${[...damage].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
   const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
   console.log(
     `| all ${docs.length} (${lang}) | | ${pct(sum.ocrEdits / sum.chars)} → ${pct(sum.outEdits / sum.chars)} | ${pct(sum.ocrWordErr / sum.words)} → ${pct(sum.outWordErr / sum.words)} | ${sum.mixedOcr} → ${sum.mixedOut} | ${pct(sum.rightKept / Math.max(1, sum.right))} |`,

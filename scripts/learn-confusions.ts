@@ -6,15 +6,27 @@
  * `vie`, aligns the output to the truth word by word and counts the character
  * chunks that differ. Only counts are written, never corpus text.
  *
+ * With --scans, it also counts the slips of real Tesseract `vie` output of whole scanned
+ * pages: the page OCR that scripts/eval-restore-scans.ts caches (<id>.json, OcrPage[])
+ * against the simulator's ground truth (<id>.gt.txt in --gt, pages split by form feeds).
+ * Use the dev split only (150–300 dpi, grey and 1-bit): these are the tone and vowel
+ * slips (đề/để, ô/ơ/ố) and punctuation-as-letters of real scans that clean renders lack.
+ * Pages whose OCR failed (under 80 % of truth words aligned: turned pages, photos) are skipped.
+ *
  *   tsx scripts/learn-confusions.ts [--lines 400] [--corpus ../shared/corpus] [--out dictionaries/confusions.json]
+ *     [--scans .cache/eval-restore/ocr-dev-vie --gt .cache/sim/dev] [--line-cache .cache/learn-confusions]
+ *
+ * --line-cache keeps the rendered lines' OCR output (corpus text: never commit it), so a
+ * rerun with more scans does not OCR the lines again.
  */
-import { writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createWorker, type Worker } from 'tesseract.js';
 import { alignChunks } from '../src/restore/align.js';
 import { corpusFiles, defaultCorpusRoot, splitLines } from '../src/restore/corpus.js';
+import type { OcrPage } from '../src/types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,6 +38,24 @@ function arg(name: string, fallback: string): string {
 const LINES = Number(arg('lines', '400'));
 const CORPUS = arg('corpus', defaultCorpusRoot());
 const OUT = arg('out', 'dictionaries/confusions.json');
+const SCANS = arg('scans', '');
+const GT = arg('gt', '');
+const LINE_CACHE = arg('line-cache', '');
+
+/** [ocr page text, truth page text] of every scanned page whose OCR is cached. */
+function scanPages(): Array<[string, string]> {
+  if (!SCANS) return [];
+  if (!GT || !existsSync(SCANS) || !existsSync(GT)) throw new Error(`--scans ${SCANS} needs --gt <folder of <id>.gt.txt>`);
+  const out: Array<[string, string]> = [];
+  for (const f of readdirSync(SCANS).filter((x) => x.endsWith('.json')).sort()) {
+    const gt = path.join(GT, f.replace(/\.json$/u, '.gt.txt'));
+    if (!existsSync(gt)) continue;
+    const pages = JSON.parse(readFileSync(path.join(SCANS, f), 'utf8')) as OcrPage[];
+    const truth = readFileSync(gt, 'utf8').normalize('NFC').split('\f');
+    pages.forEach((p, i) => out.push([p.text.normalize('NFC').replace(/\s+/gu, ' ').trim(), (truth[i] ?? '').replace(/\s+/gu, ' ').trim()]));
+  }
+  return out;
+}
 
 /** Deterministic PRNG so a rerun learns the same table. */
 function rng(seed: number): () => number {
@@ -105,12 +135,30 @@ async function main(): Promise<void> {
   const stats = { eng: { words: 0, same: 0 }, vie: { words: 0, same: 0 } };
   const images: Buffer[] = [];
   for (const line of lines) images.push(await render(line));
+  const cacheFile = (lang: string): string => path.join(LINE_CACHE, `lines-${lang}.json`);
   for (const lang of ['eng', 'vie'] as const) {
-    const worker = await makeWorker(lang);
+    // The rendered lines' OCR, from the cache when it holds these very lines.
+    let read: string[] | null = null;
+    if (LINE_CACHE && existsSync(cacheFile(lang))) {
+      const c = JSON.parse(readFileSync(cacheFile(lang), 'utf8')) as { lines: string[]; ocr: string[] };
+      if (c.lines.length === lines.length && c.lines.every((l, i) => l === lines[i])) read = c.ocr;
+    }
+    if (!read) {
+      const worker = await makeWorker(lang);
+      read = [];
+      for (let i = 0; i < lines.length; i++) {
+        const { data } = await worker.recognize(images[i] ?? Buffer.alloc(0));
+        read.push(data.text.normalize('NFC').replace(/\s+/g, ' ').trim());
+      }
+      await worker.terminate();
+      if (LINE_CACHE) {
+        mkdirSync(LINE_CACHE, { recursive: true });
+        writeFileSync(cacheFile(lang), JSON.stringify({ lines, ocr: read }));
+      }
+    }
     for (let i = 0; i < lines.length; i++) {
       const truth = (lines[i] ?? '').normalize('NFC');
-      const { data } = await worker.recognize(images[i] ?? Buffer.alloc(0));
-      const ocr = data.text.normalize('NFC').replace(/\s+/g, ' ').trim();
+      const ocr = read[i] ?? '';
       const chunks = alignChunks(ocr, truth);
       for (const c of chunks.words) {
         stats[lang].words++;
@@ -122,9 +170,43 @@ async function main(): Promise<void> {
       }
       for (const ch of truth.toLowerCase()) truthCounts.set(ch, (truthCounts.get(ch) ?? 0) + 1);
     }
-    await worker.terminate();
     process.stderr.write(`learn-confusions: ${lang} ${stats[lang].same}/${stats[lang].words} words exact\n`);
   }
+  const scans = { pages: 0, skipped: 0, words: 0, same: 0 };
+  // The scans' own mark slips (ố read as ổ), with the scans' letters as denominators: the
+  // odds of the vie engine on a scan, which the channel uses as they are, at any trust.
+  const scanPairs = new Map<string, number>();
+  const scanTruth = new Map<string, number>();
+  for (const [ocr, truth] of scanPages()) {
+    const chunks = alignChunks(ocr, truth);
+    const truthWords = truth.split(' ').length;
+    if (chunks.words.length < 0.8 * truthWords) {
+      scans.skipped++;
+      continue;
+    }
+    scans.pages++;
+    for (const c of chunks.words) {
+      scans.words++;
+      if (c.obs.toLowerCase() === c.truth.toLowerCase()) scans.same++;
+    }
+    for (const { obs, truth: t } of chunks.edits) {
+      const key = `${obs}\t${t}`;
+      pairCounts.set(key, (pairCounts.get(key) ?? 0) + 1);
+      if ([...obs].length === 1 && [...t].length === 1) scanPairs.set(key, (scanPairs.get(key) ?? 0) + 1);
+    }
+    for (const c of chunks.words) for (const ch of c.truth.toLowerCase()) scanTruth.set(ch, (scanTruth.get(ch) ?? 0) + 1);
+    for (const ch of truth.toLowerCase()) truthCounts.set(ch, (truthCounts.get(ch) ?? 0) + 1);
+  }
+  /** Same letter, other marks: a, ă, â, á… share the letter a; đ is its own letter. */
+  const letter = (c: string): string => (c === 'đ' ? 'đ' : c.normalize('NFD').charAt(0));
+  const scanSlips: Array<[string, string, number]> = [];
+  for (const [key, n] of scanPairs) {
+    const [obs = '', t = ''] = key.split('\t');
+    if (n < 3 || letter(obs) !== letter(t)) continue;
+    scanSlips.push([obs, t, Math.round(Math.log10(n / ((scanTruth.get(t) ?? 0) + 1)) * 100) / 100]);
+  }
+  scanSlips.sort((a, b) => b[2] - a[2]);
+  if (SCANS) process.stderr.write(`learn-confusions: scans ${scans.pages} pages (${scans.skipped} skipped), ${scans.same}/${scans.words} words exact\n`);
   // log10 P(obs | truth) with add-one smoothing on the truth chunk's count.
   const subs: Array<[string, string, number]> = [];
   for (const [key, n] of pairCounts) {
@@ -141,10 +223,11 @@ async function main(): Promise<void> {
   subs.sort((a, b) => b[2] - a[2]);
   const table = {
     description:
-      'log10 P(observed chunk | true chunk), lowercase, learned by scripts/learn-confusions.ts from rendered+OCRed corpus lines (tesseract.js eng+vie)',
+      'log10 P(observed chunk | true chunk), lowercase, learned by scripts/learn-confusions.ts from rendered+OCRed corpus lines (tesseract.js eng+vie) and, where scans is set, tesseract.js vie OCR of scanned simulator dev pages',
     lines: lines.length,
-    stats,
+    stats: SCANS ? { ...stats, scans } : stats,
     subs,
+    ...(SCANS ? { scanSlips } : {}),
   };
   const tmp = `${OUT}.tmp`;
   writeFileSync(tmp, JSON.stringify(table, null, 0).replace(/\],\[/g, '],\n['));

@@ -287,4 +287,18 @@ describe('channel: how likely an observed word is given a true form', () => {
     // Trust in the text makes every change dearer.
     expect(channelLogProb('tre', 'trẻ', { trust: 1 })).toBeLessThan(lost - 1);
   });
+
+  it('prices a mark slip counted on real scans at its measured odds, even in trusted text', () => {
+    const table = JSON.parse(readFileSync(new URL('../dictionaries/confusions.json', import.meta.url), 'utf8')) as {
+      scanSlips?: Array<[string, string, number]>;
+    };
+    const slips = table.scanSlips ?? [];
+    expect(slips.length).toBeGreaterThan(0);
+    for (const [obs, truth, p] of slips) {
+      // The slip inside a word, against the generic price of a tone or quality change at full trust.
+      expect(channelLogProb(`t${obs}n`, `t${truth}n`, { trust: 1 })).toBeGreaterThanOrEqual(Math.min(-0.5, p) - 1e-9);
+    }
+    const [obs, truth] = slips[0] as [string, string, number];
+    expect(channelLogProb(`t${obs}n`, `t${truth}n`, { trust: 1 })).toBeGreaterThan(channelLogProb('tan', 'tặn', { trust: 1 }));
+  });
 });

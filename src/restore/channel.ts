@@ -166,7 +166,25 @@ function charCostRaw(o: string, t: string, table: ConfusionTable, trust: number)
     // A diacritic-blind engine prints some accented vowel (é, ó) for any accented vowel: Quéng ← Quảng.
     cost = mt.quality !== '' || mt.tone !== '' ? -2.2 - 1.2 * trust : -2.5 - 1.2 * trust;
   }
-  return learned !== undefined ? Math.max(cost, learned - 1.5 * trust) : cost;
+  if (learned !== undefined) cost = Math.max(cost, learned - 1.5 * trust);
+  // A mark slip counted on real scans is priced at its measured odds, whatever the trust.
+  const slip = getScanSlips().get(`${o}\t${t}`);
+  return slip !== undefined ? Math.max(cost, slip) : cost;
+}
+
+let cachedSlips: ReadonlyMap<string, number> | undefined;
+/** Mark slips of tesseract vie on scanned dev pages (confusions.json "scanSlips"; none when absent). */
+function getScanSlips(): ReadonlyMap<string, number> {
+  if (cachedSlips) return cachedSlips;
+  const out = new Map<string, number>();
+  const slips = (JSON.parse(readFileSync(LEARNED_PATH, 'utf8')) as { scanSlips?: unknown }).scanSlips;
+  if (Array.isArray(slips)) {
+    for (const e of slips) {
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number') out.set(`${e[0]}\t${e[1]}`, Math.min(-0.5, e[2]));
+    }
+  }
+  cachedSlips = out;
+  return out;
 }
 
 /**

@@ -18,6 +18,7 @@ import { tokenize, type Token } from './tokenize.js';
 import { baseForm, detectToneStyle, isValidSyllable, normalizeKey, setToneStyle, type ToneStyle } from './orthography.js';
 import { caseContexts, caseFor, casePattern, looksLikeAcronym } from './case.js';
 import { findFixedPhrases } from './phrases.js';
+import { strayMarks } from './noise.js';
 import { DEFAULT_PARAMS, decodeTokens, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
 
 export type RestoreMode =
@@ -150,7 +151,16 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     if (split.tokens !== tokens) rate = undefined; // words were split: count again
     ({ tokens, from } = split);
   }
-  const texts = tokens.map((t) => t.text);
+  // Stray marks (specks read as punctuation) are found before decoding, so that a
+  // false full stop does not cut the sentence the model reads.
+  let stray: Map<number, string> = new Map();
+  let phraseMatch: ReturnType<typeof findFixedPhrases> | undefined;
+  if (o.mode !== 'off') {
+    phraseMatch = findFixedPhrases(tokens);
+    stray = strayMarks(tokens, phraseMatch.underlinedEnds);
+    if (stray.size > 0) tokens = tokens.map((t, i) => (stray.has(i) && t.kind !== 'space' ? { ...t, kind: 'other' as const } : t));
+  }
+  const texts = tokens.map((t, i) => stray.get(i) ?? t.text);
   const words: Core['words'] = [];
   if (o.mode === 'off') {
     tokens.forEach((t, i) => {
@@ -192,7 +202,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     if (id === model.unk || model.count(id) < 3) acronyms.add(i);
   });
   // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
-  const phrases = findFixedPhrases(tokens).texts;
+  const phrases = (phraseMatch ?? findFixedPhrases(tokens)).texts;
   for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';

@@ -52,7 +52,9 @@ export function restorePage(ocr: OcrPage, options: RestorePageOptions = {}): Res
           words.map((word, i) => ({ text: word.text, conf: word.conf, lineBreakAfter: lineBreakAfter[i] ?? false })),
         );
 
-  const restoredWords: RestoredPage['words'] = tokens.map((token) => {
+  // A word that was only a stray mark (a speck read as "." or "`") is dropped.
+  const kept = tokens.filter((token) => token.text !== '' || token.original === '');
+  const restoredWords: RestoredPage['words'] = kept.map((token) => {
     const parts = token.source.map((i) => words[i]!).filter(Boolean);
     const first = token.source[0] ?? 0;
     return {

@@ -15,11 +15,13 @@ interface FixedPhrase {
   colon: boolean;
   /** Hyphens between its parts are written with a space on each side. */
   spacedHyphens: boolean;
+  /** Printed underlined: OCR may read the rule below it as a dash after it. */
+  underlined?: boolean;
 }
 
 const PHRASES: readonly FixedPhrase[] = [
   { syllables: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'.split(' '), colon: false, spacedHyphens: false },
-  { syllables: 'Độc lập Tự do Hạnh phúc'.split(' '), colon: false, spacedHyphens: true },
+  { syllables: 'Độc lập Tự do Hạnh phúc'.split(' '), colon: false, spacedHyphens: true, underlined: true },
   { syllables: ['Kính', 'gửi'], colon: true, spacedHyphens: false },
   { syllables: ['Nơi', 'nhận'], colon: true, spacedHyphens: false },
 ];
@@ -36,6 +38,8 @@ const FIRST_LETTERS = new Set(['c', 'd', 'đ', 'p', 'k', 'n', 'g', 'o', 'b']);
 export interface PhraseMatch {
   /** Output text per token index of the match (words, and hyphens given their spaces). */
   texts: Map<number, string>;
+  /** Last token of each underlined phrase found (the motto). */
+  underlinedEnds: number[];
 }
 
 /**
@@ -44,6 +48,7 @@ export interface PhraseMatch {
  */
 export function findFixedPhrases(tokens: readonly Token[]): PhraseMatch {
   const texts = new Map<number, string>();
+  const underlinedEnds: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if ((tokens[i] as Token).kind !== 'word' || texts.has(i)) continue;
     // Every phrase starts with one of these letters, give or take one (P for Đ): most words stop here.
@@ -81,9 +86,10 @@ export function findFixedPhrases(tokens: readonly Token[]): PhraseMatch {
       if (!best) return;
       assign(tokens, words.slice(0, best.words), phrase, parts, texts);
       if (phrase.spacedHyphens) spaceHyphens(tokens, i, best.end, texts);
+      if (phrase.underlined) underlinedEnds.push(best.end);
     });
   }
-  return { texts };
+  return { texts, underlinedEnds };
 }
 
 /** Phrase syllables onto the window's words: one each, or by where their letters fall. */
