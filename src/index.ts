@@ -17,7 +17,7 @@ export { convert, DEFAULT_FORMATS, type ConvertOptions, type BatchSummary, type 
 export { Pipeline, type PipelineOptions, type VanBanDocument, type ConvertedPage, type PageEvent } from './pipeline.js';
 
 // Stages, usable one by one.
-export { openSource, readPages, type ReadPagesOptions } from './pdf/index.js';
+export { openSource, pageImageReader, readPages, type ReadPagesOptions } from './pdf/index.js';
 export { prepare, type PrepareOptions } from './image/index.js';
 export { OcrPool, type OcrPoolOptions, orderReading } from './ocr/index.js';
 export { restore, restoreTokens, type RestoreOptions, type RestoreResult, type RestoreMode, type OcrWordInput } from './restore/index.js';
@@ -30,6 +30,6 @@ export { jsonOutput, toJson } from './output/json.js';
 export { toAlto, toAltoPage } from './output/alto.js';
 export { toHocr } from './output/hocr.js';
 export { toMets } from './output/mets.js';
-export { buildSearchablePdf, toSearchablePdf, type PdfMetadata, type SearchablePdfOptions } from './output/pdf.js';
+export { buildSearchablePdf, type PdfMetadata, type SearchablePdfOptions } from './output/pdf.js';
 export type { ExistingTextMode, JsonOutput, PageImageReader, SearchablePdfReport } from './types.js';
 export { writeFileAtomic } from './output/atomic.js';

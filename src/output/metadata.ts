@@ -2,7 +2,7 @@
  * Catalogue metadata for a whole batch: `metadata.csv` (one row per document,
  * ready for import) and `metadata.dc.json` (the same under Dublin Core names).
  */
-import type { VanBanStructure } from '../structure/index.js';
+import type { VanBanStructure } from '../types.js';
 import { extname } from 'node:path';
 import type { PdfMetadata } from './pdf.js';
 import { toCsv } from './csv.js';

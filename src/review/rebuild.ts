@@ -8,6 +8,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { writeDocumentOutputs, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
+import { pageImageReader } from '../pdf/index.js';
 import type { VanBanDocument } from '../types.js';
 import { writeCatalogue } from '../batch/convert.js';
 import { CATALOGUE_FILES } from '../batch/plan.js';
@@ -51,7 +52,7 @@ export async function inputOf(jsonPath: string, source: string): Promise<string>
 /** Re-render and replace the document's outputs from its input scan; returns the files written. */
 export async function rebuildDocument(jsonPath: string, doc: VanBanDocument, input: string): Promise<string[]> {
   // formatsPresent lists json last, and writeDocumentOutputs writes in that order.
-  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: input });
+  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: input, pageImage: pageImageReader(input) });
 }
 
 /**
