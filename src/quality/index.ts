@@ -1,5 +1,5 @@
 /** Quality scoring: against a transcription (score) and without one (estimate). */
-export { score, type ScoreOptions, type ScoreReport } from './score.js';
+export { cer, score, type ScoreOptions, type ScoreReport } from './score.js';
 export { align, editDistance, formatAlignment, intern, countEdits, type EditOp, type EditKind, type FormatOptions } from './align.js';
 export { graphemes, normalizeForScoring, stripDiacritics, unifyTonePlacement, type NormalizeOptions } from './text.js';
 export { extractFeatures, lineEvidence, xHeightOf, type PageInput, type PageLine, type PageWord, type QualityFeatures } from './features.js';
