@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { corpusAvailable, corpusFiles, defaultCorpusRoot, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
+import { corpusAvailable, corpusFiles, defaultCorpusRoot, splitLines, type CorpusDomain } from './lib/corpus.js';
 import { loadModel } from '../src/restore/lm.js';
 import {
   BOS_SYMBOL,

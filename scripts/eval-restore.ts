@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cer } from '../src/quality/index.js';
 import { getModel, type LanguageModel } from '../src/restore/lm.js';
-import { corpusAvailable, corpusFiles, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
+import { corpusAvailable, corpusFiles, splitLines, type CorpusDomain } from './lib/corpus.js';
 import { tokenize, type Token } from '../src/restore/tokenize.js';
 import { applyCase, baseForm, normalizeKey } from '../src/restore/orthography.js';
 import { getLearnedConfusions } from '../src/restore/channel.js';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { createWorker, type Worker } from 'tesseract.js';
 import { alignChunks } from '../src/restore/align.js';
-import { corpusFiles, defaultCorpusRoot, splitLines } from '../src/restore/corpus.js';
+import { corpusFiles, defaultCorpusRoot, splitLines } from './lib/corpus.js';
 
 const require = createRequire(import.meta.url);
 

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { blockLines, corpusAvailable, corpusFiles, defaultCorpusRoot, heldOutBlocks, type CorpusFile } from '../../src/restore/corpus.js';
+import { blockLines, corpusAvailable, corpusFiles, defaultCorpusRoot, heldOutBlocks, type CorpusFile } from '../lib/corpus.js';
 
 export type Split = 'dev' | 'test';
 
