@@ -3,7 +3,7 @@
  * or failed, so resume works whatever the formats, and the catalogue files list every
  * document of the folder, across runs. Plus the lock that keeps two runs apart.
  */
-import { mkdir, open, readFile, readdir, realpath, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -177,10 +177,4 @@ export async function lockOutputFolder(out: string): Promise<FolderLock> {
     if (error instanceof VanbanError) throw error;
     throw outputError(error, out);
   }
-}
-
-/** Lists a folder tree's files (not following symlinks), for stale-temp cleaning. */
-export async function listTree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }

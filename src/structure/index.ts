@@ -8,7 +8,6 @@ export type {
   FieldSource,
   NumberingStyle,
   Section,
-  SignAuthority,
   Signer,
   SourceLine,
   VanBanStructure,
