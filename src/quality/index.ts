@@ -18,4 +18,3 @@ export {
 } from './estimate.js';
 export { reviewRows, sortReviewRows, type ReviewRow } from './review.js';
 export { loadQualityModel, predictCer, type LinearModel, type QualityModelFile } from './model.js';
-export { qualityCsv, qualityCsvHeader, qualityCsvRow, type QualityCsvRow } from './report.js';
