@@ -55,8 +55,8 @@ function edges(): Edge[] {
 const STAGES = ['pdf', 'image', 'ocr', 'restore', 'structure', 'quality', 'output'];
 const SHELLS = ['cli', 'batch', 'review', 'pipeline', 'index'];
 const TEXT_STAGES = ['restore', 'structure', 'quality'];
-/** Modules that belong to no stage: shared types, errors, low-level pdf-lib helpers. */
-const NEUTRAL = ['types', 'errors', 'pdfdoc'];
+/** Modules that belong to no stage: shared types, errors, affine maps, low-level pdf-lib helpers. */
+const NEUTRAL = ['types', 'errors', 'affine', 'pdfdoc'];
 
 const show = (list: Edge[]): string[] => list.map((e) => `${e.from} → ${e.to}`);
 

@@ -8,7 +8,7 @@ import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { VanbanError, type VanbanErrorCode } from '../errors.js';
-import { writeFileAtomic } from '../output/atomic.js';
+import { isAlive, writeFileAtomic } from '../output/atomic.js';
 import type { ReviewRow } from '../types.js';
 import type { CatalogueEntry } from '../output/metadata.js';
 import { STATE_DIR } from './plan.js';
@@ -91,15 +91,6 @@ interface LockInfo {
   pid: number;
   host: string;
   started: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function outputError(error: unknown, outDir: string): VanbanError {

@@ -2,7 +2,7 @@
 export { prepare, plausibleDpi, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
 export { despeckle, speckleRatio } from './speckle.js';
 export { type GrayImage, decodeGray, encodePng, createGray, downscaleMean, histogram, otsuThreshold, rotateRight, resizeGray } from './gray.js';
-export { applyAffine, compose, invert, IDENTITY } from './affine.js';
+export { applyAffine, compose, invert, IDENTITY } from '../affine.js';
 export { flattenBackground, flattenAndNormalize, estimateBackground, type FlattenOptions } from './flatten.js';
 export { normalizeContrast, contrastLut } from './contrast.js';
 export { binarizeOtsu, binarizeSauvola, type SauvolaOptions } from './binarize.js';

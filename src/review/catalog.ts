@@ -4,11 +4,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ConvertedPage, ReviewDocumentEntry, ReviewDocumentView, ReviewField, ReviewPageView, VanBanDocument } from '../types.js';
+import type { ConvertedPage, ReviewDocumentEntry, ReviewField, ReviewPageView, VanBanDocument } from '../types.js';
 import type { QualityEstimate } from '../quality/index.js';
 import { EDITABLE_FIELDS, CERTAIN_CONF } from './edit.js';
-import { isDocumentJson, layoutLines } from './model.js';
-import type { Journal, JournalEntry } from './session.js';
+import { layoutLines, readDocumentJson } from './model.js';
+import type { Journal } from './session.js';
 
 /** Folder (under the output folder) where the review keeps its page-image cache. */
 export const CACHE_DIR = '.vanban-review';
@@ -78,13 +78,8 @@ export async function listDocuments(root: string): Promise<ReviewDocumentEntry[]
   for (const path of paths.sort()) {
     const info = await stat(path);
     if (info.size > 256 * 1024 * 1024) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!isDocumentJson(json)) continue;
+    const json = await readDocumentJson(path);
+    if (!json) continue;
     const reasons = new Set<string>();
     for (const page of json.pages) if (page.quality?.needsReview) for (const r of reasonsOf(page.quality)) reasons.add(`p. ${page.number}: ${r}`);
     const d = json.document;
