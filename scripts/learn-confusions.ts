@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createWorker, type Worker } from 'tesseract.js';
-import { alignChunks } from '../src/restore/align.js';
+import { alignChunks } from './lib/align-chunks.js';
 import { corpusFiles, defaultCorpusRoot, splitLines } from './lib/corpus.js';
 
 const require = createRequire(import.meta.url);
