@@ -10,10 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { distance } from 'fastest-levenshtein';
 import { createWorker, OEM, PSM } from 'tesseract.js';
 import { prepare, type PrepareOptions } from '../src/image/index.js';
 import { readPages } from '../src/pdf/index.js';
+import { cer } from '../src/quality/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -31,12 +31,6 @@ export const CONFIGS: Record<string, PrepareOptions | 'raw'> = {
   sauvola: { binarize: 'sauvola' },
   otsu: { binarize: 'otsu' },
 };
-
-export function cer(hyp: string, ref: string): number {
-  const norm = (s: string): string => s.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  const r = norm(ref);
-  return r.length ? distance(norm(hyp), r) / r.length : 0;
-}
 
 interface Row {
   page: string;

@@ -9,7 +9,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepare, type PrepareOptions } from '../src/image/index.js';
-import { cer, OcrPool, type OcrPoolOptions } from '../src/ocr/index.js';
+import { OcrPool, type OcrPoolOptions } from '../src/ocr/index.js';
+import { cer } from '../src/quality/index.js';
 import { readPages } from '../src/pdf/index.js';
 import type { PageImage } from '../src/types.js';
 

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OcrPool, type OcrPoolOptions } from '../src/ocr/index.js';
-import { cer } from '../src/ocr/cer.js';
+import { cer } from '../src/quality/index.js';
 import { readPages } from '../src/pdf/index.js';
 import { prepare } from '../src/image/index.js';
 import type { PreparedImage } from '../src/types.js';

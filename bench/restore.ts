@@ -23,7 +23,7 @@ import { loadModel } from '../src/restore/lm.js';
 import { warmChannel } from '../src/restore/channel.js';
 import { restore } from '../src/restore/index.js';
 import { tokenize } from '../src/restore/tokenize.js';
-import { corpusAvailable } from '../src/restore/corpus.js';
+import { corpusAvailable } from '../scripts/lib/corpus.js';
 
 const wordCount = (text: string): number => tokenize(text).filter((t) => t.kind === 'word').length;
 

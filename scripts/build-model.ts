@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { corpusAvailable, corpusFiles, defaultCorpusRoot, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
+import { corpusAvailable, corpusFiles, defaultCorpusRoot, splitLines, type CorpusDomain } from './lib/corpus.js';
 import { loadModel } from '../src/restore/lm.js';
 import {
   BOS_SYMBOL,
@@ -26,6 +26,7 @@ import {
   VERSION,
   capacityFor,
   hashKey,
+  packKey,
   startSlot,
   quantizeBackoff,
   quantizeProb,
@@ -250,16 +251,7 @@ class KeyTable {
   }
 }
 
-/** Key helpers for an n-gram (n ≥ 2) packed as in lm-format. */
-function pack(a: ArrayLike<number>, from: number, n: number): [number, number] {
-  const last = from + n - 1;
-  let lo = a[last]!;
-  lo = ((a[last - 1]! << 16) | lo) >>> 0;
-  let hi = 0;
-  if (n >= 3) hi = a[last - 2]!;
-  if (n >= 4) hi = ((a[last - 3]! << 16) | hi) >>> 0;
-  return [lo, hi];
-}
+/** Key helpers for an n-gram (n ≥ 2) packed as in lm-format (packKey). */
 /** Drop the first id of an order-n key → order n-1 key (n ≥ 3). */
 function suffixKey(n: number, lo: number, hi: number): [number, number] {
   return n === 3 ? [lo, 0] : [lo, hi & 0xffff];
@@ -282,10 +274,10 @@ for (let n = 2; n < ORDER; n++) startTables[n] = new KeyTable(1 << 16);
     }
     const len = i - s + 1;
     if (len >= ORDER) {
-      const [lo, hi] = pack(ids, i - ORDER + 1, ORDER);
+      const [lo, hi] = packKey(ids, i - ORDER + 1, ORDER);
       tables[ORDER]!.add(lo, hi, 1);
     } else if (len >= 2) {
-      const [lo, hi] = pack(ids, s, len);
+      const [lo, hi] = packKey(ids, s, len);
       startTables[len]!.add(lo, hi, 1);
     }
   }
@@ -413,14 +405,14 @@ const bo: Float64Array[] = []; // bo[n][slot] log10, for n < ORDER
 function qProb(a: ArrayLike<number>, from: number, n: number): number {
   if (n === 1) return uniP[a[from]!]!;
   const t = tables[n]!;
-  const [lo, hi] = n === 2 ? [((a[from]! << 16) | a[from + 1]!) >>> 0, 0] : pack(a, from, n);
+  const [lo, hi] = n === 2 ? [((a[from]! << 16) | a[from + 1]!) >>> 0, 0] : packKey(a, from, n);
   const j = t.find(lo, hi);
   if (j >= 0 && kept[n]![j]) return fullP[n]![j]!;
   // Back off: weight of the context ids[from..from+n-1).
   let w = 0;
   if (n === 2) w = uniBo[a[from]!]!;
   else {
-    const [clo, chi] = n === 3 ? [((a[from]! << 16) | a[from + 1]!) >>> 0, 0] : pack(a, from, n - 1);
+    const [clo, chi] = n === 3 ? [((a[from]! << 16) | a[from + 1]!) >>> 0, 0] : packKey(a, from, n - 1);
     const c = tables[n - 1]!.find(clo, chi);
     if (c >= 0 && kept[n - 1]![c]) w = bo[n - 1]![c]!;
   }

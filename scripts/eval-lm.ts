@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/eval-lm.ts [model.bin] [--lines 400] [--beam 8] [--context 3] [--file congbao] [--errors 30]
  */
-import { corpusFiles, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
+import { corpusFiles, splitLines, type CorpusDomain } from './lib/corpus.js';
 import { loadModel, type LanguageModel } from '../src/restore/lm.js';
 import { baseForm } from '../src/restore/orthography.js';
 import { lmSymbolsAligned, tokenize } from '../src/restore/tokenize.js';

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import type { OcrPage } from '../src/types.js';
 import { readPages } from '../src/pdf/index.js';
 import { prepare } from '../src/image/index.js';
-import { OcrPool, cer } from '../src/ocr/index.js';
+import { OcrPool } from '../src/ocr/index.js';
+import { cer } from '../src/quality/index.js';
 import { restorePage } from '../src/restore/page.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

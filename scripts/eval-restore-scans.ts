@@ -4,7 +4,7 @@
  * (../shared/realscans with the transcriptions in fixtures/realscans). Each page is read
  * and OCRed by the project's own stages (vie, or eng with --lang eng), then restorePage()
  * runs on it. Prints per document and in total: CER and WER of the OCR text and of the
- * restored text against the ground truth (whitespace runs as one space), syllables with a
+ * restored text against the ground truth (src/quality's score: graphemes, whitespace runs as one space), syllables with a
  * mixed case pattern, and how many words the OCR got right that the restorer changed.
  *
  *   tsx scripts/eval-restore-scans.ts --dir /tmp/sim-dev [--limit 10] [--lang eng] [--cache /tmp/vanban-scan-ocr]
@@ -20,11 +20,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { distance } from 'fastest-levenshtein';
 import type { OcrPage } from '../src/types.js';
 import { readPages } from '../src/pdf/index.js';
 import { prepare } from '../src/image/index.js';
 import { OcrPool } from '../src/ocr/index.js';
+import { score } from '../src/quality/index.js';
 import { restorePage } from '../src/restore/page.js';
 import { casePattern } from '../src/restore/case.js';
 import { isValidSyllable } from '../src/restore/orthography.js';
@@ -77,19 +77,6 @@ async function ocrPages(pool: () => Promise<OcrPool>, doc: Doc): Promise<OcrPage
 
 const flat = (t: string): string => t.replace(/\s+/gu, ' ').trim();
 const words = (t: string): string[] => flat(t).split(' ').filter(Boolean);
-
-/** Word error rate: word-level edit distance (each distinct word as one character). */
-function wer(out: string, truth: string): number {
-  const ids = new Map<string, string>();
-  const enc = (ws: string[]): string =>
-    ws.map((w) => {
-      let c = ids.get(w);
-      if (c === undefined) ids.set(w, (c = String.fromCodePoint(0x4e00 + ids.size)));
-      return c;
-    }).join('');
-  const t = words(truth);
-  return distance(enc(words(out)), enc(t)) / Math.max(1, t.length);
-}
 
 /** Mixed-case syllables (ĐỨc, thuỘc): letters only, a valid syllable, neither lower, Capitalised nor upper. */
 function mixedCase(text: string): string[] {
@@ -157,15 +144,17 @@ async function main(): Promise<void> {
       }
       for (const w of restored.words) if (w.changed) changes.push(`${w.original}→${w.text}`);
     }
-    const truth = flat(truthPages.join('\n'));
-    const o = distance(flat(ocrText), truth);
-    const r = distance(flat(outText), truth);
-    const tw = words(truth).length;
-    const ow = wer(ocrText, truth);
-    const rw = wer(outText, truth);
+    const truth = truthPages.join('\n');
+    const before = score(ocrText, truth);
+    const after = score(outText, truth);
+    const o = before.cer * before.counts.chars;
+    const r = after.cer * after.counts.chars;
+    const tw = before.counts.words;
+    const ow = before.wer;
+    const rw = after.wer;
     const mo = mixedCase(ocrText).length;
     const mr = mixedCase(outText);
-    sum.chars += truth.length;
+    sum.chars += before.counts.chars;
     sum.ocrEdits += o;
     sum.outEdits += r;
     sum.words += tw;
@@ -177,7 +166,7 @@ async function main(): Promise<void> {
     sum.rightKept += rightKept;
     const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
     console.log(
-      `| ${doc.id} | ${pages.length} | ${pct(o / truth.length)} → ${pct(r / truth.length)} | ${pct(ow)} → ${pct(rw)} | ${mo} → ${mr.length} | ${rightKept}/${right} |`,
+      `| ${doc.id} | ${pages.length} | ${pct(before.cer)} → ${pct(after.cer)} | ${pct(ow)} → ${pct(rw)} | ${mo} → ${mr.length} | ${rightKept}/${right} |`,
     );
     if (verbose) console.log(`  ${changes.join('  ')}${mr.length ? `\n  mixed: ${mr.join(' ')}` : ''}`);
   }

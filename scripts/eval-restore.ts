@@ -12,9 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { distance } from 'fastest-levenshtein';
+import { cer } from '../src/quality/index.js';
 import { getModel, type LanguageModel } from '../src/restore/lm.js';
-import { corpusAvailable, corpusFiles, splitLines, type CorpusDomain } from '../src/restore/corpus.js';
+import { corpusAvailable, corpusFiles, splitLines, type CorpusDomain } from './lib/corpus.js';
 import { tokenize, type Token } from '../src/restore/tokenize.js';
 import { applyCase, baseForm, normalizeKey } from '../src/restore/orthography.js';
 import { getLearnedConfusions } from '../src/restore/channel.js';
@@ -170,10 +170,6 @@ export function unchangedRate(outputs: string[], inputs: string[]): { same: numb
     });
   });
   return { same, total };
-}
-
-export function cer(out: string, truth: string): number {
-  return distance(out, truth) / Math.max(1, truth.length);
 }
 
 const pct = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).toFixed(2)}%`;

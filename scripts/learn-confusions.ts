@@ -24,8 +24,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createWorker, type Worker } from 'tesseract.js';
-import { alignChunks } from '../src/restore/align.js';
-import { corpusFiles, defaultCorpusRoot, splitLines } from '../src/restore/corpus.js';
+import { alignChunks } from './lib/align-chunks.js';
+import { corpusFiles, defaultCorpusRoot, splitLines } from './lib/corpus.js';
 import type { OcrPage } from '../src/types.js';
 
 const require = createRequire(import.meta.url);

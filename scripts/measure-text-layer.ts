@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSearchablePdf } from '../src/output/pdf.js';
+import { pageImageReader } from '../src/pdf/index.js';
 import { Pipeline } from '../src/pipeline.js';
 import { wordRecall } from './lib/word-recall.js';
 
@@ -22,7 +23,7 @@ try {
   for (const file of files) {
     const doc = await pipeline.convertFile(file);
     const out = path.join(dir, 'out.pdf');
-    writeFileSync(out, (await buildSearchablePdf(doc, file)).bytes);
+    writeFileSync(out, (await buildSearchablePdf(doc, file, { pageImage: pageImageReader(file) })).bytes);
     for (const page of doc.pages) {
       const cells: string[] = [];
       for (const mode of ['raw', 'plain'] as const) {

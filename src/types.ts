@@ -320,3 +320,81 @@ export interface ReviewRow {
   gain: number;
   reasons: string[];
 }
+
+/** Catalogue fields a reviewer may set in `vanban review`; `signer.*` are the signer's own lines. */
+export type ReviewField = 'agency' | 'number' | 'symbol' | 'place' | 'date' | 'type' | 'title' | 'signer.title' | 'signer.name';
+
+/** An edit in `vanban review`, as the front end sends it and the journal keeps it. */
+export type ReviewOp =
+  /** Set a word's text (a space in it splits the word); the same text accepts it. */
+  | { type: 'word'; page: number; index: number; text: string }
+  /** Join a word with the next one on its line. */
+  | { type: 'join'; page: number; index: number }
+  /** Move a line (with its words) to another place in the page's reading order. */
+  | { type: 'moveLine'; page: number; line: number; to: number }
+  | { type: 'field'; field: ReviewField; value: string | null }
+  | { type: 'reviewed'; page: number; reviewed: boolean };
+
+/** The review server's JSON API (src/review ↔ web/): a document in the list, worst first. */
+export interface ReviewDocumentEntry {
+  /** Path of the JSON relative to the output folder, with "/" separators: the document's id. */
+  id: string;
+  path: string;
+  source: string;
+  type: string | null;
+  title: string | null;
+  number: string | null;
+  symbol: string | null;
+  score: number;
+  pages: number;
+  flaggedPages: number[];
+  reasons: string[];
+  /** Words worth a look (src/review/catalog.ts: FLAG_CONF, FLAG_RESTORE), not yet checked by a reviewer. */
+  flaggedWords: number;
+  /** Saved review edits, and pages signed off, from the document's journal. */
+  corrections: number;
+  reviewedPages: number[];
+}
+
+/** A word of the page view. */
+export interface ReviewWordView {
+  text: string;
+  ocr: string;
+  conf: number;
+  bbox: BBox;
+  line: number;
+  changed: boolean;
+  /** Worth a look: low confidence, or an uncertain restoration. */
+  flagged: boolean;
+  /** Corrected or accepted by a reviewer. */
+  certain: boolean;
+  suggestions: string[];
+}
+
+/** One page as the review app shows it. */
+export interface ReviewPageView {
+  number: number;
+  width: number;
+  height: number;
+  text: string;
+  score: number;
+  needsReview: boolean;
+  reviewed: boolean;
+  reasons: string[];
+  lines: Array<{ text: string; bbox: BBox; block: number }>;
+  words: ReviewWordView[];
+}
+
+/** One document as the review app shows it: pages, catalogue fields, unsaved and saved edits. */
+export interface ReviewDocumentView {
+  id: string;
+  source: string;
+  score: number;
+  flaggedPages: number[];
+  pages: Array<{ number: number; score: number; needsReview: boolean; reviewed: boolean }>;
+  fields: Record<ReviewField, string | null>;
+  pending: number;
+  saved: number;
+  formats: string[];
+  history: Array<{ who: string; when: string; type: string; before: unknown; after: unknown }>;
+}

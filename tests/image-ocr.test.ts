@@ -4,10 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { distance } from 'fastest-levenshtein';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeGray, flattenBackground, prepare, speckleRatio, SPECKLE_THRESHOLD } from '../src/image/index.js';
+import { cer } from '../src/quality/index.js';
 import { degrade, renderText, skewImage, toPageImage } from './image-render.js';
 
 const require = createRequire(import.meta.url);
@@ -17,11 +17,6 @@ const TEXT = [
   '1. Nâng cao hiệu quả quản lý, lưu trữ và khai thác hồ sơ, tài liệu của cơ quan.',
   '2. Các phòng, ban chuyên môn phối hợp chặt chẽ trong quá trình tổ chức thực hiện.',
 ].join('\n');
-
-function cer(hyp: string, ref: string): number {
-  const norm = (s: string): string => s.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  return distance(norm(hyp), norm(ref)) / norm(ref).length;
-}
 
 let worker: Worker;
 

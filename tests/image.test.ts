@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyAffine } from '../src/affine.js';
 import {
-  applyAffine,
   decodeGray,
   downscaleMean,
   detectOrientation,

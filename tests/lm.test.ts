@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVanbanError } from '../src/errors.js';
-import { corpusAvailable, corpusFiles, splitLines } from '../src/restore/corpus.js';
+import { corpusAvailable, corpusFiles, splitLines } from '../scripts/lib/corpus.js';
 import { getModel, loadModel, type LanguageModel } from '../src/restore/lm.js';
 import { dequantizeProb, type ModelHeader } from '../src/restore/lm-format.js';
 import { isValidSyllable } from '../src/restore/orthography.js';

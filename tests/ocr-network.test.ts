@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { cer } from '../src/ocr/cer.js';
+import { cer } from '../src/quality/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrPool } from '../src/ocr/index.js';
-import { cer } from '../src/ocr/cer.js';
+import { cer } from '../src/quality/index.js';
 import { mapBox } from '../src/ocr/extract.js';
 import { isVanbanError } from '../src/errors.js';
 import type { OcrPage, PreparedImage } from '../src/types.js';

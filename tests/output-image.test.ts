@@ -12,9 +12,9 @@ import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawFullPage, embedDecoded, embedPngPassthrough, embedTiffG4Passthrough, type EmbeddedImage } from '../src/output/embed-image.js';
-import { toSearchablePdf } from '../src/output/pdf.js';
+import { buildSearchablePdf } from '../src/output/pdf.js';
 import type { VanBanDocument } from '../src/pipeline.js';
-import { readPages } from '../src/pdf/index.js';
+import { pageImageReader, readPages } from '../src/pdf/index.js';
 import { ccittTiff } from '../src/pdf/ccitt.js';
 
 let dir: string;
@@ -210,7 +210,7 @@ describe('TIFF', () => {
     const input = 'fixtures/special/tiff-bc-ubnd-quang-xuong.tif';
     const size = (await readFile(input)).length;
     const doc = { source: input, pages: [] } as unknown as VanBanDocument; // no text layer needed here
-    const bytes = await toSearchablePdf(doc, input);
+    const { bytes } = await buildSearchablePdf(doc, input, { pageImage: pageImageReader(input) });
     expect(bytes.length).toBeLessThanOrEqual(1.1 * size + 50 * 1024);
     const path = join(dir, 'fixture-tiff.pdf');
     await writeFile(path, bytes);

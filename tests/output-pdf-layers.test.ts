@@ -27,8 +27,14 @@ import {
 } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSearchablePdf } from '../src/output/pdf.js';
+import { buildSearchablePdf as buildPdf, type SearchablePdfOptions } from '../src/output/pdf.js';
+import { pageImageReader } from '../src/pdf/index.js';
+import type { VanBanDocument } from '../src/types.js';
 import { layerDoc, lineOf, type LayerPage } from './helpers/layer-doc.js';
+
+/** The writer given the input's own pages as page images, as the composer hands them. */
+const buildSearchablePdf = (doc: VanBanDocument, file: string, options: Partial<SearchablePdfOptions> = {}) =>
+  buildPdf(doc, file, { pageImage: pageImageReader(file), ...options });
 
 const hasPdftotext = (() => {
   try {

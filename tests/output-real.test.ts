@@ -14,6 +14,7 @@ import { Ajv } from 'ajv';
 import { create } from 'xmlbuilder2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FORMATS, writeDocumentOutputs } from '../src/output/index.js';
+import { pageImageReader } from '../src/pdf/index.js';
 import { Pipeline } from '../src/pipeline.js';
 import type { JsonOutput, VanBanDocument } from '../src/types.js';
 import { SCHEMA_FILE, buildSchema } from '../scripts/build-schema.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   } finally {
     await pipeline.close();
   }
-  await writeDocumentOutputs(doc, OUTPUT_FORMATS, stem, { inputPath: INPUT });
+  await writeDocumentOutputs(doc, OUTPUT_FORMATS, stem, { inputPath: INPUT, pageImage: pageImageReader(INPUT) });
 }, 600_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -128,7 +129,7 @@ describe.skipIf(!existsSync(OLD_LAYER) || !hasPdftotext)('a real scan with a sca
       await pipeline.close();
     }
     const out = path.join(dir, 'old-layer');
-    await writeDocumentOutputs(scanned, ['json', 'pdf'], out, { inputPath: OLD_LAYER });
+    await writeDocumentOutputs(scanned, ['json', 'pdf'], out, { inputPath: OLD_LAYER, pageImage: pageImageReader(OLD_LAYER) });
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-f', '1', '-l', '1', `${out}.pdf`, '-'], { encoding: 'utf8' });
     expect(text).toContain('giao thông');
     expect(text).not.toContain('CONG Hcok');

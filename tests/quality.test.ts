@@ -14,8 +14,6 @@ import {
   intern,
   loadQualityModel,
   normalizeForScoring,
-  qualityCsv,
-  qualityCsvRow,
   score,
 } from '../src/quality/index.js';
 import { runScoreCommand } from '../src/cli/score.js';
@@ -225,14 +223,6 @@ describe('committed calibration on committed held-out OCR output', () => {
     expect(m.mae).toBeLessThanOrEqual(0.08);
     expect(m.caught).toBeGreaterThanOrEqual(0.95);
     expect(m.falseAlarms).toBeLessThanOrEqual(0.6);
-  });
-});
-
-describe('report.csv rows', () => {
-  it('quotes fields and lists flagged pages', () => {
-    const row = qualityCsvRow({ file: 'scans/Kế hoạch, "số 5".pdf', pages: 3, score: 0.91234, flaggedPages: [2, 3], seconds: 12.345 });
-    expect(row).toBe('"scans/Kế hoạch, ""số 5"".pdf",3,0.9123,yes,2 3,12.35\r\n');
-    expect(qualityCsv([])).toBe('file,pages,score,needs_review,flagged_pages,seconds\r\n');
   });
 });
 

@@ -4,7 +4,7 @@
  * `npm run eval:restore` prints the same measures on a larger sample.
  */
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable } from '../src/restore/corpus.js';
+import { corpusAvailable } from '../scripts/lib/corpus.js';
 import { getModel } from '../src/restore/lm.js';
 import { restore } from '../src/restore/index.js';
 import { heldoutSample, stripMarks, syllableAccuracy, unchangedRate } from '../scripts/eval-restore.js';

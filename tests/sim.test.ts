@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable } from '../src/restore/corpus.js';
+import { corpusAvailable } from '../scripts/lib/corpus.js';
 import { mulberry32 } from '../scripts/fixtures/random.js';
 import { DOC_KINDS, makeDocument } from '../scripts/sim/content.js';
 import { CACHE, ensureDocument, generateDocument, plan, sha256, GENERATOR_VERSION } from '../scripts/sim/generate.js';

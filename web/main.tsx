@@ -6,7 +6,8 @@
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, FIELD_LABELS, type DocumentEntry, type DocumentView, type FieldName, type PageView, type ReviewOp, type WordView } from './api.js';
+import type { ReviewDocumentEntry, ReviewDocumentView, ReviewField, ReviewOp, ReviewPageView, ReviewWordView } from '../src/types.js';
+import { api, FIELD_LABELS } from './api.js';
 import './app.css';
 
 type Route = { view: 'list' } | { view: 'doc'; id: string; page: number };
@@ -37,7 +38,7 @@ function App() {
 }
 
 function DocumentList() {
-  const [docs, setDocs] = useState<DocumentEntry[] | null>(null);
+  const [docs, setDocs] = useState<ReviewDocumentEntry[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
     api.docs().then(setDocs, (e: Error) => setError(e.message));
@@ -92,8 +93,8 @@ const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 
 function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
-  const [doc, setDoc] = useState<DocumentView | null>(null);
-  const [page, setPage] = useState<PageView | null>(null);
+  const [doc, setDoc] = useState<ReviewDocumentView | null>(null);
+  const [page, setPage] = useState<ReviewPageView | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -114,7 +115,7 @@ function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
   }, [id, pageNumber]);
 
   const run = useCallback(
-    async (op: ReviewOp, select?: (p: PageView) => number | null): Promise<void> => {
+    async (op: ReviewOp, select?: (p: ReviewPageView) => number | null): Promise<void> => {
       setBusy(true);
       try {
         const result = await api.op(id, op, pageNumber);
@@ -133,7 +134,7 @@ function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
     [id, pageNumber],
   );
 
-  const nextFlagged = (p: PageView, from: number, step: 1 | -1): number | null => {
+  const nextFlagged = (p: ReviewPageView, from: number, step: 1 | -1): number | null => {
     for (let i = from + step; i >= 0 && i < p.words.length; i += step) if (p.words[i]!.flagged) return i;
     return null;
   };
@@ -349,7 +350,7 @@ function DocumentPage({ id, page: pageNumber }: { id: string; page: number }) {
 }
 
 interface WordEditorProps {
-  word: WordView;
+  word: ReviewWordView;
   index: number;
   lines: number;
   busy: boolean;
@@ -410,8 +411,8 @@ function WordEditor({ word, index, lines, busy, inputRef, onCorrect, onJoin, onM
   );
 }
 
-function PageText({ page, selected, onSelect }: { page: PageView; selected: number | null; onSelect(i: number): void }) {
-  const byLine: Array<Array<{ w: WordView; i: number }>> = page.lines.map(() => []);
+function PageText({ page, selected, onSelect }: { page: ReviewPageView; selected: number | null; onSelect(i: number): void }) {
+  const byLine: Array<Array<{ w: ReviewWordView; i: number }>> = page.lines.map(() => []);
   page.words.forEach((w, i) => byLine[w.line]?.push({ w, i }));
   return (
     <div class="text" lang="vi" aria-label="Restored text">
@@ -432,11 +433,11 @@ function PageText({ page, selected, onSelect }: { page: PageView; selected: numb
   );
 }
 
-function Fields({ doc, onSet }: { doc: DocumentView; onSet(field: FieldName, value: string | null): void }) {
+function Fields({ doc, onSet }: { doc: ReviewDocumentView; onSet(field: ReviewField, value: string | null): void }) {
   return (
     <form class="fields" onSubmit={(e) => e.preventDefault()}>
       <h2>Catalogue</h2>
-      {(Object.keys(FIELD_LABELS) as FieldName[]).map((field) => (
+      {(Object.keys(FIELD_LABELS) as ReviewField[]).map((field) => (
         <label key={`${field}:${doc.fields[field] ?? ''}`}>
           <span>{FIELD_LABELS[field]}</span>
           <input

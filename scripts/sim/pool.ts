@@ -1,13 +1,13 @@
 /**
  * Text for simulated documents: only lines of the corpus's held-out blocks
- * (src/restore/corpus.ts, the LM never trained on them), split between dev and
+ * (scripts/lib/corpus.ts, the LM never trained on them), split between dev and
  * test so the two splits never share a line. Held-out blocks alternate between
  * the splits in block order; a file with a single held-out block alternates by line.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { blockLines, corpusAvailable, corpusFiles, defaultCorpusRoot, heldOutBlocks, type CorpusFile } from '../../src/restore/corpus.js';
+import { blockLines, corpusAvailable, corpusFiles, defaultCorpusRoot, heldOutBlocks, type CorpusFile } from '../lib/corpus.js';
 
 export type Split = 'dev' | 'test';
 

@@ -9,7 +9,7 @@
  */
 import { mkdir, realpath, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { openSource } from '../pdf/index.js';
+import { openSource, pageImageReader } from '../pdf/index.js';
 import { Pipeline, resolveJobs, type PipelineOptions, type VanBanDocument } from '../pipeline.js';
 import { VanbanError, isVanbanError, type VanbanErrorCode } from '../errors.js';
 import { cleanStaleTemps, writeFileAtomic } from '../output/atomic.js';
@@ -327,7 +327,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
               await saver.save();
               // JSON last: a reader that sees it can trust the others are there.
               const ordered = [...formats.filter((f) => f !== 'json'), ...formats.filter((f) => f === 'json')];
-              const context = { inputPath: input.path, ...(options.pdfa !== undefined && { outputType: options.pdfa ? ('pdfa' as const) : ('pdf' as const) }) };
+              const context = { inputPath: input.path, pageImage: pageImageReader(input.path), ...(options.pdfa !== undefined && { outputType: options.pdfa ? ('pdfa' as const) : ('pdf' as const) }) };
               await writeDocumentOutputs(shown, ordered, input.outputStem, context, (path, content) => writeOutput(outDir, path, content));
               const result: FileResult = {
                 file: input.path,

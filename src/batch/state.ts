@@ -3,12 +3,12 @@
  * or failed, so resume works whatever the formats, and the catalogue files list every
  * document of the folder, across runs. Plus the lock that keeps two runs apart.
  */
-import { mkdir, open, readFile, readdir, realpath, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { VanbanError, type VanbanErrorCode } from '../errors.js';
-import { writeFileAtomic } from '../output/atomic.js';
+import { isAlive, writeFileAtomic } from '../output/atomic.js';
 import type { ReviewRow } from '../types.js';
 import type { CatalogueEntry } from '../output/metadata.js';
 import { STATE_DIR } from './plan.js';
@@ -93,15 +93,6 @@ interface LockInfo {
   started: string;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function outputError(error: unknown, outDir: string): VanbanError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
@@ -177,10 +168,4 @@ export async function lockOutputFolder(out: string): Promise<FolderLock> {
     if (error instanceof VanbanError) throw error;
     throw outputError(error, out);
   }
-}
-
-/** Lists a folder tree's files (not following symlinks), for stale-temp cleaning. */
-export async function listTree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }

@@ -5,7 +5,7 @@ import { convert, releaseLocksSync, type BatchEvent } from '../batch/convert.js'
 import { removeLiveTempFiles } from '../output/atomic.js';
 import { VanbanError } from '../errors.js';
 import { ProgressReporter, formatDuration, pagesPerMinute, type ProgressState } from './progress.js';
-import { configure, parseCommand, type CommandResult } from './command.js';
+import { configure, type CommandResult } from './command.js';
 import { CONFIG_FILE, readConfig, resolveSettings, SETTING_NAMES, type RawSettings, type SettingName } from './config.js';
 import { EXIT } from './exit.js';
 import type { CliIo } from './io.js';
@@ -175,10 +175,4 @@ async function runConvert(
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-}
-
-/** Run `vanban convert` with these arguments. */
-export async function runConvertCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const result: CommandResult = { code: 0 };
-  return parseCommand(convertCommand(io, result), args, result);
 }

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
 import { VanbanError } from '../errors.js';
-import { startReviewServer } from '../review/server.js';
+import { startReviewServer } from '../review/index.js';
 import { configure, parseCommand, type CommandResult } from './command.js';
 import type { CliIo } from './io.js';
 

@@ -5,7 +5,7 @@
 import type { Affine, PageImage, PageMark, PreparedImage } from '../types.js';
 import { eraseMarks, findColourMarks } from './marks.js';
 import { VanbanError } from '../errors.js';
-import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from './affine.js';
+import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from '../affine.js';
 import { binarizeOtsu, binarizeSauvola } from './binarize.js';
 import { normalizeContrast } from './contrast.js';
 import { flattenAndNormalize, flattenBackground } from './flatten.js';

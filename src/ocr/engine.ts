@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
+import { compose } from '../affine.js';
 import { VanbanError } from '../errors.js';
 import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
 import { syllableShare } from './plausible.js';
@@ -196,7 +197,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
         // other way up too and keep the reading that looks more like Vietnamese text.
         const turned = await sharp(image).rotate(180).png({ compressionLevel: 1 }).toBuffer();
         const back: Affine = [-1, 0, 0, -1, prepared.width, prepared.height];
-        const other = await read(turned, prepared, composeAffine(prepared.toPage, back));
+        const other = await read(turned, prepared, compose(prepared.toPage, back));
         const score = (b: OcrBlock[]): number => plausibility(blocksToText(b)) + meanConf(b.flatMap((x) => x.lines)) / 200;
         if (score(other) > score(blocks)) {
           blocks = other;
@@ -226,18 +227,6 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
       await worker.terminate();
     },
   };
-}
-
-/** a∘b: apply b, then a. */
-function composeAffine(a: Affine, b: Affine): Affine {
-  return [
-    a[0] * b[0] + a[2] * b[1],
-    a[1] * b[0] + a[3] * b[1],
-    a[0] * b[2] + a[2] * b[3],
-    a[1] * b[2] + a[3] * b[3],
-    a[0] * b[4] + a[2] * b[5] + a[4],
-    a[1] * b[4] + a[3] * b[5] + a[5],
-  ];
 }
 
 /** A line read below this confidence… */

@@ -1,6 +1,4 @@
 /** OCR stage: PreparedImage → OcrPage (tesseract.js workers + reading order). */
 export { OcrPool, type OcrPoolOptions } from './pool.js';
-export { createEngine, traineddataDir, DEFAULT_ENGINE, type OcrEngine, type OcrEngineOptions, type OcrModel, type OcrPsm } from './engine.js';
-export { orderReading, blocksToText, type LayoutLine, type LayoutOptions } from './layout.js';
-export { extractLines, mapBox } from './extract.js';
-export { cer } from './cer.js';
+export { createEngine, traineddataDir } from './engine.js';
+export { orderReading } from './layout.js';

@@ -48,7 +48,8 @@ export function removeLiveTempFiles(): void {
   liveTempFiles.clear();
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this id runs on this machine (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,7 +6,7 @@ import { toAlto, toAltoPage } from './alto.js';
 import { writeFileAtomic } from './atomic.js';
 import { toHocr } from './hocr.js';
 import { toMets, type MetsPage } from './mets.js';
-import { buildSearchablePdf, sourcePageReader, type SearchablePdf } from './pdf.js';
+import { buildSearchablePdf, type SearchablePdf } from './pdf.js';
 import { pdfMetadata } from './metadata.js';
 
 /**
@@ -37,8 +37,8 @@ export type FileFormat = Exclude<OutputFormat, 'mets'>;
 export interface RenderContext {
   /** The input file, for formats that carry its page images (pdf). */
   inputPath: string;
-  /** Page images the caller still holds; without it the pdf writer reads the input again. */
-  pageImage?: PageImageReader;
+  /** The input's page images, for formats that embed them (pdf, mets): the composer supplies them. */
+  pageImage: PageImageReader;
   /** 'pdfa' (default) or 'pdf'. */
   outputType?: 'pdf' | 'pdfa';
   /** Overrides the document's own existingText for the searchable PDF. */
@@ -61,7 +61,7 @@ export async function renderOutputs(
       metadata: pdfMetadata(doc.document),
       ...(context.outputType ? { outputType: context.outputType } : {}),
       ...(context.existingText ? { existingText: context.existingText } : {}),
-      ...(context.pageImage ? { pageImage: context.pageImage } : {}),
+      pageImage: context.pageImage,
     });
   }
   for (const format of formats) {
@@ -95,7 +95,7 @@ const pad = (n: number): string => String(n).padStart(4, '0');
 
 /** The mets folder's files, by name inside `<stem>/`: page images, per-page ALTO, and mets.xml last. */
 export async function renderFolder(doc: VanBanDocument, context: RenderContext): Promise<Array<[name: string, content: string | Uint8Array]>> {
-  const read = context.pageImage ?? sourcePageReader(context.inputPath);
+  const read = context.pageImage;
   const files: Array<[string, string | Uint8Array]> = [];
   const pages: MetsPage[] = [];
   for (const page of doc.pages) {

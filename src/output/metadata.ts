@@ -2,27 +2,24 @@
  * Catalogue metadata for a whole batch: `metadata.csv` (one row per document,
  * ready for import) and `metadata.dc.json` (the same under Dublin Core names).
  */
-import type { VanBanStructure } from '../structure/index.js';
+import type { VanBanStructure } from '../types.js';
 import { extname } from 'node:path';
 import type { PdfMetadata } from './pdf.js';
 import { toCsv } from './csv.js';
 import type { ReviewRow } from '../types.js';
 
-export interface MetadataRow {
+/** The catalogue fields of a document, as metadata.csv and Dublin Core list them. */
+type CatalogueFields = Pick<VanBanStructure, 'agency' | 'number' | 'symbol' | 'date' | 'type' | 'title'>;
+
+export interface MetadataRow extends CatalogueFields {
   /** Input path relative to its input root (never an absolute local path). */
   file: string;
-  agency: string | null;
-  number: string | null;
-  symbol: string | null;
-  date: string | null;
-  type: string | null;
-  title: string | null;
   pages: number;
   quality: number;
 }
 
 /** What a catalogue row is built from (the batch state keeps exactly this per document). */
-export interface CatalogueEntry {
+export interface CatalogueEntry extends CatalogueFields {
   source: string;
   stem: string;
   pages: number;
@@ -30,15 +27,9 @@ export interface CatalogueEntry {
   quality: number;
   flaggedPages: readonly number[];
   reason?: string;
-  agency: string | null;
-  number: string | null;
-  symbol: string | null;
-  date: string | null;
-  type: string | null;
-  title: string | null;
 }
 
-export function metadataRow(file: string, doc: Pick<VanBanStructure, 'agency' | 'number' | 'symbol' | 'date' | 'type' | 'title'>, pages: number, quality: number): MetadataRow {
+export function metadataRow(file: string, doc: CatalogueFields, pages: number, quality: number): MetadataRow {
   return {
     file,
     agency: doc.agency,

@@ -26,7 +26,8 @@ import {
   type PDFRef,
 } from 'pdf-lib';
 import sharp from 'sharp';
-import { pageTextKind, readPages, removeInvisibleText, safePages } from '../pdf/index.js';
+import { safePages } from '../pdfdoc/page-tree.js';
+import { pageTextKind, removeInvisibleText } from '../pdfdoc/text-layers.js';
 import type { BBox, ConvertedPage, ExistingTextMode, PageImage, PageImageReader, SearchablePdfReport, VanBanDocument } from '../types.js';
 import { dropUnreachable, removeActiveContent } from './sanitize.js';
 import { drawFullPage, embedDecoded, embedPngPassthrough, embedTiffG4Passthrough, isTiff } from './embed-image.js';
@@ -247,14 +248,6 @@ function isGrayStats(channels: ReadonlyArray<{ mean: number }>): boolean {
   return r !== undefined && g !== undefined && b !== undefined && Math.abs(r.mean - g.mean) < 1 && Math.abs(g.mean - b.mean) < 1;
 }
 
-/** Reads pages from the source file again (when the caller kept no page images). */
-export function sourcePageReader(inputPath: string): PageImageReader {
-  return async (pageNumber) => {
-    for await (const image of readPages(inputPath, { pages: [pageNumber] })) return image;
-    throw new Error(`page ${pageNumber} of ${inputPath} could not be read`);
-  };
-}
-
 let iccProfile: Promise<Buffer> | undefined;
 /** sRGB ICC profile (CC0) as libvips ships it inside sharp: no profile file of our own to keep. */
 const srgbProfile = (): Promise<Buffer> =>
@@ -339,8 +332,8 @@ export interface SearchablePdfOptions {
   outputType?: 'pdf' | 'pdfa';
   /** Pages that already carry text; default: the document's own setting, else 'redo'. */
   existingText?: ExistingTextMode;
-  /** Page images, when the caller has them; by default the input is read again. */
-  pageImage?: PageImageReader;
+  /** The input's page images (image inputs, PDFs rebuilt from their pages): the composer supplies them. */
+  pageImage: PageImageReader;
 }
 
 export interface SearchablePdf {
@@ -366,7 +359,7 @@ async function loadInputPdf(input: Uint8Array): Promise<{ pdf?: PDFDocument; rea
  * layers per existingText); image inputs, encrypted PDFs and 'force' get one
  * page per page image.
  */
-export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string, options: SearchablePdfOptions = {}): Promise<SearchablePdf> {
+export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string, options: SearchablePdfOptions): Promise<SearchablePdf> {
   const input = new Uint8Array(await readFile(inputPath));
   const isPdf = Buffer.from(input.subarray(0, 1024)).includes('%PDF-', 0, 'latin1');
   const mode = options.existingText ?? doc.existingText ?? 'redo';
@@ -401,7 +394,7 @@ export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string,
   } else {
     report.built = 'page-images';
     pdf = await PDFDocument.create();
-    const read = options.pageImage ?? sourcePageReader(inputPath);
+    const read = options.pageImage;
     // Image inputs: every page of the file; PDFs rebuilt from images: the converted pages.
     const numbers = isPdf ? doc.pages.map((page) => page.number) : await imageFilePages(inputPath, doc);
     for (const number of numbers) {
@@ -434,9 +427,4 @@ async function imageFilePages(inputPath: string, doc: VanBanDocument): Promise<n
   const meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
   const count = Math.max(1, meta.pages ?? 1, ...doc.pages.map((page) => page.number));
   return Array.from({ length: count }, (_, i) => i + 1);
-}
-
-/** The searchable PDF's bytes (see buildSearchablePdf). */
-export async function toSearchablePdf(doc: VanBanDocument, inputPath: string, metadata: PdfMetadata = {}): Promise<Uint8Array> {
-  return (await buildSearchablePdf(doc, inputPath, { metadata })).bytes;
 }

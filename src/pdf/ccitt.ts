@@ -4,7 +4,7 @@ import { PDFBool, PDFName, type PDFDict } from 'pdf-lib';
 import { uprightPng, type Extracted } from './encode.js';
 import type { Placement } from './placement.js';
 import { decodeRanges, type ColorModel } from './pixels.js';
-import { StreamError, dictNumber } from './streams.js';
+import { StreamError, dictNumber } from '../pdfdoc/streams.js';
 
 /**
  * Wraps a CCITT Group 4 stream in a one-strip TIFF so libtiff (inside sharp)

@@ -8,7 +8,7 @@ import { PDFBool, PDFDict, PDFName, PDFRawStream, type PDFPage } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
 import type { PageImage } from '../types.js';
 import { fromCcitt } from './ccitt.js';
-import { contentBytes, scanContent, type PaintEvent } from './content.js';
+import { contentBytes, scanContent, type PaintEvent } from '../pdfdoc/content.js';
 import { PNG_OPTIONS, rawInput, uprightPng, type Extracted } from './encode.js';
 import { pageFrame } from './frame.js';
 import { truncationOf } from './complete.js';
@@ -16,7 +16,7 @@ import { fromJpeg } from './jpeg.js';
 import { MAX_PIXELS, oneLine } from './limits.js';
 import { placeImage, uprightSize, type PageFrame, type Placement } from './placement.js';
 import { colorModel, decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
-import { StreamError, decodeStream, dictNumber } from './streams.js';
+import { StreamError, decodeStream, dictNumber } from '../pdfdoc/streams.js';
 
 export { MAX_PIXELS } from './limits.js';
 

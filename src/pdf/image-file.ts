@@ -18,7 +18,6 @@ const MAX_PAGE_INCHES = 24;
 const A4_LONG_INCHES = 11.69;
 /** Densities that writers stamp by default (JFIF, sharp, phone apps, screenshots): not a measurement. */
 const PLACEHOLDER_DPI = new Set([72, 96]);
-export const DEFAULT_DPI = 300;
 
 export type DpiSource = NonNullable<PageImage['dpiSource']>;
 
@@ -40,11 +39,6 @@ export function imageDpi(density: number | undefined, width: number, height: num
   if (fallback !== undefined) return { dpi: fallback, source: 'option' };
   const assumed = Math.round(Math.max(width, height) / A4_LONG_INCHES);
   return { dpi: Math.min(MAX_PLAUSIBLE_DPI, Math.max(MIN_PLAUSIBLE_DPI, assumed)), source: 'assumed-a4' };
-}
-
-/** The file's density when it is believable, else what imageDpi assumes. */
-export function plausibleDpi(density: number | undefined, width: number, height: number): number {
-  return imageDpi(density, width, height).dpi;
 }
 
 async function metadata(bytes: Uint8Array, file: string, page?: number): Promise<Metadata> {

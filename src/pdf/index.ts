@@ -4,18 +4,16 @@
  * pages are rendered with pdfjs-dist.
  */
 import { VanbanError } from '../errors.js';
-import type { PageImage, PdfSource } from '../types.js';
+import type { PageImage, PageImageReader, PdfSource } from '../types.js';
 import { checkPageJpegs, extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
-import { safePages } from './page-tree.js';
+import { safePages } from '../pdfdoc/page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
 import { sniffFile } from './sniff.js';
 
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
-export { safePages } from './page-tree.js';
-export { pageTextKind, removeInvisibleText, type PageTextKind } from './text-layers.js';
 
 export interface ReadPagesOptions {
   /** 1-based page numbers to read, in the order given (default: all); other pages are not decoded. */
@@ -103,6 +101,14 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
   } finally {
     await renderer.close();
   }
+}
+
+/** Reads single pages of a file again, for writers that embed page images (searchable PDF, METS). */
+export function pageImageReader(path: string): PageImageReader {
+  return async (pageNumber) => {
+    for await (const image of readPages(path, { pages: [pageNumber] })) return image;
+    throw new Error(`page ${pageNumber} of ${path} could not be read`);
+  };
 }
 
 /** Why a PDF page would be rendered rather than taken directly (undefined when taken directly). For diagnostics. */

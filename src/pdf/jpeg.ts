@@ -9,7 +9,7 @@ import { looksTruncated, truncationOf } from './complete.js';
 import { MAX_PIXELS, oneLine } from './limits.js';
 import { isIdentity, type Placement } from './placement.js';
 import { decodeRanges, samplesToPixels, type ColorModel } from './pixels.js';
-import { StreamError } from './streams.js';
+import { StreamError } from '../pdfdoc/streams.js';
 
 function hasAdobeMarker(jpeg: Uint8Array): boolean {
   let i = 2;

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { VanbanError } from '../errors.js';
-import { listPages } from './page-tree.js';
+import { listPages } from '../pdfdoc/page-tree.js';
 import { PageRenderer } from './render.js';
 import { fsError } from './sniff.js';
 

@@ -4,7 +4,7 @@
  * faithfully raises StreamError('unsupported') so the page gets rendered.
  */
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
-import { StreamError, decodeStream } from './streams.js';
+import { StreamError, decodeStream } from '../pdfdoc/streams.js';
 
 export type ColorModel =
   | { kind: 'gray' | 'rgb' | 'cmyk'; components: 1 | 3 | 4 }

@@ -3,7 +3,7 @@
  * page's clockwise /Rotate), and which of the eight axis-aligned orientations
  * turns its stored pixels upright.
  */
-import type { Matrix } from './content.js';
+import type { Matrix } from '../pdfdoc/content.js';
 
 export interface PageFrame {
   /** Crop box in user space [x0, y0, x1, y1]. */

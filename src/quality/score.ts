@@ -107,3 +107,9 @@ export function score(hypothesis: string, reference: string, options: ScoreOptio
   if (options.alignment) report.alignment = charOps;
   return report;
 }
+
+/** The character error rate alone, exactly as `score` computes it (graphemes, normalised text), without the rest of the report. */
+export function cer(hypothesis: string, reference: string, options: NormalizeOptions = {}): number {
+  const ref = graphemes(normalizeForScoring(reference, options));
+  return rate(distance(ref, graphemes(normalizeForScoring(hypothesis, options))), ref.length);
+}

@@ -4,11 +4,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ConvertedPage, VanBanDocument } from '../types.js';
+import type { ConvertedPage, ReviewDocumentEntry, ReviewField, ReviewPageView, VanBanDocument } from '../types.js';
 import type { QualityEstimate } from '../quality/index.js';
-import { EDITABLE_FIELDS, CERTAIN_CONF, type EditableField } from './edit.js';
-import { isDocumentJson, layoutLines } from './model.js';
-import type { Journal, JournalEntry } from './session.js';
+import { EDITABLE_FIELDS, CERTAIN_CONF } from './edit.js';
+import { layoutLines, readDocumentJson } from './model.js';
+import type { Journal } from './session.js';
 
 /** Folder (under the output folder) where the review keeps its page-image cache. */
 export const CACHE_DIR = '.vanban-review';
@@ -20,26 +20,6 @@ export const FLAG_RESTORE = 0.9;
 
 export const isFlagged = (text: string, conf: number, changed: boolean, restoreConfidence: number): boolean =>
   conf < CERTAIN_CONF && text.length > 0 && (conf < FLAG_CONF || (changed && restoreConfidence < FLAG_RESTORE));
-
-export interface DocumentEntry {
-  /** Path of the JSON relative to the output folder, with "/" separators: the document's id. */
-  id: string;
-  path: string;
-  source: string;
-  type: string | null;
-  title: string | null;
-  number: string | null;
-  symbol: string | null;
-  score: number;
-  pages: number;
-  flaggedPages: number[];
-  reasons: string[];
-  /** Words worth a look (see FLAG_CONF, FLAG_RESTORE), not yet checked by a reviewer. */
-  flaggedWords: number;
-  /** Saved review edits, and pages signed off, from the document's journal. */
-  corrections: number;
-  reviewedPages: number[];
-}
 
 /** Why a page may need a look, in words, from its quality features. */
 export function reasonsOf(quality: QualityEstimate): string[] {
@@ -91,20 +71,15 @@ async function journalSummary(jsonPath: string): Promise<{ corrections: number; 
 const toId = (root: string, path: string): string => relative(root, path).split(sep).join('/');
 
 /** Every document JSON under the folder, worst quality first. */
-export async function listDocuments(root: string): Promise<DocumentEntry[]> {
+export async function listDocuments(root: string): Promise<ReviewDocumentEntry[]> {
   const paths: string[] = [];
   await walkJson(root, paths);
-  const docs: DocumentEntry[] = [];
+  const docs: ReviewDocumentEntry[] = [];
   for (const path of paths.sort()) {
     const info = await stat(path);
     if (info.size > 256 * 1024 * 1024) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!isDocumentJson(json)) continue;
+    const json = await readDocumentJson(path);
+    if (!json) continue;
     const reasons = new Set<string>();
     for (const page of json.pages) if (page.quality?.needsReview) for (const r of reasonsOf(page.quality)) reasons.add(`p. ${page.number}: ${r}`);
     const d = json.document;
@@ -130,48 +105,8 @@ export async function listDocuments(root: string): Promise<DocumentEntry[]> {
   return docs.sort((a, b) => a.score - b.score || b.flaggedPages.length - a.flaggedPages.length || (a.id < b.id ? -1 : 1));
 }
 
-export interface WordView {
-  text: string;
-  ocr: string;
-  conf: number;
-  bbox: [number, number, number, number];
-  line: number;
-  changed: boolean;
-  /** Worth a look: low confidence, or an uncertain restoration. */
-  flagged: boolean;
-  /** Corrected or accepted by a reviewer. */
-  certain: boolean;
-  suggestions: string[];
-}
-
-export interface PageView {
-  number: number;
-  width: number;
-  height: number;
-  text: string;
-  score: number;
-  needsReview: boolean;
-  reviewed: boolean;
-  reasons: string[];
-  lines: Array<{ text: string; bbox: [number, number, number, number]; block: number }>;
-  words: WordView[];
-}
-
-export interface DocumentView {
-  id: string;
-  source: string;
-  score: number;
-  flaggedPages: number[];
-  pages: Array<{ number: number; score: number; needsReview: boolean; reviewed: boolean }>;
-  fields: Record<EditableField, string | null>;
-  pending: number;
-  saved: number;
-  formats: string[];
-  history: Array<Pick<JournalEntry, 'who' | 'when' | 'before' | 'after'> & { type: string }>;
-}
-
-export function fieldsOf(doc: VanBanDocument): Record<EditableField, string | null> {
-  const out = {} as Record<EditableField, string | null>;
+export function fieldsOf(doc: VanBanDocument): Record<ReviewField, string | null> {
+  const out = {} as Record<ReviewField, string | null>;
   for (const field of EDITABLE_FIELDS) {
     out[field] =
       field === 'signer.title' ? (doc.document.signer?.title ?? null) : field === 'signer.name' ? (doc.document.signer?.name ?? null) : doc.document[field];
@@ -179,7 +114,7 @@ export function fieldsOf(doc: VanBanDocument): Record<EditableField, string | nu
   return out;
 }
 
-export function pageView(page: ConvertedPage, reviewed: boolean, alternatives: string[][]): PageView {
+export function pageView(page: ConvertedPage, reviewed: boolean, alternatives: string[][]): ReviewPageView {
   return {
     number: page.number,
     width: page.ocr.width,

@@ -5,7 +5,7 @@
  * a batch of them, `settle` recomputes texts, structure and quality.
  * A word the reviewer corrected or accepted becomes certain: confidence 100.
  */
-import type { ConvertedPage, VanBanDocument } from '../types.js';
+import type { ConvertedPage, ReviewField, ReviewOp, VanBanDocument } from '../types.js';
 import { estimate, estimateDocument } from '../quality/index.js';
 import { extract } from '../structure/index.js';
 import type { Signer, VanBanStructure } from '../structure/index.js';
@@ -24,19 +24,7 @@ export const EDITABLE_FIELDS = [
   'title',
   'signer.title',
   'signer.name',
-] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
-
-export type ReviewOp =
-  /** Set a word's text (a space in it splits the word); the same text accepts it. */
-  | { type: 'word'; page: number; index: number; text: string }
-  /** Join a word with the next one on its line. */
-  | { type: 'join'; page: number; index: number }
-  /** Move a line (with its words) to another place in the page's reading order. */
-  | { type: 'moveLine'; page: number; line: number; to: number }
-  | { type: 'field'; field: EditableField; value: string | null }
-  | { type: 'reviewed'; page: number; reviewed: boolean };
-
+] as const satisfies readonly ReviewField[];
 export interface OpEffect {
   before: unknown;
   after: unknown;
@@ -88,14 +76,14 @@ function certain(word: ReviewWord, text: string): void {
   word.changed = text !== word.original;
 }
 
-function getField(doc: VanBanStructure, field: EditableField): string | null {
+function getField(doc: VanBanStructure, field: ReviewField): string | null {
   if (field === 'signer.title') return doc.signer?.title ?? null;
   if (field === 'signer.name') return doc.signer?.name ?? null;
   return doc[field];
 }
 
 /** Set a catalogue field; the field's provenance then says the reviewer set it (confidence 1). */
-export function setField(doc: VanBanStructure, field: EditableField, value: string | null): void {
+export function setField(doc: VanBanStructure, field: ReviewField, value: string | null): void {
   if (field === 'signer.title' || field === 'signer.name') {
     const signer: Signer = doc.signer ?? { authority: null, authorityLines: [], title: null, name: null };
     if (field === 'signer.title') signer.title = value;
@@ -222,7 +210,7 @@ export interface SettleOptions {
   /** Pages the reviewer marked reviewed (all of them, from the whole journal). */
   reviewed: ReadonlySet<number>;
   /** Every catalogue field the reviewer set, in order (re-applied over a new extraction). */
-  fields: ReadonlyArray<{ field: EditableField; value: string | null }>;
+  fields: ReadonlyArray<{ field: ReviewField; value: string | null }>;
   /** Pages whose line order changed (their OCR text follows). */
   reordered: ReadonlySet<number>;
 }

@@ -5,6 +5,7 @@
  * page's text layout (lines joined by "\n", blocks by a blank line), which the
  * restorer builds from exactly these words.
  */
+import { readFile } from 'node:fs/promises';
 import type {
   BBox,
   ConvertedPage,
@@ -39,6 +40,16 @@ export function isDocumentJson(value: unknown): value is DocumentJson {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return Array.isArray(v.pages) && typeof v.document === 'object' && v.document !== null && typeof v.source === 'string';
+}
+
+/** The document output in a JSON file, or undefined for anything else (unreadable, not JSON, a batch file). */
+export async function readDocumentJson(path: string): Promise<DocumentJson | undefined> {
+  try {
+    const json: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return isDocumentJson(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const overlap = (a: BBox, b: BBox): number =>

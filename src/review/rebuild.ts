@@ -5,14 +5,15 @@
  * document done and what the next review session reads). The input scan is
  * only read.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { writeDocumentOutputs, OUTPUT_EXTENSIONS, OUTPUT_FORMATS, type OutputFormat } from '../output/index.js';
+import { pageImageReader } from '../pdf/index.js';
 import type { VanBanDocument } from '../types.js';
 import { writeCatalogue } from '../batch/convert.js';
 import { CATALOGUE_FILES } from '../batch/plan.js';
 import { loadState, StateWriter } from '../batch/state.js';
-import { isDocumentJson } from './model.js';
+import { readDocumentJson } from './model.js';
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
@@ -51,7 +52,7 @@ export async function inputOf(jsonPath: string, source: string): Promise<string>
 /** Re-render and replace the document's outputs from its input scan; returns the files written. */
 export async function rebuildDocument(jsonPath: string, doc: VanBanDocument, input: string): Promise<string[]> {
   // formatsPresent lists json last, and writeDocumentOutputs writes in that order.
-  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: input });
+  return writeDocumentOutputs(doc, await formatsPresent(jsonPath), stemOf(jsonPath), { inputPath: input, pageImage: pageImageReader(input) });
 }
 
 /**
@@ -65,13 +66,8 @@ export async function rebuildBatchFiles(outDir: string, jsonPaths: readonly stri
   for (const path of jsonPaths) {
     const record = state.documents[relative(outDir, stemOf(path))];
     if (!record) continue; // not converted by a batch run into this folder: no catalogue lists it
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path, 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!isDocumentJson(json)) continue;
+    const json = await readDocumentJson(path);
+    if (!json) continue;
     const { agency, number, symbol, date, type, title } = json.document;
     Object.assign(record, { agency, number, symbol, date, type, title, quality: json.quality.score, flaggedPages: json.quality.flaggedPages });
     changed = true;

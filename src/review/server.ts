@@ -17,8 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VanbanError, isVanbanError } from '../errors.js';
-import { listDocuments, fieldsOf, pageView, type DocumentEntry, type DocumentView } from './catalog.js';
-import type { ReviewOp } from './edit.js';
+import type { ReviewDocumentEntry, ReviewDocumentView, ReviewOp } from '../types.js';
+import { listDocuments, fieldsOf, pageView } from './catalog.js';
 import { pageImage } from './images.js';
 import { formatsPresent, rebuildBatchFiles } from './rebuild.js';
 import { ReviewSession, defaultReviewer } from './session.js';
@@ -134,7 +134,7 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
-  const documents = async (): Promise<DocumentEntry[]> => listDocuments(root);
+  const documents = async (): Promise<ReviewDocumentEntry[]> => listDocuments(root);
 
   const session = async (id: string | null): Promise<ReviewSession> => {
     if (!id) throw new HttpError(400, 'no document id');
@@ -148,7 +148,7 @@ export async function startReviewServer(outDir: string, options: ReviewServerOpt
     return opened;
   };
 
-  const docView = async (id: string, s: ReviewSession): Promise<DocumentView> => {
+  const docView = async (id: string, s: ReviewSession): Promise<ReviewDocumentView> => {
     const reviewed = s.reviewedPages();
     return {
       id,

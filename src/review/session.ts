@@ -10,9 +10,9 @@ import { userInfo } from 'node:os';
 import { VanbanError } from '../errors.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { VERSION } from '../output/json.js';
-import type { VanBanDocument } from '../types.js';
+import type { ReviewField, ReviewOp, VanBanDocument } from '../types.js';
 import { restoreTokens } from '../restore/index.js';
-import { applyOp, settle, type EditableField, type ReviewOp } from './edit.js';
+import { applyOp, settle } from './edit.js';
 import { fromJson, isDocumentJson } from './model.js';
 import { inputOf, rebuildDocument, stemOf } from './rebuild.js';
 
@@ -129,7 +129,7 @@ export class ReviewSession {
       if (op.type === 'reviewed' && !op.reviewed) touched.add(op.page);
       if (op.type === 'moveLine') reordered.add(op.page);
     }
-    const fields: Array<{ field: EditableField; value: string | null }> = [];
+    const fields: Array<{ field: ReviewField; value: string | null }> = [];
     for (const { op } of [...this.journal.entries, ...this.pending]) {
       if (op.type === 'field') fields.push({ field: op.field, value: op.value });
     }

@@ -89,7 +89,3 @@ export function typeFromSymbol(symbol: string): DocType | null {
   const folded = fold(part);
   return DOC_TYPES.find((t) => t.abbreviation !== null && fold(t.abbreviation) === folded) ?? null;
 }
-
-export function typeByName(name: string): DocType | null {
-  return DOC_TYPES.find((t) => t.name === name) ?? null;
-}

@@ -5,7 +5,6 @@
  * the folded line maps back to the same offsets in the original line: that is
  * what lets us split "BAN NHAN DAN CONG HOA XA HOI…" at the fixed phrase.
  */
-import { distance } from 'fastest-levenshtein';
 
 const foldCache = new Map<string, string>();
 
@@ -33,12 +32,6 @@ export function fold(text: string): string {
 /** True when the text carries any Vietnamese diacritic (or đ). */
 export function hasDiacritics(text: string): boolean {
   return fold(text) !== text.toLowerCase();
-}
-
-/** Edit distance of two strings, as a share of the longer one (0 = equal). */
-export function editRatio(a: string, b: string): number {
-  const n = Math.max(a.length, b.length);
-  return n === 0 ? 0 : distance(a, b) / n;
 }
 
 export interface FuzzyHit {

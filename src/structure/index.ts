@@ -1,15 +1,3 @@
 /** Structure and catalogue data of administrative documents (Nghị định 30/2020/NĐ-CP layout). */
-export { extract, toSourceLines } from './extract.js';
-export { DOC_TYPES, matchTypeLine, typeFromSymbol, type DocType } from './doctypes.js';
-export type {
-  ExtractOptions,
-  Field,
-  FieldName,
-  FieldSource,
-  NumberingStyle,
-  Section,
-  SignAuthority,
-  Signer,
-  SourceLine,
-  VanBanStructure,
-} from './types.js';
+export { extract } from './extract.js';
+export type { Section, Signer, VanBanStructure } from './types.js';

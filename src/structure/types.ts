@@ -37,9 +37,6 @@ export interface SourceLine {
   words?: ReadonlyArray<{ bbox: BBox }>;
 }
 
-/** Authority prefixes of a signature block (Nghị định 30/2020, Phụ lục I, mục II.8). */
-export type SignAuthority = 'TM.' | 'KT.' | 'Q.' | 'TL.' | 'TUQ.';
-
 export interface Signer {
   /** The authority lines (those with a TM./KT./Q./TL./TUQ. prefix) joined by "\n"; null when the head signs in own name. */
   authority: string | null;

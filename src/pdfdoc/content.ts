@@ -6,24 +6,12 @@
  * real renderer, and to know how the scan is placed.
  */
 import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
+import { IDENTITY, compose } from '../affine.js';
+import type { Affine } from '../types.js';
 import { StreamError, decodeStream } from './streams.js';
 
-/** [a b c d e f] as in PDF: x' = a·x + c·y + e, y' = b·x + d·y + f. */
-export type Matrix = [number, number, number, number, number, number];
-
-export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** m then n (PDF row-vector order: the result maps by m first). */
-export function multiply(m: Matrix, n: Matrix): Matrix {
-  return [
-    m[0] * n[0] + m[1] * n[2],
-    m[0] * n[1] + m[1] * n[3],
-    m[2] * n[0] + m[3] * n[2],
-    m[2] * n[1] + m[3] * n[3],
-    m[4] * n[0] + m[5] * n[2] + n[4],
-    m[4] * n[1] + m[5] * n[3] + n[5],
-  ];
-}
+/** [a b c d e f] as in PDF: x' = a·x + c·y + e, y' = b·x + d·y + f (a `cm` applies before the CTM: compose(ctm, cm)). */
+export type Matrix = Affine;
 
 export type PaintEvent =
   | { type: 'image'; stream: PDFRawStream; ctm: Matrix }
@@ -232,7 +220,7 @@ export function scanContent(context: PDFContext, bytes: Uint8Array, resources: P
       }
       case 'cm': {
         const m = asMatrix(args);
-        if (m) ctm = multiply(m, ctm);
+        if (m) ctm = compose(ctm, m);
         break;
       }
       case 'Tr': {
@@ -264,7 +252,7 @@ export function scanContent(context: PDFContext, bytes: Uint8Array, resources: P
           }
           const formRes = stream.dict.lookup(PDFName.of('Resources'));
           const inner = decodeStream(stream).data;
-          events.push(...scanContent(context, inner, formRes instanceof PDFDict ? formRes : resources, multiply(formMatrix, ctm), depth + 1));
+          events.push(...scanContent(context, inner, formRes instanceof PDFDict ? formRes : resources, compose(ctm, formMatrix), depth + 1));
         }
         break;
       }

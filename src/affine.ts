@@ -1,5 +1,5 @@
-/** Helpers for the Affine type: x' = a·x + c·y + e, y' = b·x + d·y + f. */
-import type { Affine } from '../types.js';
+/** Helpers for the Affine type (shared by preprocessing, OCR and the PDF content reader): x' = a·x + c·y + e, y' = b·x + d·y + f. */
+import type { Affine } from './types.js';
 
 export const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
 

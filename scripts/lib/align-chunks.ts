@@ -1,5 +1,5 @@
 /**
- * Alignment helpers shared by the confusion learner and the evaluation:
+ * Alignment helpers of the confusion learner (build time, scripts/learn-confusions.ts):
  * word-level alignment of an OCR string to its truth, and the character chunks
  * that differ inside aligned words.
  */

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { VanbanError } from '../errors.js';
+import { VanbanError } from '../../src/errors.js';
 
 export type CorpusDomain = 'admin' | 'general';
 export type CorpusSplit = 'train' | 'heldout';
@@ -90,15 +90,4 @@ export function* splitLines(file: CorpusFile, split: CorpusSplit): Generator<str
     start = end + 1;
     line++;
   }
-}
-
-export interface ReadCorpusOptions {
-  split: CorpusSplit;
-  domain: CorpusDomain | 'all';
-  root?: string;
-}
-
-/** Lines of the corpus in a split and domain (files in name order). */
-export async function* readCorpus(opts: ReadCorpusOptions): AsyncGenerator<string> {
-  for (const file of corpusFiles(opts.domain, opts.root)) yield* splitLines(file, opts.split);
 }
