@@ -56,9 +56,24 @@ function lineFactor(src: SourceLine): number {
 function trimJunk(text: string): string {
   const tokens = squash(text).split(' ');
   const junk = (t: string): boolean => !/^[\p{L}\d.,&()/-]+$/u.test(t) || !/[\p{L}\d]/u.test(t);
+  // A speck glued to a word ("'SỞ", "NAM|") costs the speck, not the word.
+  if (tokens.length && junk(tokens[0]!)) tokens[0] = tokens[0]!.replace(/^[^\p{L}\d(]+(?=[\p{L}\d]{2})/u, '');
+  const n = tokens.length - 1;
+  if (n >= 0 && junk(tokens[n]!)) tokens[n] = tokens[n]!.replace(/(?<=[\p{L}\d]{2}[.,)]?)[^\p{L}\d.,)]+$/u, '');
   while (tokens.length && junk(tokens[0]!)) tokens.shift();
   while (tokens.length && junk(tokens[tokens.length - 1]!)) tokens.pop();
   return tokens.join(' ');
+}
+
+/**
+ * "V/v" read beyond recognition ("VAấy", "V7v", "Vịv") at the head of a mixed-case line under the
+ * number: a V followed by no lowercase letter, in a short token, then the subject in lower case.
+ */
+function garbledSubjectLabel(text: string): number | null {
+  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length);
+  return upperShare(rest) < 0.6 && /^\p{Ll}/u.test(rest) ? m[0].length : null;
 }
 
 const UNIT_START = /^(tinh|huyen|quan|xa|phuong|thi xa|thi tran|thanh pho|tp\.?|va)\b/;
@@ -239,7 +254,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
     const leftText = trimJunk(left);
     if (!leftText) continue;
-    const subjectAt = matchSubjectLabel(leftText);
+    const subjectAt = matchSubjectLabel(leftText) ?? (seenNumber && !subjectOpen ? garbledSubjectLabel(leftText) : null);
     if (subjectAt !== null) {
       // A second "V/v" label: what came before was not the subject (a mark read as one).
       subject.length = 0;
@@ -500,7 +515,8 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   if (parts.length) {
     const first = parts[0]!;
     const conf = parts.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
-    result.title = at(first, squash(parts.map((p) => p.text).join(' ')), 0.9 * conf);
+    // A trích yếu ends without punctuation; a final "." or "," is a speck or the sentence of a wrapped line.
+    result.title = at(first, squash(parts.map((p) => p.text).join(' ')).replace(/(?<=[\p{L}\d)])\s*[.,;]$/u, ''), 0.9 * conf);
   }
   // The authority block: upper-case lines up to the bases or the body.
   if (authorityAt < 0) {

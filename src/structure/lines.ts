@@ -38,7 +38,7 @@ function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
       const text = texts ? (texts[index] ?? line.text) : line.text;
       const bbox: BBox = [...line.bbox];
       const src: SourceLine = { text: text.normalize('NFC').replace(/\s+$/, ''), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf };
-      if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox }));
+      if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox, conf: w.conf }));
       out.push(src);
       index++;
     }
