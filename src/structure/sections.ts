@@ -44,15 +44,17 @@ export function matchMarker(line: string): Marker | null {
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
-  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
     const word = m[1]!;
     const style: NumberingStyle | null =
       word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
     const numSpan = m.indices![2]!;
-    const num = t.slice(numSpan[0], numSpan[1]);
-    if (style && (style === 'phan' || /^(\d+|[IVXl]+)$/.test(num))) {
+    let num = t.slice(numSpan[0], numSpan[1]);
+    // OCR reads the "II" of a heading as "H", "Il" or "I1".
+    if (/^[IVXlH1]+$/.test(num) && /[IVXH]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1]/g, 'I');
+    if (style && (style === 'phan' || /^(\d+|[IVX]+)$/.test(num))) {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
-      return { style, number: `${canonicalWord} ${num.replace(/l/g, 'I')}`, rest: t.slice(m[0].length).trim() };
+      return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
     }
   }
   // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
@@ -133,7 +135,10 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
     const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
     const marker: Marker | null = wrapped ? null : matchMarker(t);
-    const bullet: boolean = !marker && isBullet(t);
+    // "-hợp có công dụng …": a dash glued to a lower-case word under an unfinished sentence is a speck
+    // or the hyphen of the wrapped word, not a list item.
+    const gluedDash: boolean = !marker && cur !== null && /^[-–]\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(cur.text);
+    const bullet: boolean = !marker && !gluedDash && isBullet(t);
     // A sentence that ends the line (";" included: items of a list) and a capital after it start a new paragraph.
     // A line that ends a sentence at full width may just have wrapped there: the paragraph goes on.
     const prevShort = prevLine === null || fullWidth <= 40 || prevLine.length < 0.85 * fullWidth;
@@ -170,7 +175,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
         cur.text = squash(t);
         continue;
       }
-      cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(t) ? cur.text.slice(0, -1) + t : `${cur.text} ${squash(t)}`;
+      const more = gluedDash ? t.slice(1) : t;
+      cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(more) ? cur.text.slice(0, -1) + more : `${cur.text} ${squash(more)}`;
     }
   }
   return out;
@@ -183,7 +189,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
  * title and is the section's first paragraph.
  */
 export function splitHeading(text: string): { title: string | null; body: string } {
-  const t = text.trim();
+  // A stroke or speck read after the heading ("… kỷ luật |") is no part of it.
+  const t = text.trim().replace(/\s+[|~^\\_]+$/, '');
   if (!t) return { title: null, body: '' };
   const words = t.split(/\s+/).length;
   if (upperShare(t) > 0.85) return { title: t.replace(/\s*[:.]$/, ''), body: '' };
@@ -194,8 +201,32 @@ export function splitHeading(text: string): { title: string | null; body: string
   return words <= 20 ? { title: t, body: '' } : { title: null, body: t };
 }
 
+/**
+ * OCR drops a lone "I." or "II." before an upper-case heading (too small and thin to read). Such a
+ * heading is still told by its place: an upper-case line, alone, just before a "1." that starts
+ * the numbering again, in a document whose parts are numbered in roman figures (another roman
+ * heading is read) or whose "1." comes more than once. It takes the next roman number.
+ */
+function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
+  const hasRoman = paragraphs.some((p) => p.marker?.style === 'roman');
+  const ones = paragraphs.filter((p) => p.marker?.style === 'arabic' && p.marker.number === '1').length;
+  if (!hasRoman && ones < 2) return [...paragraphs];
+  let last = 0;
+  return paragraphs.map((p, k) => {
+    if (p.marker?.style === 'roman') last = fromRoman(p.marker.number);
+    if (p.marker || p.lines > 2) return p;
+    const next = paragraphs[k + 1]?.marker;
+    const t = p.text.trim();
+    if (!(next?.style === 'arabic' && next.number === '1')) return p;
+    if (t.length < 6 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
+    last += 1;
+    return { ...p, text: t.replace(/\s*[.:]$/, ''), marker: { style: 'roman' as const, number: toRoman(last), rest: t } };
+  });
+}
+
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
-export function buildSections(paragraphs: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
+export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
+  const paragraphs = restoreLostRomans(input);
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
@@ -228,6 +259,11 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     // OCR drops a stroke of "III" → "II": a roman heading never repeats its predecessor, so take the next one.
     if (section.style === 'roman' && previous?.style === 'roman' && previous.number === section.number) {
       section.number = toRoman(fromRoman(previous.number) + 1);
+    }
+    // The same for chapters and parts ("Chương II" read as "Chương I" after "Chương I").
+    const ordinal = /^(Chương|Phần|Mục) ([IVX]+)$/.exec(section.number);
+    if (ordinal && previous?.style === section.style && previous.number === section.number) {
+      section.number = `${ordinal[1]} ${toRoman(fromRoman(ordinal[2]!) + 1)}`;
     }
     siblings.push(section);
     stack.push(section);
