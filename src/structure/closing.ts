@@ -159,7 +159,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       const t = squash(p.text);
       if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
       else if (isName(t)) name = t;
-      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t)) name = t;
+      // A name OCR damaged still opens on a capital and has two words ("Ngô Thu Mai" → "Ngô Thu Mal"); seal text and strokes ("\"hoà Đốc", "ì") do not.
+      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(t) && t.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = t;
     }
     if (titles.length || name) {
       // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.

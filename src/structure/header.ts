@@ -131,6 +131,21 @@ export function parseNumber(afterLabel: string): NumberParse {
 }
 
 /**
+ * "Số:  145 /CV-PA83": a printed number is set against its "/" ("593/TTr-SCT"); a figure standing
+ * apart in the blank before the "/" and read with low confidence was written in by hand.
+ */
+function writtenIntoBlank(src: SourceLine): boolean {
+  if (!src.words?.length) return false;
+  const tokens = src.text.trim().split(/\s+/);
+  if (tokens.length !== src.words.length) return false;
+  const slash = tokens.findIndex((t, k) => k > 0 && t.startsWith('/'));
+  if (slash < 1) return false;
+  const figure = tokens[slash - 1]!;
+  const conf = src.words[slash - 1]!.conf;
+  return /\d/.test(figure) && matchNumberLabel(figure) === null && conf !== undefined && conf < 50;
+}
+
+/**
  * Read the header from the top of the document. Stops at the title block (type
  * line + title), or, for a letter, after the "V/v" subject, or at the first body line.
  */
@@ -185,7 +200,10 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     const p = parseNumber(text.slice(label));
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
-    result.number = at(src, p.number, c);
+    if (p.number !== null && writtenIntoBlank(src)) {
+      // Refused: a number written by hand into the printed blank is not read as print (confidence tells quality why).
+      result.number = at(src, null, 0.3);
+    } else result.number = at(src, p.number, c);
     if (p.symbol) result.symbol = at(src, p.symbol, c);
     return p.rest;
   };
