@@ -39,19 +39,23 @@ function toRoman(n: number): string {
 /** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
 export function matchMarker(line: string): Marker | null {
   // A speck in the margin read as "-" or "." glued to the number ("-2. Phòng …") is not a bullet.
-  const t = line.trim().replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '');
+  const t = line
+    .trim()
+    .replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '')
+    // Specks before a centred "Chương I" ("„Chương !").
+    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
-  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|[!|]|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
     const word = m[1]!;
     const style: NumberingStyle | null =
       word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
     const numSpan = m.indices![2]!;
     let num = t.slice(numSpan[0], numSpan[1]);
     // OCR reads the "II" of a heading as "H", "Il" or "I1".
-    if (/^[IVXlH1]+$/.test(num) && /[IVXH]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1]/g, 'I');
+    if (/^[IVXlH1!|]+$/.test(num) && /[IVXH!|]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1!|]/g, 'I');
     if (style && (style === 'phan' || /^(\d+|[IVX]+)$/.test(num))) {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
       return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
@@ -224,6 +228,8 @@ function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
   });
 }
 
+const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1, muc: 2, dieu: 3 };
+
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
   const paragraphs = restoreLostRomans(input);
@@ -241,6 +247,12 @@ export function buildSections(input: readonly Paragraph[]): { sections: Section[
     const mk = p.marker;
     const k = stack.findIndex((s) => s.style === mk.style);
     if (k >= 0) stack.length = k;
+    // Phần > Chương > Mục > Điều is fixed by law: a chapter whose predecessor OCR lost closes the open articles.
+    const rank = LEGAL_RANK[mk.style];
+    if (rank !== undefined) {
+      const j = stack.findIndex((s) => (LEGAL_RANK[s.style] ?? Infinity) >= rank);
+      if (j >= 0) stack.length = j;
+    }
     const head = splitHeading(p.text);
     const section: Section = {
       number: mk.number,
