@@ -110,6 +110,9 @@ interface NumberParse {
 export function parseNumber(afterLabel: string): NumberParse {
   const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
   if (!m) {
+    // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
+    const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
+    if (g) return { number: g[1]!, symbol: g[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(g[0].length), confidence: 0.5 };
     const n = /^\s*(\d+)/.exec(afterLabel);
     return n
       ? { number: n[1]!, symbol: null, rest: afterLabel.slice(n[0].length), confidence: 0.6 }
