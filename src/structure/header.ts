@@ -421,6 +421,8 @@ function opensBody(t: string): boolean {
     isEnactingFormula(t) ||
     matchAddresseeLabel(t) !== null ||
     matchMarker(t) !== null ||
+    // Lettered items of a body ("A.1) Danh mục …", "C.3. Kết quả", "B2) …"); a title never opens so.
+    /^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) ||
     /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
     /^Để\s/.test(t) ||
     /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
