@@ -228,11 +228,50 @@ function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
   });
 }
 
+/**
+ * Arabic numbers OCR broke, told by the sequence around them:
+ * - "4.1." read as "44." under "4." when "4.2." follows: the sub-item it was;
+ * - "2." lost before a short heading line ("Doanh thu tài chính") between "1." and "3.": when exactly
+ *   one single-line, unpunctuated, capitalised paragraph stands between them, it is "2.".
+ */
+function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
+  const out = [...paragraphs];
+  const markerAfter = (k: number): Marker | null => {
+    for (let j = k + 1; j < out.length; j++) if (out[j]!.marker) return out[j]!.marker;
+    return null;
+  };
+  let last: { n: number; at: number } | null = null;
+  for (let k = 0; k < out.length; k++) {
+    const mk = out[k]!.marker;
+    if (!mk || mk.style !== 'arabic') continue;
+    const n = Number(mk.number);
+    if (last && n !== last.n + 1) {
+      const next = markerAfter(k);
+      const sub = next?.style === 'arabic2' ? /^(\d+)\.(\d+)$/.exec(next.number) : null;
+      if (sub && Number(sub[1]) === last.n && Number(sub[2]) > 1 && String(n).length === String(last.n).length + 1 && String(n).startsWith(String(last.n))) {
+        out[k] = { ...out[k]!, marker: { ...mk, style: 'arabic2', number: `${last.n}.${Number(sub[2]) - 1}` } };
+        continue;
+      }
+      if (n === last.n + 2) {
+        const between = out
+          .map((p, j) => ({ p, j }))
+          .filter(({ p, j }) => j > last!.at && j < k && !p.marker && p.lines === 1 && /^\p{Lu}/u.test(p.text) && !/[.;:,!?)]$/.test(p.text) && p.text.split(/\s+/).length <= 12 && !isBullet(p.src.text));
+        if (between.length === 1) {
+          const { p, j } = between[0]!;
+          out[j] = { ...p, marker: { style: 'arabic', number: String(last.n + 1), rest: p.text } };
+        }
+      }
+    }
+    last = { n, at: k };
+  }
+  return out;
+}
+
 const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1, muc: 2, dieu: 3 };
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = restoreLostRomans(input);
+  const paragraphs = repairArabic(restoreLostRomans(input));
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
