@@ -96,6 +96,13 @@ describe('section numbers OCR lost or misread', () => {
     ]);
   });
 
+  it('"4.1." read as "44." under "4." before "4.2." is the sub-item; a lone heading line whose "2." was lost between "1." and "3." is 2', () => {
+    const d = extract(doc(['1. Mục đích', 'Nâng cao chất lượng.', '', 'Doanh thu tài chính', '', 'Số liệu quý.', '', '3. Tổ chức', 'Các phòng thực hiện.', '4. Kinh phí', '44. Nguồn ngân sách;', '4.2. Nguồn khác;']));
+    const shape = (xs: typeof d.sections): unknown[] => xs.map((s) => (s.children.length ? [s.number, shape(s.children)] : s.number));
+    expect(shape(d.sections)).toEqual(['1', '2', '3', ['4', ['4.1', '4.2']]]);
+    expect(d.sections[1]!.title).toBe('Doanh thu tài chính');
+  });
+
   it('a dash glued to a lower-case word under an unfinished sentence continues it', () => {
     const d = extract(doc(['1. Đăng ký sản phẩm đối với phụ gia thực phẩm hỗn', '-hợp có công dụng mới.', '- Hồ sơ gồm các giấy tờ.']));
     expect(d.sections[0]!.text).toBe('Đăng ký sản phẩm đối với phụ gia thực phẩm hỗn hợp có công dụng mới.\n- Hồ sơ gồm các giấy tờ.');
