@@ -387,6 +387,8 @@ const AUTHORITY_KEYS = [
   'cuc truong',
   'chi cuc truong',
   'truong ban',
+  'truong phong',
+  'chanh van phong',
   'tong cuc truong',
   'chanh thanh tra',
   'tong kiem toan',
@@ -421,8 +423,7 @@ function opensBody(t: string): boolean {
     isEnactingFormula(t) ||
     matchAddresseeLabel(t) !== null ||
     matchMarker(t) !== null ||
-    // Lettered items of a body ("A.1) Danh mục …", "C.3. Kết quả", "B2) …"); a title never opens so.
-    /^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) ||
+
     /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
     /^Để\s/.test(t) ||
     /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
@@ -494,7 +495,11 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
     const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
-    if ((opensBody(t) && !basisAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
+    // Under a title line, a lettered item ("A.1) Danh mục …", "C.3. Kết quả") or a "-" item opens the body.
+    const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
+    // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
+    const itemAsTitle = parts.length === 0 && i === from && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
+    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;
