@@ -474,7 +474,9 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   let authorityAt = -1;
   for (; i < lines.length && parts.length < 6; i++) {
     const src = lines[i]!;
-    const t = trimMarks(src.text);
+    // "- xã hội vùng" under "Hiện trạng kinh tế": the dash of a wrapped compound, not a speck.
+    const dashed = parts.length > 0 && /^\s*[-–]\s+\p{Ll}/u.test(src.text);
+    const t = dashed ? `- ${trimMarks(src.text.replace(/^\s*[-–]\s+/, ''))}` : trimMarks(src.text);
     if (!t || !/\p{L}{2}/u.test(t)) {
       if (!src.text.trim()) {
         if (i - from > 3 && !parts.length) break;
@@ -499,7 +501,7 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
     // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
     const itemAsTitle = parts.length === 0 && i === from && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
-    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
+    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;
