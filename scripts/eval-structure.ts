@@ -5,14 +5,19 @@
  *
  *   npx tsx scripts/eval-structure.ts DIR [--text-ext .gt.txt] [--json out.json] [--show N]
  *   npx tsx scripts/eval-structure.ts DIR --converted OUTDIR   # the pipeline's <id>.json (vanban convert), re-extracted with boxes
+ *   npx tsx scripts/eval-structure.ts DIR --restored CACHE [--make [--inputs PDFDIR]] [--limit N] [--ids a,b] [--jobs N]
+ *     # the pipeline's RestoredPage[] of each <id>.pdf, kept as CACHE/<id>.restored.json (made with --make
+ *     # where missing: OCR once, then iterate on structure alone with lines, boxes, columns and marks)
  *
  * Section nodes are matched on their number path and heading; the heading of a
  * node is its title or, when it has none, its first paragraph, so the measure
  * does not depend on which side of the title/text convention the truth was written.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Pipeline } from '../src/pipeline.js';
 import { extract, type Section } from '../src/structure/index.js';
+import { compareFields, compareSections, FIELDS as EVAL_FIELDS } from './eval.js';
 import type { OcrBlock, OcrPage, RestoredPage } from '../src/types.js';
 
 interface ConvertedPage {
@@ -99,14 +104,37 @@ const opt = (name: string, dflt: string): string => {
   const k = args.indexOf(name);
   return k >= 0 && args[k + 1] ? args[k + 1]! : dflt;
 };
-const converted = opt('--converted', '');
-const ext = converted ? '.json' : opt('--text-ext', '.gt.txt');
+const restored = opt('--restored', '');
+const converted = restored || opt('--converted', '');
+const ext = restored ? '.restored.json' : converted ? '.json' : opt('--text-ext', '.gt.txt');
 const show = Number(opt('--show', '20'));
-const ids = readdirSync(dir)
+const only = opt('--ids', '').split(',').filter(Boolean);
+const limit = Number(opt('--limit', 'Infinity'));
+const truthIds = readdirSync(dir)
   .filter((f) => f.endsWith('.truth.json'))
   .map((f) => f.slice(0, -'.truth.json'.length))
-  .filter((id) => existsSync(join(converted || dir, id + ext)))
-  .sort();
+  .filter((id) => !only.length || only.includes(id))
+  .sort()
+  .slice(0, limit);
+if (restored && args.includes('--make')) {
+  mkdirSync(restored, { recursive: true });
+  // Scans may live apart from their truths (real scans: ../shared/realscans).
+  const inputs = opt('--inputs', dir);
+  const todo = truthIds.filter((id) => !existsSync(join(restored, id + ext)) && existsSync(join(inputs, id + '.pdf')));
+  const pipeline = await Pipeline.create({ jobs: Number(opt('--jobs', '1')) });
+  try {
+    for (const [i, id] of todo.entries()) {
+      const result = await pipeline.convertFile(join(inputs, id + '.pdf'));
+      const pagesOut = result.pages.map((p) => p.restored);
+      writeFileSync(join(restored, id + ext + '.tmp'), JSON.stringify(pagesOut));
+      renameSync(join(restored, id + ext + '.tmp'), join(restored, id + ext));
+      process.stderr.write(`${i + 1}/${todo.length} ${id}\n`);
+    }
+  } finally {
+    await pipeline.close();
+  }
+}
+const ids = truthIds.filter((id) => existsSync(join(converted || dir, id + ext)));
 
 const right: Record<string, number> = Object.fromEntries(FIELDS.map((f) => [f, 0]));
 let allRight = 0;
@@ -118,12 +146,22 @@ let ttp = 0;
 let tfp = 0;
 let tfn = 0;
 let pages = 0;
+// The measure of npm run eval (loose field comparison, headings within 10 % CER), for figures comparable with it.
+const evalRight: Record<string, number> = {};
+const evalCount: Record<string, number> = {};
+let evalMatched = 0;
+let evalTruth = 0;
+let evalFound = 0;
 const misses: string[] = [];
 const perDoc: Array<Record<string, unknown>> = [];
 for (const id of ids) {
   const truth = JSON.parse(readFileSync(join(dir, id + '.truth.json'), 'utf8')) as Truth;
   const text = readFileSync(join(converted || dir, id + ext), 'utf8');
-  const input = converted ? restoredPages(JSON.parse(text) as { pages: ConvertedPage[] }) : text;
+  const input = restored
+    ? (JSON.parse(text) as RestoredPage[])
+    : converted
+      ? restoredPages(JSON.parse(text) as { pages: ConvertedPage[] })
+      : text;
   pages += typeof input === 'string' ? input.split('\f').length : input.length;
   const t0 = performance.now();
   const doc = extract(input);
@@ -142,6 +180,16 @@ for (const id of ids) {
     }
   }
   if (ok) allRight++;
+  const ev = compareFields(got, truth as unknown as Parameters<typeof compareFields>[1]);
+  for (const [k, v] of Object.entries(ev.fields)) {
+    evalCount[k] = (evalCount[k] ?? 0) + 1;
+    if (v) evalRight[k] = (evalRight[k] ?? 0) + 1;
+    else if (k === 'signerName') misses.push(`${id} ${k}: got ${JSON.stringify(ev.fieldValues[k]?.got)} want ${JSON.stringify(ev.fieldValues[k]?.want)}`);
+  }
+  const es = compareSections(doc.sections as never, truth.sections as never);
+  evalMatched += es.matched;
+  evalTruth += es.truth;
+  evalFound += es.found;
   // Simulator truth written before issue 14 has no appendix sections: compare like with like.
   const truthHasAppendix = JSON.stringify(truth.sections).includes('"Phụ lục');
   const gotNodes = nodes(truthHasAppendix ? doc.sections : doc.sections.filter((x) => x.style !== 'appendix'));
@@ -172,6 +220,12 @@ console.log(`  every field right: ${pct(allRight)}`);
 console.log(`  section F1: ${sectionF1.toFixed(3)} (P ${precision.toFixed(3)}, R ${recall.toFixed(3)})`);
 const tf1 = (2 * ttp) / Math.max(1, 2 * ttp + tfp + tfn);
 console.log(`  section tree F1 (number paths only): ${tf1.toFixed(3)}`);
+{
+  const all = EVAL_FIELDS.reduce((a, k) => a + (evalRight[k] ?? 0), 0) / Math.max(1, EVAL_FIELDS.reduce((a, k) => a + (evalCount[k] ?? 0), 0));
+  const per = EVAL_FIELDS.filter((k) => evalCount[k]).map((k) => `${k} ${((100 * (evalRight[k] ?? 0)) / evalCount[k]!).toFixed(0)}`);
+  const ef1 = (2 * evalMatched) / Math.max(1, evalTruth + evalFound);
+  console.log(`  as npm run eval measures: fields ${(100 * all).toFixed(1)} % (${per.join(', ')}), section F1 ${(100 * ef1).toFixed(1)} %`);
+}
 console.log(`  extract: ${(ms / Math.max(1, pages)).toFixed(2)} ms/page`);
 if (show > 0) for (const m of misses.slice(0, show)) console.log(`  - ${m.slice(0, 400)}`);
 const json = opt('--json', '');

@@ -217,7 +217,9 @@ function flatten(xs: readonly TruthSection[], prefix = ''): { key: string; secti
 
 /** Section-tree matches: same numbering path, title within 10 % CER. */
 export function compareSections(got: readonly TruthSection[], want: readonly TruthSection[]): DocResult['sections'] {
-  const g = flatten(got);
+  // Truth written before issue 14 has no appendix sections ("Phụ lục …" after the signer): compare like with like.
+  const appendix = (s: TruthSection): boolean => s.number.startsWith('Phụ lục');
+  const g = flatten(want.some(appendix) ? got : got.filter((s) => !appendix(s)));
   const w = flatten(want);
   const pool = new Map<string, TruthSection[]>();
   for (const s of g) pool.set(s.key, [...(pool.get(s.key) ?? []), s.section]);

@@ -4,10 +4,11 @@
  * line ("- Như Điều 3; PHÓ CHỦ TỊCH"): such a line is split where an uppercase
  * title or an authority prefix begins after the recipient's ";" or ".".
  */
+import { distance } from 'fastest-levenshtein';
 import { fold, squash, upperShare } from './fold.js';
 import { canonicalizeAgency } from './lexicon.js';
 import { isDecoration, isSignaturePlaceholder, matchAuthority, matchRecipientsLabel } from './phrases.js';
-import { isBullet } from './sections.js';
+import { isBullet, matchAppendix } from './sections.js';
 import type { Field, Signer, SourceLine } from './types.js';
 
 export interface ClosingResult {
@@ -90,7 +91,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     let text = src.text.trim();
     if (!text || isDecoration(text)) continue;
     // The signer's name ends the document; what follows (appendices, forms) is not closing.
-    if (signerParts.some((p) => isName(p.text)) && src.column !== 'left') {
+    // An appendix label ends it too when OCR lost the name (a seal over it).
+    if ((signerParts.some((p) => isName(p.text)) && src.column !== 'left') || (matchAppendix(text) && (signerParts.length > 0 || recipients.length > 0))) {
       result.end = i;
       break;
     }
@@ -157,7 +159,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       const t = squash(p.text);
       if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
       else if (isName(t)) name = t;
-      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t)) name = t;
+      // A name OCR damaged still opens on a capital and has two words ("Ngô Thu Mai" → "Ngô Thu Mal"); seal text and strokes ("\"hoà Đốc", "ì") do not.
+      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(t) && t.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = t;
     }
     if (titles.length || name) {
       // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.
@@ -172,7 +175,7 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       const signer: Signer = {
         authority: authorityLines.length ? authorityLines.join('\n') : null,
         authorityLines,
-        title: plain[0] ?? fallback[0] ?? null,
+        title: deputyTitle(authorityLines, plain[0] ?? fallback[0] ?? null),
         name,
       };
       let c = 0.5 + (titles.length ? 0.25 : 0) + (name ? 0.2 : 0);
@@ -181,6 +184,21 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     }
   }
   return result;
+}
+
+/**
+ * "KT. GIÁM ĐỐC" is signed by a deputy, whose title is "PHÓ GIÁM ĐỐC" (Nghị định 30/2020, Phụ lục I):
+ * a title line under a KT. line that OCR damaged ("DI) M ĐỐC", "PHO GIAM ĐỐC") but still
+ * resembles that form is read as it.
+ */
+function deputyTitle(authorityLines: readonly string[], title: string | null): string | null {
+  const kt = authorityLines.find((a) => a.startsWith('KT.'));
+  if (!kt || title === null) return title;
+  const deputy = `PHÓ ${kt.slice(3).trim()}`;
+  if (title === deputy) return title;
+  const a = fold(title).replace(/[^a-z ]/g, '');
+  const b = fold(deputy);
+  return distance(a, b) <= Math.max(2, Math.round(0.35 * b.length)) ? deputy : title;
 }
 
 /** Title line with accents restored on known words when the scan lost them ("KT, CHU TICH" → "KT. CHỦ TỊCH"). */

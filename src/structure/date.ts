@@ -35,8 +35,10 @@ function digits(raw: string): { value: number | null; clean: boolean } {
 
 // On the folded line: "ngay" + day (may be blank/underscores/dots, glued "26thang", split "2 6") + "thang" + month + "nam" + year.
 const D = '[0-9olisqb|!]';
+// A blank left for the day or month, with the specks and strokes OCR reads in it ("ngày. : tháng", "ngày /§tháng"); the line is folded, so any letter is a-z.
+const BLANK = '[^a-z0-9]*?';
 const DATE_RE = new RegExp(
-  `(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\\s*(${D}\\s?${D}|${D}|[\\s_.…]*?)\\s*(t[a-z]{2,4})\\s*(${D}\\s?${D}|${D}|[\\s_.…]*?)\\s*(n[a-z]{1,3})\\s*(${D}{4}|\\d{2}[\\s_.…]*|[_.…]+)`,
+  `(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(t[a-z]{2,4})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(n[a-z]{1,3})\\s*(${D}{4}|\\d{2}[\\s_.…]*|[_.…]+)`,
   'd',
 );
 // "ngày 05/3/2024", "ngày 05-3-2024", "ngày 05.3.2024".
@@ -59,7 +61,7 @@ export function findPlaceDate(line: string): PlaceDate | null {
   const day = digits(at(dayG));
   const month = digits(at(monthG));
   const year = digits(at(yearG));
-  const shown = (raw: string): string => raw.replace(/\s+/g, '').replace(/[_.…]+/g, '');
+  const shown = (raw: string): string => raw.replace(/[^\p{L}\d]+/gu, '');
   // The date as written, with the spacing OCR glued or split put back ("ngày2 6tháng" → "ngày 26 tháng").
   const dateText = m
     ? squashSpaces(`ngày ${day.value === null ? shown(at(dayG)) : shownDigits(at(dayG))} tháng ${month.value === null ? shown(at(monthG)) : shownDigits(at(monthG))} năm ${year.value !== null && at(yearG).replace(/\D/g, '').length === 4 ? shownDigits(at(yearG)) : shown(at(yearG))}`)

@@ -75,10 +75,13 @@ function excludeMarks(lines: SourceLine[], regions: readonly ExcludedRegion[]): 
     if (hit) return { ...l, text: '' };
     if (!l.words?.length) return l;
     const boxes = mine.flatMap((r) => (r.bbox ? [r.bbox] : []));
-    const covered = l.words.map((w) => boxes.some((b) => inside(w.bbox, b) > 0.6));
-    if (!covered.some(Boolean)) return l;
     const tokens = l.text.trim().split(/\s+/);
     if (tokens.length !== l.words.length) return l;
+    // A mark's box is coarse (a margin note's box can reach over the first word of a printed line):
+    // a word of letters that OCR read with high confidence is print. Figures are not kept that way:
+    // numbers and days are what is written by hand into the printed blanks.
+    const covered = l.words.map((w, k) => boxes.some((b) => inside(w.bbox, b) > 0.6) && !((w.conf ?? 0) >= 90 && !/\d/.test(tokens[k]!)));
+    if (!covered.some(Boolean)) return l;
     return { ...l, text: tokens.filter((_t, k) => !covered[k]).join(' ') };
   });
 }

@@ -56,9 +56,24 @@ function lineFactor(src: SourceLine): number {
 function trimJunk(text: string): string {
   const tokens = squash(text).split(' ');
   const junk = (t: string): boolean => !/^[\p{L}\d.,&()/-]+$/u.test(t) || !/[\p{L}\d]/u.test(t);
+  // A speck glued to a word ("'SỞ", "NAM|") costs the speck, not the word.
+  if (tokens.length && junk(tokens[0]!)) tokens[0] = tokens[0]!.replace(/^[^\p{L}\d(]+(?=[\p{L}\d]{2})/u, '');
+  const n = tokens.length - 1;
+  if (n >= 0 && junk(tokens[n]!)) tokens[n] = tokens[n]!.replace(/(?<=[\p{L}\d]{2}[.,)]?)[^\p{L}\d.,)]+$/u, '');
   while (tokens.length && junk(tokens[0]!)) tokens.shift();
   while (tokens.length && junk(tokens[tokens.length - 1]!)) tokens.pop();
   return tokens.join(' ');
+}
+
+/**
+ * "V/v" read beyond recognition ("VAấy", "V7v", "Vịv") at the head of a mixed-case line under the
+ * number: a V followed by no lowercase letter, in a short token, then the subject in lower case.
+ */
+function garbledSubjectLabel(text: string): number | null {
+  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length);
+  return upperShare(rest) < 0.6 && /^\p{Ll}/u.test(rest) ? m[0].length : null;
 }
 
 const UNIT_START = /^(tinh|huyen|quan|xa|phuong|thi xa|thi tran|thanh pho|tp\.?|va)\b/;
@@ -95,6 +110,9 @@ interface NumberParse {
 export function parseNumber(afterLabel: string): NumberParse {
   const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
   if (!m) {
+    // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
+    const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
+    if (g) return { number: g[1]!, symbol: g[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(g[0].length), confidence: 0.5 };
     const n = /^\s*(\d+)/.exec(afterLabel);
     return n
       ? { number: n[1]!, symbol: null, rest: afterLabel.slice(n[0].length), confidence: 0.6 }
@@ -113,6 +131,21 @@ export function parseNumber(afterLabel: string): NumberParse {
   // A trailing place word glued by OCR ("KH-UBNDQuảng") cannot be told apart; a trailing "." or "," is punctuation.
   symbol = symbol.replace(/[.,]+$/, '');
   return { number, symbol, rest: afterLabel.slice(m[0].length), confidence };
+}
+
+/**
+ * "Số:  145 /CV-PA83": a printed number is set against its "/" ("593/TTr-SCT"); a figure standing
+ * apart in the blank before the "/" and read with low confidence was written in by hand.
+ */
+function writtenIntoBlank(src: SourceLine): boolean {
+  if (!src.words?.length) return false;
+  const tokens = src.text.trim().split(/\s+/);
+  if (tokens.length !== src.words.length) return false;
+  const slash = tokens.findIndex((t, k) => k > 0 && t.startsWith('/'));
+  if (slash < 1) return false;
+  const figure = tokens[slash - 1]!;
+  const conf = src.words[slash - 1]!.conf;
+  return /\d/.test(figure) && matchNumberLabel(figure) === null && conf !== undefined && conf < 50;
 }
 
 /**
@@ -170,7 +203,10 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     const p = parseNumber(text.slice(label));
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
-    result.number = at(src, p.number, c);
+    if (p.number !== null && writtenIntoBlank(src)) {
+      // Refused: a number written by hand into the printed blank is not read as print (confidence tells quality why).
+      result.number = at(src, null, 0.3);
+    } else result.number = at(src, p.number, c);
     if (p.symbol) result.symbol = at(src, p.symbol, c);
     return p.rest;
   };
@@ -239,7 +275,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
     const leftText = trimJunk(left);
     if (!leftText) continue;
-    const subjectAt = matchSubjectLabel(leftText);
+    const subjectAt = matchSubjectLabel(leftText) ?? (seenNumber && !subjectOpen ? garbledSubjectLabel(leftText) : null);
     if (subjectAt !== null) {
       // A second "V/v" label: what came before was not the subject (a mark read as one).
       subject.length = 0;
@@ -351,6 +387,8 @@ const AUTHORITY_KEYS = [
   'cuc truong',
   'chi cuc truong',
   'truong ban',
+  'truong phong',
+  'chanh van phong',
   'tong cuc truong',
   'chanh thanh tra',
   'tong kiem toan',
@@ -385,6 +423,7 @@ function opensBody(t: string): boolean {
     isEnactingFormula(t) ||
     matchAddresseeLabel(t) !== null ||
     matchMarker(t) !== null ||
+
     /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
     /^Để\s/.test(t) ||
     /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
@@ -435,7 +474,9 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   let authorityAt = -1;
   for (; i < lines.length && parts.length < 6; i++) {
     const src = lines[i]!;
-    const t = trimMarks(src.text);
+    // "- xã hội vùng" under "Hiện trạng kinh tế": the dash of a wrapped compound, not a speck.
+    const dashed = parts.length > 0 && /^\s*[-–]\s+\p{Ll}/u.test(src.text);
+    const t = dashed ? `- ${trimMarks(src.text.replace(/^\s*[-–]\s+/, ''))}` : trimMarks(src.text);
     if (!t || !/\p{L}{2}/u.test(t)) {
       if (!src.text.trim()) {
         if (i - from > 3 && !parts.length) break;
@@ -456,7 +497,11 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
     const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
-    if ((opensBody(t) && !basisAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\(/.test(t)))
+    // Under a title line, a lettered item ("A.1) Danh mục …", "C.3. Kết quả") or a "-" item opens the body.
+    const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
+    // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
+    const itemAsTitle = parts.length === 0 && i === from && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
+    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;
@@ -500,7 +545,8 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   if (parts.length) {
     const first = parts[0]!;
     const conf = parts.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
-    result.title = at(first, squash(parts.map((p) => p.text).join(' ')), 0.9 * conf);
+    // A trích yếu ends without punctuation; a final "." or "," is a speck or the sentence of a wrapped line.
+    result.title = at(first, squash(parts.map((p) => p.text).join(' ')).replace(/(?<=[\p{L}\d)])\s*[.,;]$/u, ''), 0.9 * conf);
   }
   // The authority block: upper-case lines up to the bases or the body.
   if (authorityAt < 0) {

@@ -100,7 +100,7 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
     .filter(Boolean)
     .map((t) => (/^[Pp][aeiouyAEIOUY]\p{L}*$/u.test(t) && !hasDiacritics(t) ? (t[0] === 'P' ? 'D' : 'd') + t.slice(1) : t));
   const keys = tokens.map((t) => fold(t).replace(/[^a-z0-9]/g, ''));
-  const lineAccented = tokens.filter(hasDiacritics).length >= 0.6 * tokens.length;
+  const lineAccented = tokens.filter(hasDiacritics).length >= Math.min(0.6 * tokens.length, tokens.length > 3 ? Infinity : 1);
   // Inside the name after a unit word ("HUYỆN TRIỆU PHONG"), words are names, not agency words.
   const afterUnit = (k: number): boolean => keys.slice(0, k).some((w, j) => j < k - 1 && /^(huyen|tinh|xa|quan|phuong|pho|tran)$/.test(w));
   const out: string[] = [];
@@ -112,8 +112,12 @@ function canonicalizeWith(text: string, vocab: Entry[]): { text: string; changed
     if (i + n > tokens.length) return -1;
     let cost = 0;
     for (let k = 0; k < n; k++) {
+      const token = tokens[i + k]!;
       const d = wordClose(keys[i + k]!, e.words[k]!);
-      if (d < 0 || (d > 0 && !accentsAgree(tokens[i + k]!, e.accented[k]))) return -1;
+      if (d < 0 || (d > 0 && !accentsAgree(token, e.accented[k]))) return -1;
+      // In a line read with its accents, a word whose letters differ from the vocabulary word while its
+      // marks do not say it lost any ("NINH" for BÌNH, "MIỆN" for VIỆN) is another name, as printed.
+      if (d > 0 && lineAccented && (!hasDiacritics(token) ? hasDiacritics(e.accented[k]!) : marks(token) === marks(e.accented[k]!))) return -1;
       cost += d;
     }
     return cost;

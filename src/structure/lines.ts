@@ -8,6 +8,9 @@ import type { SourceLine } from './types.js';
 /** Remove light Markdown (bold/italic stars, heading hashes) that converted text may carry. */
 export function stripMarkup(line: string): string {
   return line
+    // Eth (Ð, ð) looks like Đ and OCR sometimes picks it: Vietnamese has no eth.
+    .replace(/Ð/g, 'Đ')
+    .replace(/ð/g, 'đ')
     .replace(/^\s{0,3}#{1,6}\s+/, '')
     // Stars are never part of an administrative text; underscores are (blank rules), so they stay.
     .replace(/\*+/g, '')
@@ -37,8 +40,8 @@ function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
     for (const line of block.lines) {
       const text = texts ? (texts[index] ?? line.text) : line.text;
       const bbox: BBox = [...line.bbox];
-      const src: SourceLine = { text: text.normalize('NFC').replace(/\s+$/, ''), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf };
-      if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox }));
+      const src: SourceLine = { text: text.normalize('NFC').replace(/\s+$/, '').replace(/Ð/g, 'Đ').replace(/ð/g, 'đ'), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf };
+      if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox, conf: w.conf }));
       out.push(src);
       index++;
     }

@@ -39,20 +39,26 @@ function toRoman(n: number): string {
 /** The numbering marker at the start of a line, if any. Bullets ("-", "+") are not markers. */
 export function matchMarker(line: string): Marker | null {
   // A speck in the margin read as "-" or "." glued to the number ("-2. Phòng …") is not a bullet.
-  const t = line.trim().replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '');
+  const t = line
+    .trim()
+    .replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '')
+    // Specks before a centred "Chương I" ("„Chương !").
+    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
-  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl]{1,6}|thu [a-z]+)\b\s*[.:]?\s*/d.exec(f))) {
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|[!|]|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
     const word = m[1]!;
     const style: NumberingStyle | null =
       word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
     const numSpan = m.indices![2]!;
-    const num = t.slice(numSpan[0], numSpan[1]);
-    if (style && (style === 'phan' || /^(\d+|[IVXl]+)$/.test(num))) {
+    let num = t.slice(numSpan[0], numSpan[1]);
+    // OCR reads the "II" of a heading as "H", "Il" or "I1".
+    if (/^[IVXlH1!|]+$/.test(num) && /[IVXH!|]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1!|]/g, 'I');
+    if (style && (style === 'phan' || /^(\d+|[IVX]+)$/.test(num))) {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
-      return { style, number: `${canonicalWord} ${num.replace(/l/g, 'I')}`, rest: t.slice(m[0].length).trim() };
+      return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
     }
   }
   // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
@@ -133,7 +139,10 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
     const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
     const marker: Marker | null = wrapped ? null : matchMarker(t);
-    const bullet: boolean = !marker && isBullet(t);
+    // "-hợp có công dụng …": a dash glued to a lower-case word under an unfinished sentence is a speck
+    // or the hyphen of the wrapped word, not a list item.
+    const gluedDash: boolean = !marker && cur !== null && /^[-–]\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(cur.text);
+    const bullet: boolean = !marker && !gluedDash && isBullet(t);
     // A sentence that ends the line (";" included: items of a list) and a capital after it start a new paragraph.
     // A line that ends a sentence at full width may just have wrapped there: the paragraph goes on.
     const prevShort = prevLine === null || fullWidth <= 40 || prevLine.length < 0.85 * fullWidth;
@@ -170,7 +179,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
         cur.text = squash(t);
         continue;
       }
-      cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(t) ? cur.text.slice(0, -1) + t : `${cur.text} ${squash(t)}`;
+      const more = gluedDash ? t.slice(1) : t;
+      cur.text = cur.text.endsWith('-') && /\p{L}-$/u.test(cur.text) && /^\p{Ll}/u.test(more) ? cur.text.slice(0, -1) + more : `${cur.text} ${squash(more)}`;
     }
   }
   return out;
@@ -183,7 +193,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
  * title and is the section's first paragraph.
  */
 export function splitHeading(text: string): { title: string | null; body: string } {
-  const t = text.trim();
+  // A stroke or speck read after the heading ("… kỷ luật |") is no part of it.
+  const t = text.trim().replace(/\s+[|~^\\_]+$/, '');
   if (!t) return { title: null, body: '' };
   const words = t.split(/\s+/).length;
   if (upperShare(t) > 0.85) return { title: t.replace(/\s*[:.]$/, ''), body: '' };
@@ -194,8 +205,73 @@ export function splitHeading(text: string): { title: string | null; body: string
   return words <= 20 ? { title: t, body: '' } : { title: null, body: t };
 }
 
+/**
+ * OCR drops a lone "I." or "II." before an upper-case heading (too small and thin to read). Such a
+ * heading is still told by its place: an upper-case line, alone, just before a "1." that starts
+ * the numbering again, in a document whose parts are numbered in roman figures (another roman
+ * heading is read) or whose "1." comes more than once. It takes the next roman number.
+ */
+function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
+  const hasRoman = paragraphs.some((p) => p.marker?.style === 'roman');
+  const ones = paragraphs.filter((p) => p.marker?.style === 'arabic' && p.marker.number === '1').length;
+  if (!hasRoman && ones < 2) return [...paragraphs];
+  let last = 0;
+  return paragraphs.map((p, k) => {
+    if (p.marker?.style === 'roman') last = fromRoman(p.marker.number);
+    if (p.marker || p.lines > 2) return p;
+    const next = paragraphs[k + 1]?.marker;
+    const t = p.text.trim();
+    if (!(next?.style === 'arabic' && next.number === '1')) return p;
+    if (t.length < 6 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
+    last += 1;
+    return { ...p, text: t.replace(/\s*[.:]$/, ''), marker: { style: 'roman' as const, number: toRoman(last), rest: t } };
+  });
+}
+
+/**
+ * Arabic numbers OCR broke, told by the sequence around them:
+ * - "4.1." read as "44." under "4." when "4.2." follows: the sub-item it was;
+ * - "2." lost before a short heading line ("Doanh thu tài chính") between "1." and "3.": when exactly
+ *   one single-line, unpunctuated, capitalised paragraph stands between them, it is "2.".
+ */
+function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
+  const out = [...paragraphs];
+  const markerAfter = (k: number): Marker | null => {
+    for (let j = k + 1; j < out.length; j++) if (out[j]!.marker) return out[j]!.marker;
+    return null;
+  };
+  let last: { n: number; at: number } | null = null;
+  for (let k = 0; k < out.length; k++) {
+    const mk = out[k]!.marker;
+    if (!mk || mk.style !== 'arabic') continue;
+    const n = Number(mk.number);
+    if (last && n !== last.n + 1) {
+      const next = markerAfter(k);
+      const sub = next?.style === 'arabic2' ? /^(\d+)\.(\d+)$/.exec(next.number) : null;
+      if (sub && Number(sub[1]) === last.n && Number(sub[2]) > 1 && String(n).length === String(last.n).length + 1 && String(n).startsWith(String(last.n))) {
+        out[k] = { ...out[k]!, marker: { ...mk, style: 'arabic2', number: `${last.n}.${Number(sub[2]) - 1}` } };
+        continue;
+      }
+      if (n === last.n + 2) {
+        const between = out
+          .map((p, j) => ({ p, j }))
+          .filter(({ p, j }) => j > last!.at && j < k && !p.marker && p.lines === 1 && /^\p{Lu}/u.test(p.text) && !/[.;:,!?)]$/.test(p.text) && p.text.split(/\s+/).length <= 12 && !isBullet(p.src.text));
+        if (between.length === 1) {
+          const { p, j } = between[0]!;
+          out[j] = { ...p, marker: { style: 'arabic', number: String(last.n + 1), rest: p.text } };
+        }
+      }
+    }
+    last = { n, at: k };
+  }
+  return out;
+}
+
+const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1, muc: 2, dieu: 3 };
+
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
-export function buildSections(paragraphs: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
+export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
+  const paragraphs = repairArabic(restoreLostRomans(input));
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
@@ -210,6 +286,12 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     const mk = p.marker;
     const k = stack.findIndex((s) => s.style === mk.style);
     if (k >= 0) stack.length = k;
+    // Phần > Chương > Mục > Điều is fixed by law: a chapter whose predecessor OCR lost closes the open articles.
+    const rank = LEGAL_RANK[mk.style];
+    if (rank !== undefined) {
+      const j = stack.findIndex((s) => (LEGAL_RANK[s.style] ?? Infinity) >= rank);
+      if (j >= 0) stack.length = j;
+    }
     const head = splitHeading(p.text);
     const section: Section = {
       number: mk.number,
@@ -228,6 +310,11 @@ export function buildSections(paragraphs: readonly Paragraph[]): { sections: Sec
     // OCR drops a stroke of "III" → "II": a roman heading never repeats its predecessor, so take the next one.
     if (section.style === 'roman' && previous?.style === 'roman' && previous.number === section.number) {
       section.number = toRoman(fromRoman(previous.number) + 1);
+    }
+    // The same for chapters and parts ("Chương II" read as "Chương I" after "Chương I").
+    const ordinal = /^(Chương|Phần|Mục) ([IVX]+)$/.exec(section.number);
+    if (ordinal && previous?.style === section.style && previous.number === section.number) {
+      section.number = `${ordinal[1]} ${toRoman(fromRoman(ordinal[2]!) + 1)}`;
     }
     siblings.push(section);
     stack.push(section);

@@ -33,8 +33,8 @@ export interface SourceLine {
   column?: 'full' | 'left' | 'right';
   /** OCR confidence of the line 0–100, when known. */
   conf?: number;
-  /** Word boxes of the OCR line, when known (lets a mark over one word remove just that word). */
-  words?: ReadonlyArray<{ bbox: BBox }>;
+  /** Word boxes (and OCR confidences) of the OCR line, when known: a mark over one word removes just that word. */
+  words?: ReadonlyArray<{ bbox: BBox; conf?: number }>;
 }
 
 export interface Signer {
