@@ -11,9 +11,10 @@ import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { VanbanError } from '../errors.js';
 import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
-import { syllableShare } from './plausible.js';
+import { isSyllable, syllableShare } from './plausible.js';
 import { extractLines, mapBox, type EngineBlock } from './extract.js';
-import { blocksToText, orderReading, type LayoutOptions } from './layout.js';
+import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
+import { findMissedInk } from './missed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -48,6 +49,12 @@ export interface OcrEngineOptions {
    */
   refineColumns?: boolean | 'always';
   /**
+   * Re-read ink that no engine line covers (default true): Tesseract drops a region crossed by
+   * a seal or a signature as a picture, and with it the signer's title and name. Only those
+   * regions are read again, one small crop each.
+   */
+  rereadMissed?: boolean;
+  /**
    * Scores how much a reading looks like Vietnamese (0–1), to choose between the two
    * readings of a page whose up/down is uncertain. Default: the share of syllable-shaped
    * words; the pipeline may pass a language-model score.
@@ -60,6 +67,7 @@ export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'paramet
   languages: ['vie'],
   psm: 3,
   refineColumns: true,
+  rereadMissed: true,
 };
 
 const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
@@ -162,11 +170,13 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
   let dpi = 0;
   const thread = (worker as unknown as { worker?: OcrEngine['thread'] }).worker;
 
+  const plausibility = options.plausibility ?? syllableShare;
   /** One reading of `image` (prepared pixels), boxes mapped to the page through `toPage`. */
   const read = async (image: Buffer, prepared: PreparedImage, toPage: Affine): Promise<OcrBlock[]> => {
     const result = await worker.recognize(image, {}, { blocks: true, text: false });
     // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
-    const lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
+    let lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
+    if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility))];
     let blocks = orderReading(lines, options.layout);
     const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
     if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
@@ -178,7 +188,6 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
       lines: b.lines.map((l) => mapLine(l, toPage, prepared.pageWidth, prepared.pageHeight)),
     }));
   };
-  const plausibility = options.plausibility ?? syllableShare;
 
   return {
     thread,
@@ -348,6 +357,61 @@ async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, bl
       } else {
         out.push(block);
       }
+    }
+  } finally {
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  return out;
+}
+
+/** A re-read line below this confidence must look like Vietnamese to be kept (not seal lettering or strokes). */
+const MISSED_CONF = 70;
+
+/**
+ * Reads again, one crop each (PSM 6), the ink regions no engine line covers, and returns
+ * their lines in prepared-image coordinates. Words overlapping a line already read are
+ * dropped (the crop's padding can reach a neighbour), and so are lines that are neither
+ * confident nor syllable-shaped.
+ */
+async function readMissed(
+  worker: Worker,
+  image: Buffer,
+  prepared: PreparedImage,
+  lines: LayoutLine[],
+  psm: OcrPsm,
+  plausibility: (text: string) => number,
+): Promise<LayoutLine[]> {
+  if (lines.length < 3) return [];
+  const heights = lines.map((l) => l.bbox[3] - l.bbox[1]).sort((a, b) => a - b);
+  const lineHeight = heights[heights.length >> 1]!;
+  const raw = await sharp(image).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const gray = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.info.width, height: raw.info.height };
+  const read = lines.map((l) => l.bbox);
+  const regions = findMissedInk(gray, read, { lineHeight });
+  if (regions.length === 0) return [];
+  const overlapsRead = (b: BBox): boolean =>
+    read.some((r) => {
+      const ix = Math.max(0, Math.min(b[2], r[2]) - Math.max(b[0], r[0]));
+      const iy = Math.max(0, Math.min(b[3], r[3]) - Math.max(b[1], r[1]));
+      return ix * iy > 0.3 * Math.max(1, (b[2] - b[0]) * (b[3] - b[1]));
+    });
+  let group = Math.max(0, ...lines.map((l) => l.group ?? 0)) + 1;
+  const out: LayoutLine[] = [];
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
+  try {
+    for (const [x0, y0, x1, y1] of regions) {
+      const crop = await sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).png({ compressionLevel: 1 }).toBuffer();
+      const result = await worker.recognize(crop, {}, { blocks: true, text: false });
+      for (const line of extractLines(result.data.blocks as unknown as EngineBlock[] | null, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height)) {
+        // Unconfident non-words are the seal's ring lettering or the signature's strokes.
+        const words = line.words.filter((w) => !overlapsRead(w.bbox) && (w.conf >= 30 || isSyllable(w.text.replace(/[^\p{L}]/gu, ''))));
+        if (words.length === 0) continue;
+        const text = words.map((w) => w.text).join(' ');
+        const conf = words.reduce((s, w) => s + w.conf, 0) / words.length;
+        if (conf < MISSED_CONF && plausibility(text) < 0.5) continue;
+        out.push({ text, conf, bbox: unionBox(words.map((w) => w.bbox)), words, group: group + (line.group ?? 0) });
+      }
+      group += 1000;
     }
   } finally {
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
