@@ -51,8 +51,9 @@ export function findMissedInk(img: InkImage, covered: readonly BBox[], options: 
     const cy1 = Math.min(gh - 1, Math.floor((y1 + 0.3 * lh) / c));
     for (let gy = cy0; gy <= cy1; gy++) on.fill(0, gy * gw + cx0, gy * gw + cx1 + 1);
   }
-  // Components joined across word gaps (one line height) but not across blank lines.
+  // Components joined across word gaps (one line height) and the leading between lines of one block.
   const rx = Math.max(1, Math.ceil(lh / c));
+  const ry = Math.max(1, Math.ceil((0.75 * lh) / c));
   const seen = new Uint8Array(gw * gh);
   const found: Array<{ box: BBox; cells: number }> = [];
   const stack: number[] = [];
@@ -76,7 +77,7 @@ export function findMissedInk(img: InkImage, covered: readonly BBox[], options: 
       cx1 = Math.max(cx1, gx);
       cy0 = Math.min(cy0, gy);
       cy1 = Math.max(cy1, gy);
-      for (let dy = -1; dy <= 1; dy++) {
+      for (let dy = -ry; dy <= ry; dy++) {
         const ny = gy + dy;
         if (ny < 0 || ny >= gh) continue;
         for (let dx = -rx; dx <= rx; dx++) {
