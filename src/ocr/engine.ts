@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { VanbanError } from '../errors.js';
 import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
-import { isSyllable, syllableShare } from './plausible.js';
+import { syllableShare } from './plausible.js';
 import { extractLines, mapBox, type EngineBlock } from './extract.js';
 import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
 import { findMissedInk } from './missed.js';
@@ -55,6 +55,11 @@ export interface OcrEngineOptions {
    */
   rereadMissed?: boolean;
   /**
+   * Re-read an unconfident line from its own crop, enlarged (default true): small or soft
+   * print reads better at a larger scale, and only suspicious lines pay for it.
+   */
+  rereadWeakLines?: boolean;
+  /**
    * Scores how much a reading looks like Vietnamese (0–1), to choose between the two
    * readings of a page whose up/down is uncertain. Default: the share of syllable-shaped
    * words; the pipeline may pass a language-model score.
@@ -68,6 +73,7 @@ export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'paramet
   psm: 3,
   refineColumns: true,
   rereadMissed: true,
+  rereadWeakLines: true,
 };
 
 const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
@@ -177,6 +183,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
     // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
     let lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
     if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility))];
+    if (options.rereadWeakLines ?? DEFAULT_ENGINE.rereadWeakLines) lines = await rereadWeakLines(worker, image, prepared, lines, psm);
     let blocks = orderReading(lines, options.layout);
     const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
     if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
@@ -364,6 +371,57 @@ async function refine(worker: Worker, image: Buffer, prepared: PreparedImage, bl
   return out;
 }
 
+/** Lines read below this mean word confidence are re-read enlarged… */
+const WEAK_CONF = 75;
+/** …at most this many per page, weakest first, to bound the cost. */
+const WEAK_MAX = 8;
+/** Enlarged so the line is about this many pixels high (x-height about 20–25 px, where the recognizer is surest). */
+const WEAK_TARGET_HEIGHT = 72;
+
+/**
+ * Re-reads the least confident lines one crop each (PSM 7, one line), scaled up so the
+ * line is WEAK_TARGET_HEIGHT px high (at least 1.5×), and keeps the new reading when its
+ * confidence rose and it kept about as many characters.
+ */
+async function rereadWeakLines(worker: Worker, image: Buffer, prepared: PreparedImage, lines: LayoutLine[], psm: OcrPsm): Promise<LayoutLine[]> {
+  const weak = lines
+    .map((line, i) => ({ i, conf: meanConf([line]) }))
+    .filter((x) => x.conf < WEAK_CONF && lines[x.i]!.words.some((w) => /[\p{L}\p{N}]/u.test(w.text)))
+    .sort((a, b) => a.conf - b.conf)
+    .slice(0, WEAK_MAX);
+  if (weak.length === 0) return lines;
+  const out = [...lines];
+  const chars = (l: OcrLine): number => l.words.reduce((n, w) => n + [...w.text].length, 0);
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
+  try {
+    for (const { i, conf } of weak) {
+      const line = lines[i]!;
+      const h = line.bbox[3] - line.bbox[1];
+      if (h < 6) continue;
+      const x0 = Math.max(0, Math.round(line.bbox[0] - 0.5 * h));
+      const x1 = Math.min(prepared.width, Math.round(line.bbox[2] + 0.5 * h));
+      const y0 = Math.max(0, Math.round(line.bbox[1] - 0.2 * h));
+      const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.2 * h));
+      const s = Math.min(3, Math.max(1.5, WEAK_TARGET_HEIGHT / h));
+      const crop = await sharp(image)
+        .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
+        .resize(Math.round((x1 - x0) * s), Math.round((y1 - y0) * s), { kernel: 'lanczos3' })
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+      const result = await worker.recognize(crop, {}, { blocks: true, text: false });
+      const got = extractLines(result.data.blocks as unknown as EngineBlock[] | null, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height);
+      const words = got.flatMap((l) => l.words);
+      if (words.length === 0) continue;
+      const reread: LayoutLine = { ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((n, w) => n + w.conf, 0) / words.length };
+      const n = chars(reread);
+      if (meanConf([reread]) >= conf + 5 && n >= 0.8 * chars(line) && n <= 1.25 * chars(line)) out[i] = reread;
+    }
+  } finally {
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  return out;
+}
+
 /** A re-read line below this confidence must look like Vietnamese to be kept (not seal lettering or strokes). */
 const MISSED_CONF = 70;
 
@@ -403,9 +461,10 @@ async function readMissed(
       const crop = await sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).png({ compressionLevel: 1 }).toBuffer();
       const result = await worker.recognize(crop, {}, { blocks: true, text: false });
       for (const line of extractLines(result.data.blocks as unknown as EngineBlock[] | null, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height)) {
-        // Unconfident non-words are the seal's ring lettering or the signature's strokes.
-        const words = line.words.filter((w) => !overlapsRead(w.bbox) && (w.conf >= 30 || isSyllable(w.text.replace(/[^\p{L}]/gu, ''))));
-        if (words.length === 0) continue;
+        // The page's own pass left this ink out, so most of it is a seal's ring lettering or a
+        // signature's strokes: keep confident words, and Vietnamese-shaped ones read fairly.
+        const words = line.words.filter((w) => !overlapsRead(w.bbox) && (w.conf >= 85 || (w.conf >= 30 && (plausibility(w.text) === 1 || /^\p{N}/u.test(w.text)))));
+        if (words.reduce((n, w) => n + (w.text.match(/\p{L}/gu)?.length ?? 0), 0) < 3) continue;
         const text = words.map((w) => w.text).join(' ');
         const conf = words.reduce((s, w) => s + w.conf, 0) / words.length;
         if (conf < MISSED_CONF && plausibility(text) < 0.5) continue;
