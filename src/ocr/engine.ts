@@ -55,8 +55,10 @@ export interface OcrEngineOptions {
    */
   rereadMissed?: boolean;
   /**
-   * Re-read an unconfident line from its own crop, enlarged (default true): small or soft
-   * print reads better at a larger scale, and only suspicious lines pay for it.
+   * Re-read an unconfident line from its own crop, enlarged (default false): small or soft
+   * print can read better at a larger scale, and only suspicious lines pay for it. Off until
+   * measured: on three dev 1-bit pages it helped one and hurt two (a re-read line that had
+   * crossed a column gutter moved words between columns).
    */
   rereadWeakLines?: boolean;
   /**
@@ -73,7 +75,7 @@ export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'paramet
   psm: 3,
   refineColumns: true,
   rereadMissed: true,
-  rereadWeakLines: true,
+  rereadWeakLines: false,
 };
 
 const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
