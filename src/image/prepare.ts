@@ -35,7 +35,7 @@ export interface PrepareOptions {
   /**
    * Erase ruling lines (underlines, table borders, form lines) where no glyph
    * stroke crosses them, so text touching a rule is not read as one glued word.
-   * 'auto' (default): on 1-bit scans of 200 dpi or less, where a rule's staircase
+   * 'auto' (default): on 1-bit scans of 220 dpi or less, where a rule's staircase
    * fuses with descenders and dots below (see README); true: always; false: never.
    */
   rules?: boolean | 'auto';
