@@ -3,7 +3,8 @@
  * page images with `<stem>.gt.txt` beside each, or on PDFs whose gt splits by \f:
  *   npx tsx bench/ocr-eval.ts <dir> [substring,...]
  * Environment: VANBAN_PREP='{"rules":false}' (PrepareOptions), VANBAN_ENGINE='{"refineColumns":false}',
- * VANBAN_JOBS (default 2). Prints one line per page, then the mean per variant (the name's last "-" part).
+ * VANBAN_JOBS (default 2), VANBAN_PAGES (read at most this many pages of each file). Prints one line per
+ * page, then the mean per variant (the file name's last "-" part: `020tb-b200.pdf` counts under b200).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,9 +23,11 @@ const pool = await OcrPool.create({ jobs: Number(process.env.VANBAN_JOBS ?? 2), 
 
 interface Item {
   id: string;
+  variant: string;
   page: PageImage;
   gt: string;
 }
+const maxPages = Number(process.env.VANBAN_PAGES ?? Infinity);
 const items: Item[] = [];
 for (const f of readdirSync(dir).sort()) {
   const m = /^(.*)\.(png|pdf|jpg|tif)$/.exec(f);
@@ -34,13 +37,14 @@ for (const f of readdirSync(dir).sort()) {
   const gts = (await readFile(gtPath, 'utf8')).split('\f');
   let n = 0;
   for await (const page of readPages(join(dir, f))) {
-    items.push({ id: `${m[1]}${m[2] === 'pdf' ? `-p${n + 1}` : ''}`, page, gt: gts[n] ?? '' });
+    if (n >= maxPages) break;
+    items.push({ id: `${m[1]}${m[2] === 'pdf' ? `-p${n + 1}` : ''}`, variant: m[1]!.split('-').pop()!, page, gt: gts[n] ?? '' });
     n++;
   }
 }
 const started = performance.now();
 // Two pages in flight, so prepare times are per page and memory stays flat.
-const rows: Array<{ id: string; cer: number; prepMs: number; ocrMs: number; steps: string; marks: number }> = [];
+const rows: Array<{ id: string; variant: string; cer: number; prepMs: number; ocrMs: number; steps: string; marks: number }> = [];
 const queue = [...items];
 const run = async (): Promise<void> => {
   for (let item = queue.shift(); item; item = queue.shift()) {
@@ -49,7 +53,7 @@ const run = async (): Promise<void> => {
     const t1 = performance.now();
     const ocr = await pool.recognize(prepared);
     const t2 = performance.now();
-    const row = { id: item.id, cer: cer(ocr.text, item.gt), prepMs: Math.round(t1 - t0), ocrMs: Math.round(t2 - t1), steps: prepared.steps.join('+'), marks: ocr.marks?.length ?? 0 };
+    const row = { id: item.id, variant: item.variant, cer: cer(ocr.text, item.gt), prepMs: Math.round(t1 - t0), ocrMs: Math.round(t2 - t1), steps: prepared.steps.join('+'), marks: ocr.marks?.length ?? 0 };
     console.log(JSON.stringify(row));
     if (process.env.VANBAN_SHOW) console.log(ocr.text);
     rows.push(row);
@@ -59,7 +63,7 @@ await Promise.all(Array.from({ length: pool.size }, run));
 await pool.terminate();
 const groups = new Map<string, number[]>();
 for (const r of rows) {
-  const v = r.id.split('-').pop()!;
+  const v = r.variant;
   groups.set(v, [...(groups.get(v) ?? []), r.cer]);
 }
 const all = rows.map((r) => r.cer);

@@ -44,9 +44,15 @@ describe('removeRules', () => {
     expect(prepared.steps).not.toContain('remove-rules');
   });
 
+  it('erases rules by default only on 1-bit scans of 200 dpi or less', async () => {
+    const { page } = await underlinedHeader({ dpi: 300 });
+    expect((await prepare(page)).steps).not.toContain('remove-rules');
+    expect((await prepare(page, { rules: true })).steps).toContain('remove-rules');
+  });
+
   it('reads an underlined 1-bit 200 dpi header with its words apart', async () => {
     const { page, truth } = await underlinedHeader();
-    const prepared = await prepare(page, { rules: true });
+    const prepared = await prepare(page);
     expect(prepared.steps).toContain('remove-rules');
     const ocr = await pool.recognize(prepared);
     expect(ocr.text).toContain('Độc lập - Tự do - Hạnh phúc');

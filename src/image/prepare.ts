@@ -34,10 +34,11 @@ export interface PrepareOptions {
   deskew?: boolean;
   /**
    * Erase ruling lines (underlines, table borders, form lines) where no glyph
-   * stroke crosses them, so text touching a rule is not read as one glued word. Default false
-   * (it did not pay on the dev pages; see README).
+   * stroke crosses them, so text touching a rule is not read as one glued word.
+   * 'auto' (default): on 1-bit scans of 220 dpi or less, where a rule's staircase
+   * fuses with descenders and dots below (see README); true: always; false: never.
    */
-  rules?: boolean;
+  rules?: boolean | 'auto';
   /**
    * Find red stamps and seals and blue pen by colour, erase them from the image and
    * list them as marks (colour inputs only). Default true.
@@ -79,6 +80,9 @@ export const SPECKLE_THRESHOLD = 0.045;
 function blurredEdge(dpi: number): number {
   return Math.max(3, Math.round((3 * dpi) / 300));
 }
+
+/** 1-bit pages up to this resolution have their ruling lines erased by default. */
+const RULES_MAX_DPI = 220;
 
 /** 1-bit pages below this resolution are resampled to targetDpi. */
 const BILEVEL_MIN_DPI = 280;
@@ -144,6 +148,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   let dpi = page.dpi;
 
   const guessed = plausibleDpi(page, img.width, img.height);
+  const sourceDpi = guessed;
   if (guessed !== dpi) {
     dpi = guessed;
     steps.push('estimate-dpi');
@@ -223,9 +228,10 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     img = await blurGray(img, smooth * (dpi / page.dpi));
     steps.push('smooth');
   }
-  // Off by default: on the dev re-scans erasing rules cost more than it saved (1-bit 200 dpi
-  // 0.95 % → 1.25 % CER; a signature's baseline removed lets its scrawl be read as letters).
-  if (options.rules === true) {
+  // Only 1-bit low-resolution scans by default: on grey and 300 dpi pages Tesseract reads
+  // underlined text well, and a signature's baseline removed lets its scrawl be read as letters.
+  const rules = options.rules ?? 'auto';
+  if (rules === true || (rules === 'auto' && bilevel && sourceDpi <= RULES_MAX_DPI)) {
     const r = removeRules(img, { dpi });
     if (r.erased > 0) {
       img = r.image;
