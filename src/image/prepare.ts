@@ -159,8 +159,9 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     const w = warpQuad(img, quad);
     fwd = compose(w.forward, fwd);
     img = w.image;
-    // A photo's pixel density is the camera's; the sheet (A4 in this domain) gives the print's.
-    dpi = Math.round(Math.max(img.width, img.height) / 11.69);
+    // A photo's pixel density is the camera's; an A-series sheet (aspect √2) gives the print's.
+    const aspect = Math.max(img.width, img.height) / Math.min(img.width, img.height);
+    if (Math.abs(aspect / Math.SQRT2 - 1) < 0.08) dpi = Math.round(Math.max(img.width, img.height) / 11.69);
     steps.push('perspective');
   }
   // A 1-bit scan below 300 dpi is upscaled whatever minDpi says: resampling gives its
