@@ -72,6 +72,15 @@ describe('detectOrientation', () => {
     expect(o.rotation).toBe(((4 - q) % 4) * 90);
     expect(Math.abs(o.skew.angle - 1.2)).toBeLessThan(0.15);
   });
+
+  it.each([1, 3] as const)('lays a sparse closing page turned %i quarter(s) on its side, leaving up/down to the reading', async (q) => {
+    // A last page with only the "Nơi nhận" list and the signer: too few lines for line structure.
+    const closing = ['Nơi nhận:                                                       TM. ỦY BAN NHÂN DÂN', '- Như trên;                                                             CHỦ TỊCH', '- Lưu: VT.'].join('\n');
+    const sparse = await renderText(closing, { dpi: 150 });
+    const o = detectOrientation(rotateRight(await decodeGray(await skewImage(sparse, 1.5)), q));
+    expect(o.rotation % 180).toBe(90);
+    expect(o.rotation === ((4 - q) % 4) * 90 || o.uncertain).toBe(true);
+  });
 });
 
 describe('rotateGray', () => {

@@ -160,6 +160,23 @@ describe('orderReading, tight headers', () => {
     expect(blocks.map((b) => b.column)).toEqual(['left', 'right']);
     expect(blocks[0]!.lines.map((l) => l.text)).toEqual(['UBND HUYỆN CON CUÔNG', 'PHÒNG TÀI CHÍNH - KẾ HOẠCH', 'Số: 45/TTr-TCKH']);
   });
+
+  it('takes a first header row whose gap falls short of a gutter into the columns below it', () => {
+    // Measured on a phone photo (≈ 170 dpi): the agency name's first line ends 55 px
+    // before the motto starts, under the gutter width the page's line height asks for.
+    const body = [600, 645, 690].map((y) => line(justified('Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và', 250, 1470, y)));
+    const input = [
+      line([...words('UBND TỈNH LẠNG SƠN', 381, 142, 17, 9), ...words('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 718, 142, 17, 9)]),
+      line([...words('SỞ VĂN HÓA, THỂ THAO', 377, 190, 17, 9), ...words('Độc lập - Tự do - Hạnh phúc', 864, 190, 17, 9)]),
+      line([...words('VÀ DU LỊCH', 433, 238, 17, 9)]),
+      line([...words('Số: 1150/QĐ-SVHTTDL', 377, 286, 17, 9), ...words('Lạng Sơn, ngày 02 tháng 11 năm 2026', 798, 286, 17, 9)]),
+      ...body,
+    ];
+    const blocks = orderReading(input);
+    expect(blocks.map((b) => b.column)).toEqual(['left', 'right', 'full']);
+    expect(blocks[0]!.lines.map((l) => l.text)).toEqual(['UBND TỈNH LẠNG SƠN', 'SỞ VĂN HÓA, THỂ THAO', 'VÀ DU LỊCH', 'Số: 1150/QĐ-SVHTTDL']);
+    expect(blocks[1]!.lines[0]!.text).toBe('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+  });
 });
 
 describe('isNoiseWord', () => {

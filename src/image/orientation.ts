@@ -98,7 +98,12 @@ export function detectOrientationPoints(p: InkPoints, minLineRatio = 1.5, maxAng
   const hs = lineStructure(projectionProfile(p, hc.angle, 0.5));
   const vs = lineStructure(projectionProfile(vp, vc.angle, 0.5));
   const lineRatio = hs > 0 ? vs / hs : vs > 0 ? Infinity : 1;
-  const vertical = lineRatio > minLineRatio;
+  // A sparse page (a last page holding only the closing block) gives line structure little
+  // to measure; the skew search's peak-over-mean then tells which way its few lines run.
+  const hContrast = hc.mean > 0 ? hc.score / hc.mean : 1;
+  const vContrast = vc.mean > 0 ? vc.score / vc.mean : 1;
+  const sparseVertical = hContrast < MIN_CONTRAST && vContrast >= MIN_CONTRAST && vContrast > 2 * hContrast;
+  const vertical = lineRatio > minLineRatio || (sparseVertical && lineRatio > 1 / minLineRatio);
   const upright = vertical ? rotatePoints90(p) : p;
   // Transposing mirrors the page; after the clockwise turn the lines slope the other way.
   const c = vertical ? { ...vc, angle: -vc.angle } : hc;
@@ -111,6 +116,9 @@ export function detectOrientationPoints(p: InkPoints, minLineRatio = 1.5, maxAng
   // Too little evidence to turn a page upside down: leave it as it is.
   const flip = bal.lines >= 2 && ascenderRatio < 1;
   const rotation = vertical ? (flip ? 270 : 90) : flip ? 180 : 0;
-  const uncertain = bal.lines < MIN_CERTAIN_LINES || (ascenderRatio < CERTAIN_BALANCE && ascenderRatio > 1 / CERTAIN_BALANCE);
+  // Turning a page over on ink statistics alone needs more lines than leaving it: rules and
+  // underlines below a dozen lines outweighed their ascenders on a 1-bit dev page.
+  const uncertain =
+    bal.lines < (flip ? 2 * MIN_CERTAIN_LINES : MIN_CERTAIN_LINES) || (ascenderRatio < CERTAIN_BALANCE && ascenderRatio > 1 / CERTAIN_BALANCE);
   return { rotation, lineRatio: vertical ? lineRatio : 1 / Math.max(lineRatio, 1e-9), ascenderRatio, lines: bal.lines, skew, uncertain };
 }

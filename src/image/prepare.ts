@@ -10,6 +10,7 @@ import { binarizeOtsu, binarizeSauvola } from './binarize.js';
 import { normalizeContrast } from './contrast.js';
 import { flattenAndNormalize, flattenBackground } from './flatten.js';
 import { decodeGray, downscaleMean, encodePng, type GrayImage, resizeGray, rotateRight } from './gray.js';
+import { findPageQuad, straightenLines, warpQuad } from './dewarp.js';
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { removeRules } from './rules.js';
@@ -30,6 +31,11 @@ export interface PrepareOptions {
   denoise?: boolean | 'auto';
   /** Detect and undo 90/180/270° page turns. Default true. */
   orient?: boolean;
+  /**
+   * Phone photos: find the sheet on its background, undo the perspective and
+   * straighten curled text lines. Default true (scans, paper to their edges, are left alone).
+   */
+  dewarp?: boolean;
   /** Measure skew and level the page. Default true. */
   deskew?: boolean;
   /**
@@ -153,6 +159,16 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     dpi = guessed;
     steps.push('estimate-dpi');
   }
+  const quad = options.dewarp !== false ? findPageQuad(img) : undefined;
+  if (quad) {
+    const w = warpQuad(img, quad);
+    fwd = compose(w.forward, fwd);
+    img = w.image;
+    // A photo's pixel density is the camera's; an A-series sheet (aspect √2) gives the print's.
+    const aspect = Math.max(img.width, img.height) / Math.min(img.width, img.height);
+    if (Math.abs(aspect / Math.SQRT2 - 1) < 0.08) dpi = Math.round(Math.max(img.width, img.height) / 11.69);
+    steps.push('perspective');
+  }
   // A 1-bit scan below 300 dpi is upscaled whatever minDpi says: resampling gives its
   // staircase edges the grey ramps the recognizer was trained on (dev set, 1-bit 200 dpi:
   // 2.7 % → 1.0 % CER). Grey pages keep their resolution (150 dpi upscaled read worse).
@@ -222,6 +238,14 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     fwd = compose(r.forward, fwd);
     img = r.image;
     steps.push('deskew');
+  }
+  if (quad) {
+    // Line straightening is measured on level lines, so it follows orientation and deskew.
+    const s = straightenLines(img, { dpi });
+    if (s.range > 0) {
+      img = s.image;
+      steps.push('straighten');
+    }
   }
   const smooth = options.smoothBilevel ?? false;
   if (bilevel && smooth !== false && smooth > 0) {

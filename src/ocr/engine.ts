@@ -251,6 +251,9 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
 const SCRAWL_CONF = 60;
 /** …with less than this share of syllable-shaped letters is a stroke drawing, not print. */
 const SCRAWL_SHARE = 0.4;
+/** Below this confidence a line needs WILD_SHARE syllable-shaped letters (dev phone photos: scrawls read at 26–37). */
+const WILD_CONF = 40;
+const WILD_SHARE = 0.75;
 
 /**
  * Signatures and handwritten notes in black ink cannot be told by colour; Tesseract
@@ -264,9 +267,12 @@ function splitOffScrawls(blocks: OcrBlock[], width: number, height: number, plau
   for (const block of blocks) {
     const lines = block.lines.filter((line) => {
       const conf = meanConf([line]);
-      if (line.words.length > 4 || conf >= SCRAWL_CONF) return true;
+      // A very unconfident line may be a longer scrawl, and its capitals ("VYA", "TT") read
+      // as abbreviations prove little: it must look like Vietnamese throughout to stay.
+      const wild = conf < WILD_CONF;
+      if (line.words.length > (wild ? 6 : 4) || conf >= SCRAWL_CONF) return true;
       const share = plausibility(line.text);
-      if (share >= SCRAWL_SHARE) return true;
+      if (share >= (wild ? WILD_SHARE : SCRAWL_SHARE)) return true;
       // Numbers and dates read unconfidently are still print.
       if (/\p{N}{2,}/u.test(line.text)) return true;
       const [x0, y0, x1, y1] = line.bbox;

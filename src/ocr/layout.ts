@@ -296,9 +296,25 @@ export function orderReading(lines: LayoutLine[], options: LayoutOptions = {}): 
   for (let i = 0; i < rows.length; ) {
     const region = findRegion(rows, i, minGutter, minSplitRows, tolerance);
     if (region) {
-      flush();
       const left: OcrLine[] = [];
       const right: OcrLine[] = [];
+      // The row just above may belong to the region although its own gap fell short of a
+      // gutter (a long agency name beside the motto's first line): it joins when a clearly
+      // wider-than-word gap of it lies on the region's gutter.
+      const prev = rows[i - 1];
+      if (prev && full.length && full[full.length - 1]!.words[0] === prev.words[0] && rows[i]!.y0 - prev.y1 <= lineHeight) {
+        const { x0, x1 } = region.gutter;
+        const gap = wideGaps(prev, 0.5 * minGutter).find((g) => Math.min(g.x1, x1) - Math.max(g.x0, x0) > 0);
+        if (gap) {
+          const s = splitWords(prev, gap);
+          if (s.left.length && s.right.length) {
+            full.pop();
+            left.push(makeLine(s.left, prev.pieces));
+            right.push(makeLine(s.right, prev.pieces));
+          }
+        }
+      }
+      flush();
       for (let r = region.start; r < region.end; r++) {
         const row = rows[r]!;
         const side = region.sides[r - region.start] ?? 'both';
