@@ -391,7 +391,8 @@ export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string,
       const page = pages[converted.number - 1];
       if (!page) continue;
       const kind = pageTextKind(page);
-      if (kind === 'visible' || (kind === 'invisible' && mode === 'skip')) {
+      // A page read from its own text keeps it; a scan carrying some visible text (a stamp) was OCR'd and gets a layer.
+      if (converted.image.origin === 'vector-text' || (kind !== 'none' && mode === 'skip')) {
         report.textLayerKept.push(converted.number);
         continue;
       }
