@@ -150,14 +150,27 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     expect(pdftotext(out, false)).not.toContain('giao');
   });
 
-  it('keeps real visible text and adds no layer over it', async () => {
+  it("keeps a page read from its own text as it is, with no layer over it", async () => {
     const file = await ocrLayerPdf('visible.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
-    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    const doc = layerDoc(file, [{ ...PAGE, lines: restored }]);
+    doc.pages[0]!.image.origin = 'vector-text';
+    const { bytes, report } = await buildSearchablePdf(doc, file);
     expect(report.textLayerKept).toEqual([1]);
     expect(report.textLayerReplaced).toEqual([]);
     const out = path.join(dir, 'visible.out.pdf');
     await writeFile(out, bytes);
     expect(pdftotext(out, false)).toContain('Thoi gian ky');
+    expect(pdftotext(out, false)).not.toContain('giao');
+  });
+
+  it("gives an OCR'd scan with some visible text (a stamp) vanban's layer and keeps the stamp", async () => {
+    const file = await ocrLayerPdf('stamp.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    expect(report.textLayerKept).toEqual([]);
+    const out = path.join(dir, 'stamp.out.pdf');
+    await writeFile(out, bytes);
+    expect(pdftotext(out, false)).toContain('Thoi gian ky');
+    expect(pdftotext(out, false)).toContain('giao thông đường bộ');
   });
 
   it("rasterizes the page under 'force': only vanban's layer remains", async () => {
