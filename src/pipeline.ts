@@ -78,8 +78,8 @@ function emptyOcrPage(frame: { pageNumber: number; width: number; height: number
 }
 
 /** The quality of a page skipped as blank: the estimator's empty-page verdict, with the cause named. */
-function blankQuality(quality: QualityEstimate): QualityEstimate {
-  return { ...quality, reasons: ['blank page: no ink after preparation (OCR skipped)'] };
+function blankQuality(quality: QualityEstimate, why = 'no ink after preparation'): QualityEstimate {
+  return { ...quality, reasons: [`blank page: ${why} (OCR skipped)`] };
 }
 
 export function resolveJobs(jobs: number | undefined): number {
@@ -162,14 +162,15 @@ export class Pipeline {
 
   /**
    * A page read from its own text (born-digital): the lines go through the OCR stage's
-   * reading-order analysis, then restoration and scoring as OCR'd text does.
+   * reading-order analysis, then restoration and scoring as OCR'd text does. A page
+   * that draws nothing is scored (and flagged) as blank.
    */
   convertText(page: PageText): ConvertedPage {
     const t0 = performance.now();
-    const { lines, ...frame } = page;
+    const { lines, blank, ...frame } = page;
     const blocks = orderReading(lines);
     const ocr: OcrPage = {
-      ...emptyOcrPage(frame, ['vector-text']),
+      ...emptyOcrPage(frame, [blank ? 'blank' : 'vector-text']),
       text: blocksToText(blocks),
       confidence: lines.length > 0 ? 100 : 0,
       blocks,
@@ -179,10 +180,10 @@ export class Pipeline {
     const t2 = performance.now();
     return {
       number: page.pageNumber,
-      image: { ...frame, origin: 'vector-text' },
+      image: { ...frame, origin: blank ? 'empty' : 'vector-text' },
       ocr,
       restored,
-      quality: estimate(restored),
+      quality: blank ? blankQuality(estimate(restored), 'the page draws nothing') : estimate(restored),
       timing: { prepare: 0, ocr: t1 - t0, restore: t2 - t1 },
     };
   }

@@ -36,7 +36,9 @@ export type PageOrigin =
   /** A PNG/JPEG/TIFF input file. */
   | 'image-file'
   /** A PDF page's own visible text, read from the file (born-digital): not rasterized, not OCR'd. */
-  | 'vector-text';
+  | 'vector-text'
+  /** A PDF page that draws nothing: neither rasterized nor OCR'd. */
+  | 'empty';
 
 /**
  * One page as an upright image: the PDF's /Rotate and the image's placement are
@@ -74,6 +76,8 @@ export interface PageText extends Omit<PageImage, 'data' | 'origin' | 'dpiSource
   pageSizePt: { width: number; height: number };
   /** Lines in content order (not yet in reading order), words left to right, confidence 100. */
   lines: OcrLine[];
+  /** The page draws nothing at all (a blank page, known without rendering it). */
+  blank?: true;
 }
 
 /** A page image after preprocessing, ready for OCR. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchablePdf } from '../src/output/pdf.js';
 import { readPageInputs } from '../src/pdf/index.js';
@@ -65,7 +66,13 @@ async function letterPdf(name: string, extraBlankPage = false): Promise<string> 
   const doc = await PDFDocument.create();
   const font = await tinos(doc);
   drawLetter(doc.addPage([595.28, 841.89]), font);
-  if (extraBlankPage) doc.addPage([595.28, 841.89]);
+  if (extraBlankPage) {
+    doc.addPage([595.28, 841.89]);
+    // A scan of a blank sheet: paper-grey with a speck of dust.
+    const svg = '<svg width="1240" height="1754"><rect width="1240" height="1754" fill="#eeeae2"/><circle cx="600" cy="900" r="2" fill="#333"/></svg>';
+    const white = await doc.embedJpg(await sharp(Buffer.from(svg)).jpeg().toBuffer());
+    doc.addPage([595.28, 841.89]).drawImage(white, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  }
   const file = path.join(dir, name);
   await writeFile(file, await doc.save());
   return file;
@@ -159,15 +166,21 @@ describe('a born-digital page', () => {
   }, 180_000);
 });
 
-describe('a blank page', () => {
-  it('is not OCR\'d and is flagged as blank', async () => {
+describe('blank pages', () => {
+  it("are not OCR'd and are flagged as blank: a page that draws nothing, and a scan without ink", async () => {
     const file = await letterPdf('letter-blank.pdf', true);
     const doc = await pipeline.convertFile(file);
-    const blank = doc.pages[1]!;
-    expect(blank.ocr.steps).toContain('blank');
-    expect(blank.ocr.text).toBe('');
-    expect(blank.quality.needsReview).toBe(true);
-    expect(blank.quality.reasons).toEqual(['blank page: no ink after preparation (OCR skipped)']);
+    const [, empty, scan] = doc.pages;
+    expect(empty!.image.origin).toBe('empty');
+    expect(empty!.quality.reasons).toEqual(['blank page: the page draws nothing (OCR skipped)']);
+    expect(scan!.image.origin).toBe('embedded-image');
+    expect(scan!.ocr.steps).toContain('blank');
+    expect(scan!.quality.reasons).toEqual(['blank page: no ink after preparation (OCR skipped)']);
+    for (const page of [empty!, scan!]) {
+      expect(page.ocr.text).toBe('');
+      expect(page.quality.needsReview).toBe(true);
+    }
     expect(doc.quality.reasons.some((r) => r.startsWith('page 2:'))).toBe(true);
+    expect(doc.quality.reasons.some((r) => r.startsWith('page 3:'))).toBe(true);
   }, 120_000);
 });

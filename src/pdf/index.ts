@@ -11,7 +11,7 @@ import { safePages } from './page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
 import { sniffFile } from './sniff.js';
-import { hasVectorText, textLines, unmappedText } from './vector-text.js';
+import { drawsNothing, hasVectorText, textLines, unmappedText } from './vector-text.js';
 
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
@@ -77,7 +77,8 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
  * Like readPages, but a PDF page with its own visible text and no scan under it
  * (born-digital) is read from the file as PageText, not rasterized, unless
  * `vectorText` is false or `forceRender` is set. Such a page whose text has no
- * Unicode meaning (fonts without a ToUnicode map) is rendered after all.
+ * Unicode meaning (fonts without a ToUnicode map) is rendered after all. A page
+ * that draws nothing is PageText with no lines and `blank` set.
  */
 export async function* readPageInputs(path: string, options: ReadPagesOptions & { vectorText?: boolean } = {}): AsyncGenerator<PageImage | PageText> {
   const dpi = options.dpi ?? DEFAULT_RENDER_DPI;
@@ -101,6 +102,11 @@ export async function* readPageInputs(path: string, options: ReadPagesOptions & 
     for (const n of pageList(options.pages, pageCount, path)) {
       const page = pages?.[n - 1];
       const hint = hintPages?.[n - 1];
+      if (page && options.vectorText !== false && !options.forceRender && drawsNothing(page)) {
+        const { frame } = await renderer.text(n, dpi);
+        yield { ...frame, lines: [], blank: true };
+        continue;
+      }
       if (page && options.vectorText !== false && !options.forceRender && hasVectorText(page)) {
         const { frame, items } = await renderer.text(n, dpi);
         const lines = textLines(items);

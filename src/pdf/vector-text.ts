@@ -39,6 +39,20 @@ export function hasVectorText(page: PDFPage): boolean {
   }
 }
 
+/**
+ * Whether a PDF page draws nothing at all (no content operator paints, no annotation
+ * shows): a blank page, known blank without rendering it. Unreadable content says no.
+ */
+export function drawsNothing(page: PDFPage): boolean {
+  try {
+    if (page.node.Annots()?.size()) return false;
+    const context = page.doc.context;
+    return scanContent(context, contentBytes(context, page.node.Contents()), page.node.Resources()).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 interface Piece {
   text: string;
   x0: number;
