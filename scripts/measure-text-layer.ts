@@ -45,7 +45,7 @@ try {
         totals[mode].total += r.total;
         const share = r.total === 0 ? 1 : r.found / r.total;
         worst = Math.min(worst, share);
-        cells.push(`${mode} ${(share * 100).toFixed(2)}% (${r.total - r.found} missed of ${r.total})`);
+        cells.push(`${mode} ${(share * 100).toFixed(2)}% (${r.total - r.found} missed of ${r.total}${r.missed.length ? `: ${r.missed.slice(0, 8).join(' ')}` : ''})`);
       }
       console.log(`${file} p${page.number}: ${cells.join(', ')}`);
     }
