@@ -199,6 +199,18 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
       for (const line of lines) for (const word of line.words) expect(words, `${word.text} (raw ${raw})`).toContain(word.text);
     }
   });
+
+  it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {
+    const file = await scanPdf('dash.pdf');
+    const lines = [lineOf(['năm', 'học', '2022', '-'], 150, 400, 36, 20, 12), lineOf(['2023', 'Sở', 'Giáo-'], 150, 450, 36, 20, 12), lineOf(['dục', 'và', 'Đào', 'tạo'], 150, 500, 36, 20, 12)];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'dash.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) {
+      const words = pdftotext(out, raw).split(/\s+/).filter(Boolean);
+      expect(words, `raw ${raw}`).toEqual(['năm', 'học', '2022', '-', '2023', 'Sở', 'Giáo-', 'dục', 'và', 'Đào', 'tạo']);
+    }
+  });
 });
 
 const RESTRICTED = path.resolve('../shared/realscans/cv-ubnd-danang-274-2023.pdf');

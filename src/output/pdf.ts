@@ -193,11 +193,13 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     words.forEach((word, k) => {
       const next = words[k + 1];
       // Every word ends with a space, the last of a line too: a line that ends where another
-      // begins on the same baseline (a bullet, a margin note) must not glue to it.
-      const text = `${word.text} `;
+      // begins on the same baseline (a bullet, a margin note) must not glue to it. A line ending
+      // in "-" (a dash, "2022 -") would be "dehyphenated" by poppler's pdftotext, the dash dropped
+      // and the line glued to the next; an invisible U+FEFF after it keeps the line as it is.
+      const text = !next && word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
       const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
-      const natural = ((chars + 1) * GLYPH_WIDTH * size) / 1000;
+      const natural = ([...text].length * GLYPH_WIDTH * size) / 1000;
       // With a next word the string spans up to it; the last word's letters fill its own box.
       const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : ((word.bbox[2] - word.bbox[0]) * (chars + 1)) / Math.max(1, chars);
       const target = Math.max(1, spanPx * ptPerPx);
