@@ -200,6 +200,16 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     }
   });
 
+  it('keeps words apart whose OCR boxes overlap (a box starting inside the previous one)', async () => {
+    const file = await scanPdf('overlap.pdf');
+    const box = (x0: number, x1: number): [number, number, number, number] => [x0, 400, x1, 436];
+    const lines = [{ words: [{ text: 'Kính', bbox: box(150, 240) }, { text: 'mẹ', bbox: box(250, 300) }, { text: 'A', bbox: box(280, 310) }, { text: 'n', bbox: box(250, 262) }, { text: 'gửi:', bbox: box(320, 400) }] }];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'overlap.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean), `raw ${raw}`).toEqual(['Kính', 'mẹ', 'A', 'n', 'gửi:']);
+  });
+
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {
     const file = await scanPdf('dash.pdf');
     const lines = [lineOf(['năm', 'học', '2022', '-'], 150, 400, 36, 20, 12), lineOf(['2023', 'Sở', 'Giáo-'], 150, 450, 36, 20, 12), lineOf(['dục', 'và', 'Đào', 'tạo'], 150, 500, 36, 20, 12)];

@@ -162,9 +162,9 @@ function median(values: number[]): number {
 
 /**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
- * word is followed by an explicit space and squeezed to reach the next word's
- * start, so text extractors see a real gap (and a space) between words and
- * keep each line together.
+ * word is squeezed to its own box and followed by an explicit space, with a
+ * real gap before the next word, so text extractors see a gap (and a space)
+ * between words and keep each line together.
  */
 function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
@@ -190,6 +190,11 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
     const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
+    // Words go left to right with a real gap between them, whatever their OCR boxes do: a box that
+    // starts inside the previous one (italics, a handwritten note, noise) would otherwise be drawn
+    // over it and extractors would glue the two ("mẹA").
+    const gapPx = 0.3 * heightPx * 0.75;
+    let cursor = -Infinity;
     words.forEach((word, k) => {
       const next = words[k + 1];
       // Every word ends with a space, the last of a line too: a line that ends where another
@@ -198,11 +203,14 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       // and the line glued to the next; an invisible U+FEFF after it keeps the line as it is.
       const text = !next && word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
-      const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
-      const natural = ([...text].length * GLYPH_WIDTH * size) / 1000;
-      // With a next word the string spans up to it; the last word's letters fill its own box.
-      const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : ((word.bbox[2] - word.bbox[0]) * (chars + 1)) / Math.max(1, chars);
-      const target = Math.max(1, spanPx * ptPerPx);
+      const glyphs = [...text].length;
+      const startPx = Math.max(word.bbox[0], cursor);
+      // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
+      const endPx = Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + chars * 0.1 * heightPx * 0.75);
+      cursor = endPx + gapPx;
+      const [x, y] = toUserSpace(frame, startPx, baselinePx);
+      const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
+      const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
       operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, -sin, cos, x, y), showText(encodeText(text)));
     });
