@@ -220,7 +220,12 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     if (word.text.length === 0) continue;
     const last = lines[lines.length - 1];
     const placed = { ...word, bbox: upright.box(word.bbox) };
-    if (last && last[0]!.line === word.line) last.push(placed);
+    // One OCR line can hold words of several printed lines (the engine merged them): a word that
+    // is not beside the previous one (no vertical overlap, or back to the left) starts a new one.
+    const prev = last?.[last.length - 1]?.bbox;
+    const b = placed.bbox;
+    const beside = prev !== undefined && Math.min(prev[3], b[3]) - Math.max(prev[1], b[1]) > 0.3 * Math.min(prev[3] - prev[1], b[3] - b[1]) && b[0] >= prev[0];
+    if (last && last[0]!.line === word.line && beside) last.push(placed);
     else lines.push([placed]);
   }
   const operators = [pushGraphicsState()];
