@@ -221,10 +221,10 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     const last = lines[lines.length - 1];
     const placed = { ...word, bbox: upright.box(word.bbox) };
     // One OCR line can hold words of several printed lines (the engine merged them): a word that
-    // is not beside the previous one (no vertical overlap, or back to the left) starts a new one.
+    // is not beside the previous one (too little vertical overlap) starts a new one.
     const prev = last?.[last.length - 1]?.bbox;
     const b = placed.bbox;
-    const beside = prev !== undefined && Math.min(prev[3], b[3]) - Math.max(prev[1], b[1]) > 0.3 * Math.min(prev[3] - prev[1], b[3] - b[1]) && b[0] >= prev[0];
+    const beside = prev !== undefined && Math.min(prev[3], b[3]) - Math.max(prev[1], b[1]) > 0.3 * Math.min(prev[3] - prev[1], b[3] - b[1]);
     if (last && last[0]!.line === word.line && beside) last.push(placed);
     else lines.push([placed]);
   }
