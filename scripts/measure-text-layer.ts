@@ -2,26 +2,39 @@
  * Word recall of the searchable PDF's text layer: for every page of the given
  * inputs (default: every fixture), the share of the JSON text's words that
  * `pdftotext -raw` and plain `pdftotext` give back as separate words.
- * Usage: tsx scripts/measure-text-layer.ts [files…]  (needs poppler-utils)
+ * Usage: tsx scripts/measure-text-layer.ts [--docs DIR] [files…]  (needs poppler-utils)
+ * --docs keeps each converted document as JSON in DIR and reuses it on the next run, so a
+ * change to the layer writer is measured again without OCR.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSearchablePdf } from '../src/output/pdf.js';
 import { pageImageReader } from '../src/pdf/index.js';
 import { Pipeline } from '../src/pipeline.js';
+import type { VanBanDocument } from '../src/types.js';
 import { wordRecall } from './lib/word-recall.js';
 
 const manifest = JSON.parse(readFileSync('fixtures/manifest.json', 'utf8')) as Array<{ path: string; level: string }>;
-const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : manifest.filter((e) => e.level !== 'bad').map((e) => `fixtures/${e.path}`);
+const argv = process.argv.slice(2);
+const docsAt = argv.indexOf('--docs');
+const docsDir = docsAt >= 0 ? argv.splice(docsAt, 2)[1] : undefined;
+if (docsDir) mkdirSync(docsDir, { recursive: true });
+const files = argv.length > 0 ? argv : manifest.filter((e) => e.level !== 'bad').map((e) => `fixtures/${e.path}`);
 const dir = mkdtempSync(path.join(tmpdir(), 'vanban-layer-'));
 const pipeline = await Pipeline.create({ jobs: 1 });
 let worst = 1;
 const totals = { raw: { found: 0, total: 0 }, plain: { found: 0, total: 0 } };
 try {
   for (const file of files) {
-    const doc = await pipeline.convertFile(file);
+    const saved = docsDir && path.join(docsDir, `${file.replace(/[\\/]/g, '_')}.json`);
+    let doc: VanBanDocument;
+    if (saved && existsSync(saved)) doc = JSON.parse(readFileSync(saved, 'utf8')) as VanBanDocument;
+    else {
+      doc = await pipeline.convertFile(file);
+      if (saved) writeFileSync(saved, JSON.stringify(doc));
+    }
     const out = path.join(dir, 'out.pdf');
     writeFileSync(out, (await buildSearchablePdf(doc, file, { pageImage: pageImageReader(file) })).bytes);
     for (const page of doc.pages) {
@@ -33,7 +46,7 @@ try {
         totals[mode].total += r.total;
         const share = r.total === 0 ? 1 : r.found / r.total;
         worst = Math.min(worst, share);
-        cells.push(`${mode} ${(share * 100).toFixed(2)}% (${r.total - r.found} missed of ${r.total})`);
+        cells.push(`${mode} ${(share * 100).toFixed(2)}% (${r.total - r.found} missed of ${r.total}${r.missed.length ? `: ${r.missed.slice(0, 8).join(' ')}` : ''})`);
       }
       console.log(`${file} p${page.number}: ${cells.join(', ')}`);
     }

@@ -5,15 +5,17 @@
  * owns the long-lived resources (the OCR worker pool, the language model).
  */
 import { availableParallelism } from 'node:os';
-import { readPages } from './pdf/index.js';
+import sharp from 'sharp';
+import { readPageInputs } from './pdf/index.js';
 import { prepare } from './image/index.js';
-import { OcrPool } from './ocr/index.js';
+import { OcrPool, blocksToText, orderReading } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
 import { extract } from './structure/index.js';
 import { estimate, estimateDocument } from './quality/index.js';
 import { VanbanError } from './errors.js';
 import { Budget } from './batch/budget.js';
-import type { ConvertedPage, ExistingTextMode, PageImage, VanBanDocument } from './types.js';
+import type { ConvertedPage, ExistingTextMode, OcrPage, PageImage, PageText, PreparedImage, VanBanDocument } from './types.js';
+type QualityEstimate = ConvertedPage['quality'];
 
 export type { ConvertedPage, VanBanDocument } from './types.js';
 
@@ -54,6 +56,31 @@ export interface PageEvent {
 
 /** Only what OCR cannot do without: decode to gray at a workable resolution. */
 const NO_PREPROCESSING = { flatten: false, normalize: false, denoise: false, orient: false, deskew: false, binarize: false, rules: false, marks: false } as const;
+
+/**
+ * Ink pixels (gray ≤ 128) per 300-dpi page below which a prepared page is blank: a few
+ * specks of dust, less than a lone page number (≈ 300 px at 12 pt).
+ */
+const BLANK_INK_PIXELS = 120;
+
+/** True when the prepared page has (next to) no ink: OCR has nothing to read. */
+async function isBlank(prepared: PreparedImage): Promise<boolean> {
+  const { data } = await sharp(prepared.png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const limit = BLANK_INK_PIXELS * (prepared.dpi / 300) ** 2;
+  let ink = 0;
+  for (let i = 0; i < data.length; i++) if (data[i]! <= 128 && ++ink > limit) return false;
+  return true;
+}
+
+/** An OcrPage with no text, for a page nothing was read from. */
+function emptyOcrPage(frame: { pageNumber: number; width: number; height: number; dpi: number }, steps: string[]): OcrPage {
+  return { pageNumber: frame.pageNumber, width: frame.width, height: frame.height, dpi: frame.dpi, skew: 0, rotation: 0, steps, text: '', confidence: 0, blocks: [] };
+}
+
+/** The quality of a page skipped as blank: the estimator's empty-page verdict, with the cause named. */
+function blankQuality(quality: QualityEstimate, why = 'no ink after preparation'): QualityEstimate {
+  return { ...quality, reasons: [`blank page: ${why} (OCR skipped)`] };
+}
 
 export function resolveJobs(jobs: number | undefined): number {
   if (jobs === undefined) return Math.max(1, availableParallelism());
@@ -98,19 +125,23 @@ export class Pipeline {
     return new Pipeline(pool, jobs, options);
   }
 
-  /** OCR, restore and score one page image. */
+  /** OCR, restore and score one page image; a page with no ink is not OCR'd. */
   async convertPage(image: PageImage, source?: string): Promise<ConvertedPage> {
     const pixels = image.width * image.height;
     await this.pixels.acquire(pixels);
     let prepared;
-    let ocr;
+    let ocr: OcrPage;
+    let blank = false;
     const t0 = performance.now();
     let t1 = t0;
     try {
       const file = source === undefined ? {} : { file: source };
       prepared = await prepare(image, this.options.preprocess ? file : { ...NO_PREPROCESSING, ...file });
       t1 = performance.now();
-      ocr = await this.pool.recognize(prepared, source);
+      blank = await isBlank(prepared);
+      ocr = blank
+        ? emptyOcrPage({ ...prepared, pageNumber: image.pageNumber, width: prepared.pageWidth, height: prepared.pageHeight }, [...prepared.steps, 'blank'])
+        : await this.pool.recognize(prepared, source);
     } finally {
       this.pixels.release(pixels);
     }
@@ -118,13 +149,42 @@ export class Pipeline {
     const restored = restorePage(ocr, { enabled: this.options.restore });
     const t3 = performance.now();
     const { data: _data, ...imageInfo } = image;
+    const quality = estimate(restored);
     return {
       number: image.pageNumber,
       image: imageInfo,
       ocr,
       restored,
-      quality: estimate(restored),
+      quality: blank ? blankQuality(quality) : quality,
       timing: { prepare: t1 - t0, ocr: t2 - t1, restore: t3 - t2 },
+    };
+  }
+
+  /**
+   * A page read from its own text (born-digital): the lines go through the OCR stage's
+   * reading-order analysis, then restoration and scoring as OCR'd text does. A page
+   * that draws nothing is scored (and flagged) as blank.
+   */
+  convertText(page: PageText): ConvertedPage {
+    const t0 = performance.now();
+    const { lines, blank, ...frame } = page;
+    const blocks = orderReading(lines);
+    const ocr: OcrPage = {
+      ...emptyOcrPage(frame, [blank ? 'blank' : 'vector-text']),
+      text: blocksToText(blocks),
+      confidence: lines.length > 0 ? 100 : 0,
+      blocks,
+    };
+    const t1 = performance.now();
+    const restored = restorePage(ocr, { enabled: this.options.restore });
+    const t2 = performance.now();
+    return {
+      number: page.pageNumber,
+      image: { ...frame, origin: blank ? 'empty' : 'vector-text' },
+      ocr,
+      restored,
+      quality: blank ? blankQuality(estimate(restored), 'the page draws nothing') : estimate(restored),
+      timing: { prepare: 0, ocr: t1 - t0, restore: t2 - t1 },
     };
   }
 
@@ -141,14 +201,14 @@ export class Pipeline {
     const readOptions = {
       ...(wanted !== undefined && { pages: [...wanted] }),
       ...(this.options.imageDpi !== undefined && { imageDpi: this.options.imageDpi }),
-      ...(this.options.existingText !== undefined && { existingText: this.options.existingText }),
     };
-    const iterator = readPages(path, readOptions)[Symbol.asyncIterator]();
+    // Born-digital pages keep their own text unless every page is to be rasterized.
+    const iterator = readPageInputs(path, { ...readOptions, vectorText: this.options.existingText !== 'force' })[Symbol.asyncIterator]();
     try {
       for (;;) {
         // A slot before reading: pages waiting for a worker hold memory too.
         await this.pageSlots.acquire(1);
-        let next: IteratorResult<PageImage>;
+        let next: IteratorResult<PageImage | PageText>;
         try {
           next = await iterator.next();
         } catch (error) {
@@ -160,7 +220,8 @@ export class Pipeline {
           this.pageSlots.release(1);
           break;
         }
-        const task = this.convertPage(next.value, path)
+        const input = next.value;
+        const task = ('data' in input ? this.convertPage(input, path) : Promise.resolve().then(() => this.convertText(input)))
           .then((page) => {
             pages.push(page);
             onPage?.({ source: path, page: page.number });

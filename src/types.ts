@@ -34,7 +34,11 @@ export type PageOrigin =
   /** The page was rasterized by a PDF renderer (vector text, several images, CCITT, JBIG2, …). */
   | 'rendered'
   /** A PNG/JPEG/TIFF input file. */
-  | 'image-file';
+  | 'image-file'
+  /** A PDF page's own visible text, read from the file (born-digital): not rasterized, not OCR'd. */
+  | 'vector-text'
+  /** A PDF page that draws nothing: neither rasterized nor OCR'd. */
+  | 'empty';
 
 /**
  * One page as an upright image: the PDF's /Rotate and the image's placement are
@@ -62,6 +66,18 @@ export interface PageImage {
    * an A4 page's.
    */
   dpiSource?: 'file' | 'option' | 'assumed-a4';
+}
+
+/**
+ * A PDF page's own visible text, read in place of OCR: lines of words with boxes in
+ * the pixel frame the page would be rendered in (`width`×`height` at `dpi`, upright).
+ */
+export interface PageText extends Omit<PageImage, 'data' | 'origin' | 'dpiSource'> {
+  pageSizePt: { width: number; height: number };
+  /** Lines in content order (not yet in reading order), words left to right, confidence 100. */
+  lines: OcrLine[];
+  /** The page draws nothing at all (a blank page, known without rendering it). */
+  blank?: true;
 }
 
 /** A page image after preprocessing, ready for OCR. */
@@ -225,7 +241,7 @@ export interface SearchablePdfReport {
   activeContentRemoved: string[];
   /** Pages whose old invisible OCR layer was removed and replaced by vanban's. */
   textLayerReplaced: number[];
-  /** Pages that kept their own text (visible text; any text under 'skip') and got no vanban layer. */
+  /** Pages that kept their own text (read from it instead of OCR'd; any text under 'skip') and got no vanban layer. */
   textLayerKept: number[];
   /** 'pdfa' when the file declares PDF/A-2b. */
   outputType: 'pdf' | 'pdfa';

@@ -156,14 +156,27 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     expect(pdftotext(out, false)).not.toContain('giao');
   });
 
-  it('keeps real visible text and adds no layer over it', async () => {
+  it("keeps a page read from its own text as it is, with no layer over it", async () => {
     const file = await ocrLayerPdf('visible.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
-    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    const doc = layerDoc(file, [{ ...PAGE, lines: restored }]);
+    doc.pages[0]!.image.origin = 'vector-text';
+    const { bytes, report } = await buildSearchablePdf(doc, file);
     expect(report.textLayerKept).toEqual([1]);
     expect(report.textLayerReplaced).toEqual([]);
     const out = path.join(dir, 'visible.out.pdf');
     await writeFile(out, bytes);
     expect(pdftotext(out, false)).toContain('Thoi gian ky');
+    expect(pdftotext(out, false)).not.toContain('giao');
+  });
+
+  it("gives an OCR'd scan with some visible text (a stamp) vanban's layer and keeps the stamp", async () => {
+    const file = await ocrLayerPdf('stamp.pdf', 'Thoi gian ky', TextRenderingMode.Fill);
+    const { bytes, report } = await buildSearchablePdf(layerDoc(file, [{ ...PAGE, lines: restored }]), file);
+    expect(report.textLayerKept).toEqual([]);
+    const out = path.join(dir, 'stamp.out.pdf');
+    await writeFile(out, bytes);
+    expect(pdftotext(out, false)).toContain('Thoi gian ky');
+    expect(pdftotext(out, false)).toContain('giao thông đường bộ');
   });
 
   it("rasterizes the page under 'force': only vanban's layer remains", async () => {
@@ -190,6 +203,28 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     for (const raw of [true, false]) {
       const words = new Set(pdftotext(out, raw).split(/\s+/));
       for (const line of lines) for (const word of line.words) expect(words, `${word.text} (raw ${raw})`).toContain(word.text);
+    }
+  });
+
+  it('keeps words apart whose OCR boxes overlap (a box starting inside the previous one)', async () => {
+    const file = await scanPdf('overlap.pdf');
+    const box = (x0: number, x1: number): [number, number, number, number] => [x0, 400, x1, 436];
+    const lines = [{ words: [{ text: 'Kính', bbox: box(150, 240) }, { text: 'mẹ', bbox: box(250, 300) }, { text: 'A', bbox: box(280, 310) }, { text: 'n', bbox: box(250, 262) }, { text: 'gửi:', bbox: box(320, 400) }] }];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'overlap.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean), `raw ${raw}`).toEqual(['Kính', 'mẹ', 'A', 'n', 'gửi:']);
+  });
+
+  it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {
+    const file = await scanPdf('dash.pdf');
+    const lines = [lineOf(['năm', 'học', '2022', '-'], 150, 400, 36, 20, 12), lineOf(['2023', 'Sở', 'Giáo-'], 150, 450, 36, 20, 12), lineOf(['dục', 'và', 'Đào', 'tạo'], 150, 500, 36, 20, 12)];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'dash.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) {
+      const words = pdftotext(out, raw).split(/\s+/).filter(Boolean);
+      expect(words, `raw ${raw}`).toEqual(['năm', 'học', '2022', '-', '2023', 'Sở', 'Giáo-', 'dục', 'và', 'Đào', 'tạo']);
     }
   });
 });

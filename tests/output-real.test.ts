@@ -109,6 +109,16 @@ describe('outputs of a real conversion', () => {
     create(hocr);
     expect(hocr.match(/class="ocrx_word"/g)?.length).toBe(doc.pages[0]!.restored.words.filter((w) => w.text).length);
   });
+
+  it('PAGE XML: one well-formed file per page beside its image, listed in page-xml.lst, with every restored word', async () => {
+    const listed = (await readFile(path.join(stem, 'page-xml.lst'), 'utf8')).trim().split('\n');
+    expect(listed).toEqual(doc.pages.map((p) => `page-${String(p.number).padStart(4, '0')}.page.xml`));
+    const xml = await readFile(path.join(stem, listed[0]!), 'utf8');
+    create(xml);
+    const image = /imageFilename="([^"]+)"/.exec(xml)?.[1];
+    expect(image && existsSync(path.join(stem, image))).toBe(true);
+    expect(xml.match(/<Word /g)?.length).toBe(doc.pages[0]!.restored.words.filter((w) => w.text).length);
+  });
 });
 
 describe('JSON Schema', () => {

@@ -26,7 +26,7 @@ export function convertCommand(io: CliIo, result: CommandResult): Command {
     .option('-o, --out <dir>', 'output folder (created when missing); required')
     .option('-j, --jobs <n>', 'OCR workers (default: the number of cores)')
     .option('-f, --force', 'convert again inputs already converted')
-    .option('--formats <list>', 'outputs per input, from json,txt,md,pdf,alto (default json,txt,md)')
+    .option('--formats <list>', 'outputs per input, from json,txt,md,pdf,alto,hocr,mets,page (default json,txt,md)')
     .addOption(new Option('-l, --language <lang>', 'OCR language (default vie)').choices(['vie', 'vie+eng']))
     .option('--pages <ranges>', 'convert only these pages, e.g. 1-3,5 (pages a file lacks are left out)')
     .option('--image-dpi <n>', 'resolution of image inputs that do not record one (default: 300)')

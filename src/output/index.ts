@@ -6,15 +6,17 @@ import { toAlto, toAltoPage } from './alto.js';
 import { writeFileAtomic } from './atomic.js';
 import { toHocr } from './hocr.js';
 import { toMets, type MetsPage } from './mets.js';
+import { toPageXml } from './page-xml.js';
 import { buildSearchablePdf, type SearchablePdf } from './pdf.js';
 import { pdfMetadata } from './metadata.js';
 
 /**
  * json, txt, md, pdf (searchable PDF), alto (the whole document in one ALTO
  * file), hocr, mets (a folder: one ALTO file and one image per page, and a
- * METS file tying them together).
+ * METS file tying them together), page (the same folder: one image and one
+ * PAGE XML file per page).
  */
-export const OUTPUT_FORMATS = ['json', 'txt', 'md', 'pdf', 'alto', 'hocr', 'mets'] as const;
+export const OUTPUT_FORMATS = ['json', 'txt', 'md', 'pdf', 'alto', 'hocr', 'mets', 'page'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
@@ -29,10 +31,16 @@ export const OUTPUT_EXTENSIONS: Record<OutputFormat, string> = {
   alto: '.alto.xml',
   hocr: '.hocr',
   mets: '/mets.xml',
+  // The list of the folder's PAGE files in page order (as Kraken and tesstrain take them), written after them.
+  page: '/page-xml.lst',
 };
 
-/** Single-file formats (everything but mets). */
-export type FileFormat = Exclude<OutputFormat, 'mets'>;
+/** Formats that write a folder `<stem>/` of per-page files. */
+type FolderFormat = 'mets' | 'page';
+const isFolderFormat = (format: OutputFormat): format is FolderFormat => format === 'mets' || format === 'page';
+
+/** Single-file formats (everything but the folder ones). */
+export type FileFormat = Exclude<OutputFormat, FolderFormat>;
 
 export interface RenderContext {
   /** The input file, for formats that carry its page images (pdf). */
@@ -85,6 +93,7 @@ export async function renderOutputs(
         outputs.set(format, toHocr(doc));
         break;
       case 'mets':
+      case 'page':
         break; // a folder of files: see renderFolder
     }
   }
@@ -93,10 +102,19 @@ export async function renderOutputs(
 
 const pad = (n: number): string => String(n).padStart(4, '0');
 
-/** The mets folder's files, by name inside `<stem>/`: page images, per-page ALTO, and mets.xml last. */
-export async function renderFolder(doc: VanBanDocument, context: RenderContext): Promise<Array<[name: string, content: string | Uint8Array]>> {
+/**
+ * The folder's files, by name inside `<stem>/`: page images, then per page the ALTO
+ * (mets) and PAGE XML (page) files; the files whose presence marks the folder
+ * complete come last (the list of PAGE files, then mets.xml).
+ */
+export async function renderFolder(
+  doc: VanBanDocument,
+  context: RenderContext,
+  formats: readonly OutputFormat[] = ['mets'],
+): Promise<Array<[name: string, content: string | Uint8Array]>> {
   const read = context.pageImage;
   const files: Array<[string, string | Uint8Array]> = [];
+  const pageFiles: string[] = [];
   const pages: MetsPage[] = [];
   for (const page of doc.pages) {
     const image = await read(page.number);
@@ -107,10 +125,17 @@ export async function renderFolder(doc: VanBanDocument, context: RenderContext):
       imageMime: jpeg ? 'image/jpeg' : 'image/png',
       alto: `page-${pad(page.number)}.alto.xml`,
     };
-    files.push([entry.image, image.data], [entry.alto, toAltoPage(page, entry.image)]);
+    files.push([entry.image, image.data]);
+    if (formats.includes('mets')) files.push([entry.alto, toAltoPage(page, entry.image)]);
+    if (formats.includes('page')) {
+      const name = `page-${pad(page.number)}.page.xml`;
+      files.push([name, toPageXml(page, entry.image)]);
+      pageFiles.push(name);
+    }
     pages.push(entry);
   }
-  files.push(['mets.xml', toMets(doc, pages)]);
+  if (formats.includes('page')) files.push([OUTPUT_EXTENSIONS.page.slice(1), pageFiles.map((name) => `${name}\n`).join('')]);
+  if (formats.includes('mets')) files.push(['mets.xml', toMets(doc, pages)]);
   return files;
 }
 
@@ -129,14 +154,15 @@ export async function writeDocumentOutputs(
 ): Promise<string[]> {
   const written: string[] = [];
   const outputs = await renderOutputs(doc, formats, context);
-  for (const format of formats) {
-    if (format === 'mets') {
-      for (const [name, content] of await renderFolder(doc, context)) {
-        await write(`${stem}/${name}`, content);
-        written.push(`${stem}/${name}`);
-      }
-      continue;
+  const folder = formats.filter(isFolderFormat);
+  if (folder.length > 0) {
+    for (const [name, content] of await renderFolder(doc, context, folder)) {
+      await write(`${stem}/${name}`, content);
+      written.push(`${stem}/${name}`);
     }
+  }
+  for (const format of formats) {
+    if (isFolderFormat(format)) continue;
     const content = outputs.get(format);
     if (content === undefined) continue;
     await write(`${stem}${OUTPUT_EXTENSIONS[format]}`, content);

@@ -162,25 +162,73 @@ function median(values: number[]): number {
 }
 
 /**
+ * The upright reading frame of a page the OCR stage turned (ocr.rotation, clockwise) to read it:
+ * boxes into it, and its points back to page-image pixels. Lines are laid out upright, so
+ * a landscape scan of a portrait letter gets its text running along its lines, not across.
+ */
+function uprightFrame(rotation: 0 | 90 | 180 | 270, width: number, height: number): { box: (b: BBox) => BBox; point: (u: number, v: number) => [number, number] } {
+  switch (rotation) {
+    case 0:
+      return { box: (b) => b, point: (u, v) => [u, v] };
+    case 90:
+      return { box: ([x0, y0, x1, y1]) => [height - y1, x0, height - y0, x1], point: (u, v) => [v, height - u] };
+    case 180:
+      return { box: ([x0, y0, x1, y1]) => [width - x1, height - y1, width - x0, height - y0], point: (u, v) => [width - u, height - v] };
+    case 270:
+      return { box: ([x0, y0, x1, y1]) => [y0, width - x1, y1, width - x0], point: (u, v) => [width - v, u] };
+  }
+}
+
+/**
+ * The turn the page's text needs, as far as its word boxes agree: a quarter turn only
+ * when the words (of three letters or more) are taller than wide in the page image.
+ */
+function readingRotation(converted: ConvertedPage): 0 | 90 | 180 | 270 {
+  const rotation = converted.ocr.rotation ?? 0;
+  if (rotation % 180 === 0) return rotation;
+  const shapes = converted.restored.words.filter((w) => [...w.text].length >= 3).map((w) => (w.bbox[2] - w.bbox[0]) / Math.max(1, w.bbox[3] - w.bbox[1]));
+  return shapes.length > 0 && median(shapes) >= 1 ? 0 : rotation;
+}
+
+/**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
- * word is followed by an explicit space and squeezed to reach the next word's
- * start, so text extractors see a real gap (and a space) between words and
- * keep each line together.
+ * word is squeezed to its own box and followed by an explicit space, with a
+ * real gap before the next word, so text extractors see a gap (and a space)
+ * between words and keep each line together.
  */
 function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
   const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
-  const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => line.bbox));
+  const upright = uprightFrame(readingRotation(converted), converted.ocr.width, converted.ocr.height);
+  const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => upright.box(line.bbox)));
+  /** User-space point of an upright-frame point. */
+  const user = (u: number, v: number): [number, number] => {
+    const [x, y] = upright.point(u, v);
+    return toUserSpace(frame, x, y);
+  };
+  // Text runs along the upright frame's x axis and stands along its -y axis, wherever they land on the page.
+  const [ox, oy] = user(0, 0);
+  const [ax, ay] = user(1, 0);
+  const [bx, by] = user(0, -1);
+  const norm = (dx: number, dy: number): [number, number] => {
+    const n = Math.hypot(dx, dy) || 1;
+    return [Math.round((dx / n) * 1e6) / 1e6, Math.round((dy / n) * 1e6) / 1e6];
+  };
+  const [cos, sin] = norm(ax - ox, ay - oy);
+  const [upX, upY] = norm(bx - ox, by - oy);
   const lines: LayerWord[][] = [];
   for (const word of converted.restored.words) {
     if (word.text.length === 0) continue;
     const last = lines[lines.length - 1];
-    if (last && last[0]!.line === word.line) last.push(word);
-    else lines.push([word]);
+    const placed = { ...word, bbox: upright.box(word.bbox) };
+    // One OCR line can hold words of several printed lines (the engine merged them): a word that
+    // is not beside the previous one (too little vertical overlap) starts a new one.
+    const prev = last?.[last.length - 1]?.bbox;
+    const b = placed.bbox;
+    const beside = prev !== undefined && Math.min(prev[3], b[3]) - Math.max(prev[1], b[1]) > 0.3 * Math.min(prev[3] - prev[1], b[3] - b[1]);
+    if (last && last[0]!.line === word.line && beside) last.push(placed);
+    else lines.push([placed]);
   }
-  const rad = (frame.rotate * Math.PI) / 180;
-  const cos = Math.round(Math.cos(rad));
-  const sin = Math.round(Math.sin(rad));
   const operators = [pushGraphicsState()];
   for (const words of lines) {
     const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
@@ -191,19 +239,29 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
     const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
+    // Words go left to right with a real gap between them, whatever their OCR boxes do: a box that
+    // starts inside the previous one (italics, a handwritten note, noise) would otherwise be drawn
+    // over it and extractors would glue the two ("mẹA").
+    const gapPx = 0.3 * heightPx * 0.75;
+    let cursor = -Infinity;
     words.forEach((word, k) => {
       const next = words[k + 1];
       // Every word ends with a space, the last of a line too: a line that ends where another
-      // begins on the same baseline (a bullet, a margin note) must not glue to it.
-      const text = `${word.text} `;
+      // begins on the same baseline (a bullet, a margin note) must not glue to it. A line ending
+      // in "-" (a dash, "2022 -") would be "dehyphenated" by poppler's pdftotext, the dash dropped
+      // and the line glued to the next; an invisible U+FEFF after it keeps the line as it is.
+      const text = !next && word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
-      const [x, y] = toUserSpace(frame, word.bbox[0], baselinePx);
-      const natural = ((chars + 1) * GLYPH_WIDTH * size) / 1000;
-      // With a next word the string spans up to it; the last word's letters fill its own box.
-      const spanPx = next && next.bbox[0] > word.bbox[0] ? next.bbox[0] - word.bbox[0] : ((word.bbox[2] - word.bbox[0]) * (chars + 1)) / Math.max(1, chars);
-      const target = Math.max(1, spanPx * ptPerPx);
+      const glyphs = [...text].length;
+      const startPx = Math.max(word.bbox[0], cursor);
+      // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
+      const endPx = Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + chars * 0.1 * heightPx * 0.75);
+      cursor = endPx + gapPx;
+      const [x, y] = user(startPx, baselinePx);
+      const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
+      const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
-      operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, -sin, cos, x, y), showText(encodeText(text)));
+      operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, upX, upY, x, y), showText(encodeText(text)));
     });
     operators.push(endText());
   }
@@ -384,7 +442,8 @@ export async function buildSearchablePdf(doc: VanBanDocument, inputPath: string,
       const page = pages[converted.number - 1];
       if (!page) continue;
       const kind = pageTextKind(page);
-      if (kind === 'visible' || (kind === 'invisible' && mode === 'skip')) {
+      // A page read from its own text keeps it; a scan carrying some visible text (a stamp) was OCR'd and gets a layer.
+      if (converted.image.origin === 'vector-text' || (kind !== 'none' && mode === 'skip')) {
         report.textLayerKept.push(converted.number);
         continue;
       }

@@ -4,16 +4,20 @@
  * pages are rendered with pdfjs-dist.
  */
 import { VanbanError } from '../errors.js';
-import type { PageImage, PageImageReader, PdfSource } from '../types.js';
+import type { PageImage, PageImageReader, PageText, PdfSource } from '../types.js';
 import { checkPageJpegs, extractPageImage, renderDpiHint, type RenderAdvice } from './extract.js';
 import { imagePageCount, readImagePage } from './image-file.js';
 import { safePages } from '../pdfdoc/page-tree.js';
 import { openPdf, readFileBytes } from './pdf-file.js';
 import { DEFAULT_RENDER_DPI, PageRenderer } from './render.js';
 import { sniffFile } from './sniff.js';
+import { drawsNothing, hasVectorText, textLines, unmappedText } from './vector-text.js';
 
 export { MAX_PIXELS, MIN_COVERAGE } from './extract.js';
 export { DEFAULT_RENDER_DPI } from './render.js';
+export { safePages } from '../pdfdoc/page-tree.js';
+export { pageTextKind, removeInvisibleText, type PageTextKind } from '../pdfdoc/text-layers.js';
+export { hasVectorText } from './vector-text.js';
 
 export interface ReadPagesOptions {
   /** 1-based page numbers to read, in the order given (default: all); other pages are not decoded. */
@@ -64,6 +68,19 @@ function pageList(requested: readonly number[] | undefined, pageCount: number, f
  * TOO_LARGE) naming the page; read the rest with `pages` to skip it.
  */
 export async function* readPages(path: string, options: ReadPagesOptions = {}): AsyncGenerator<PageImage> {
+  for await (const page of readPageInputs(path, { ...options, vectorText: false })) {
+    if ('data' in page) yield page;
+  }
+}
+
+/**
+ * Like readPages, but a PDF page with its own visible text and no scan under it
+ * (born-digital) is read from the file as PageText, not rasterized, unless
+ * `vectorText` is false or `forceRender` is set. Such a page whose text has no
+ * Unicode meaning (fonts without a ToUnicode map) is rendered after all. A page
+ * that draws nothing is PageText with no lines and `blank` set.
+ */
+export async function* readPageInputs(path: string, options: ReadPagesOptions & { vectorText?: boolean } = {}): AsyncGenerator<PageImage | PageText> {
   const dpi = options.dpi ?? DEFAULT_RENDER_DPI;
   if (!(dpi >= 10 && dpi <= 2400)) throw new VanbanError('USAGE', `dpi ${dpi} is out of range (10–2400)`, { file: path });
   if (options.imageDpi !== undefined && !(options.imageDpi >= 10 && options.imageDpi <= 4800)) {
@@ -85,6 +102,19 @@ export async function* readPages(path: string, options: ReadPagesOptions = {}): 
     for (const n of pageList(options.pages, pageCount, path)) {
       const page = pages?.[n - 1];
       const hint = hintPages?.[n - 1];
+      if (page && options.vectorText !== false && !options.forceRender && drawsNothing(page)) {
+        const { frame } = await renderer.text(n, dpi);
+        yield { ...frame, lines: [], blank: true };
+        continue;
+      }
+      if (page && options.vectorText !== false && !options.forceRender && hasVectorText(page)) {
+        const { frame, items } = await renderer.text(n, dpi);
+        const lines = textLines(items);
+        if (!unmappedText(lines)) {
+          yield { ...frame, lines };
+          continue;
+        }
+      }
       const direct: PageImage | RenderAdvice = page
         ? options.forceRender
           ? { reason: 'forced' }

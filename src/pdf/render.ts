@@ -15,11 +15,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { VanbanError } from '../errors.js';
-import type { PageImage } from '../types.js';
+import type { PageImage, PageText } from '../types.js';
 import { MAX_RENDER_PIXELS, MIN_RENDER_DPI } from './limits.js';
+import type { PlacedItem } from './vector-text.js';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PdfjsDocument = Awaited<ReturnType<Pdfjs['getDocument']>['promise']>;
+type PdfjsPage = Awaited<ReturnType<PdfjsDocument['getPage']>>;
 
 interface CanvasAndContext {
   canvas: { width: number; height: number };
@@ -126,14 +128,8 @@ export class PageRenderer {
     return (await this.open()).numPages;
   }
 
-  async render(pageNumber: number, dpi = DEFAULT_RENDER_DPI): Promise<PageImage> {
-    const doc = await this.open();
-    let page: Awaited<ReturnType<PdfjsDocument['getPage']>>;
-    try {
-      page = await doc.getPage(pageNumber);
-    } catch (error) {
-      throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be read (${(error as Error).message})`, { file: this.file, cause: error });
-    }
+  /** The dpi a page is rendered at: `dpi`, lowered to stay within the rendering pixel budget (TOO_LARGE below the minimum). */
+  private budgetDpi(page: PdfjsPage, pageNumber: number, dpi: number): number {
     // Check the page box against the budget before the canvas is allocated.
     const box = page.getViewport({ scale: 1 });
     const pointsArea = box.width * box.height;
@@ -148,6 +144,62 @@ export class PageRenderer {
         { file: this.file },
       );
     }
+    return used;
+  }
+
+  private async page(pageNumber: number): Promise<{ doc: PdfjsDocument; page: PdfjsPage }> {
+    const doc = await this.open();
+    try {
+      return { doc, page: await doc.getPage(pageNumber) };
+    } catch (error) {
+      throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be read (${(error as Error).message})`, { file: this.file, cause: error });
+    }
+  }
+
+  /**
+   * The page's text items placed in the pixel frame `render(pageNumber, dpi)` would give
+   * (same size, same budget), with that frame's description. Nothing is rasterized.
+   */
+  async text(pageNumber: number, dpi = DEFAULT_RENDER_DPI): Promise<{ frame: Omit<PageText, 'lines'>; items: PlacedItem[] }> {
+    const { page } = await this.page(pageNumber);
+    try {
+      const used = this.budgetDpi(page, pageNumber, dpi);
+      const viewport = page.getViewport({ scale: used / 72 });
+      const pdfjs = await loadPdfjs();
+      const content = await page.getTextContent();
+      const items: PlacedItem[] = [];
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        const m = pdfjs.Util.transform(viewport.transform, item.transform) as PlacedItem['transform'];
+        items.push({ str: item.str, transform: m, width: item.width * viewport.scale });
+      }
+      return { frame: { pageNumber, ...this.frameOf(page, viewport, used, dpi) }, items };
+    } catch (error) {
+      if (error instanceof VanbanError) throw error;
+      throw new VanbanError('CORRUPT', `page ${pageNumber}: text cannot be read (${(error as Error).message})`, { file: this.file, cause: error });
+    } finally {
+      page.cleanup();
+    }
+  }
+
+  private frameOf(page: PdfjsPage, viewport: { width: number; height: number }, used: number, dpi: number) {
+    const rotate = (((page.rotate % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+    const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+    const w = Math.abs(x1 - x0);
+    const h = Math.abs(y1 - y0);
+    return {
+      width: Math.max(1, Math.round(viewport.width)),
+      height: Math.max(1, Math.round(viewport.height)),
+      dpi: used,
+      ...(used < dpi ? { requestedDpi: dpi } : {}),
+      pdfRotate: rotate,
+      pageSizePt: rotate === 90 || rotate === 270 ? { width: h, height: w } : { width: w, height: h },
+    };
+  }
+
+  async render(pageNumber: number, dpi = DEFAULT_RENDER_DPI): Promise<PageImage> {
+    const { doc, page } = await this.page(pageNumber);
+    const used = this.budgetDpi(page, pageNumber, dpi);
     const viewport = page.getViewport({ scale: used / 72 });
     const width = Math.max(1, Math.round(viewport.width));
     const height = Math.max(1, Math.round(viewport.height));
@@ -173,21 +225,7 @@ export class PageRenderer {
         .flatten({ background: '#ffffff' })
         .png({ compressionLevel: 2, adaptiveFiltering: false })
         .toBuffer();
-      const rotate = (((page.rotate % 360) + 360) % 360) as 0 | 90 | 180 | 270;
-      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
-      const w = Math.abs(x1 - x0);
-      const h = Math.abs(y1 - y0);
-      return {
-        pageNumber,
-        data: new Uint8Array(png.buffer, png.byteOffset, png.length),
-        width,
-        height,
-        dpi: used,
-        ...(used < dpi ? { requestedDpi: dpi } : {}),
-        origin: 'rendered',
-        pdfRotate: rotate,
-        pageSizePt: rotate === 90 || rotate === 270 ? { width: h, height: w } : { width: w, height: h },
-      };
+      return { pageNumber, data: new Uint8Array(png.buffer, png.byteOffset, png.length), origin: 'rendered', ...this.frameOf(page, viewport, used, dpi) };
     } catch (error) {
       if (error instanceof VanbanError) throw error;
       throw new VanbanError('CORRUPT', `page ${pageNumber} cannot be rendered (${(error as Error).message})`, { file: this.file, cause: error });
