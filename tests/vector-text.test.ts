@@ -13,7 +13,7 @@ import { PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchablePdf } from '../src/output/pdf.js';
-import { readPageInputs } from '../src/pdf/index.js';
+import { pageImageReader, readPageInputs } from '../src/pdf/index.js';
 import { textLines, type PlacedItem } from '../src/pdf/vector-text.js';
 import { Pipeline } from '../src/pipeline.js';
 
@@ -135,7 +135,7 @@ describe('a born-digital page', () => {
     expect(page!.quality.score).toBeGreaterThan(0.9);
     expect(page!.quality.needsReview).toBe(false);
 
-    const { bytes, report } = await buildSearchablePdf(doc, file);
+    const { bytes, report } = await buildSearchablePdf(doc, file, { pageImage: pageImageReader(file) });
     expect(report.textLayerKept).toEqual([1]);
     expect(report.built).toBe('input-pages');
     const out = path.join(dir, 'letter-doc.out.pdf');
