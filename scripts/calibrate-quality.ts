@@ -3,18 +3,27 @@
  * linear models that map page features to an expected CER, the review threshold, the
  * rules that flag a page whatever its estimate, and the estimate's interval.
  *
- *   npx tsx scripts/quality-sim-cache.ts --sim <dev folder> --out /tmp/quality-cache/dev   # OCR once
- *   npx tsx scripts/calibrate-quality.ts --dev /tmp/quality-cache/dev
+ *   npm run calibrate:quality -- --dev [--jobs 2]
+ *
+ * generates the dev documents if missing (.cache/sim/dev), reads every one with the current
+ * pipeline once into .cache/quality/dev/<pipeline fingerprint>/ (skipped when that cache is whole:
+ * any change to src/ outside the estimator, to the dictionaries or to the packages makes a new
+ * one), then fits and writes the model. `--dev DIR` fits on a cache folder made by
+ * scripts/quality-sim-cache.ts instead.
  *
  * Only dev pages are fitted on; the choices (ridge strength, threshold, rules) are made on
  * 5-fold cross-validated predictions with all pages of a document in the same fold. The
  * test split and the real scans are for scripts/eval-quality.ts only.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
 import { estimate } from '../src/quality/estimate.js';
 import { MODEL_PATH, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
-import { cachedInput, readCache, type CachedPage } from './quality-sim-cache.js';
+import { cachedInput, pipelineFingerprint, readCache, type CachedPage } from './quality-sim-cache.js';
+import { CACHE as SIM_CACHE, REPO, ensureDocument, plan } from './sim/generate.js';
 
 export interface Row {
   page: CachedPage;
@@ -291,13 +300,52 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   return { file: { version: 1, threshold: 1 - flagCer, models, interval, rules, smallPrintPx: 10, calibration: { xHeightQuartiles: [0.25, 0.5, 0.75].map((q) => Number(quantileOf(xs, q).toFixed(1))) } }, cv };
 }
 
+/** Where `--dev` without a folder keeps its cache: one folder per pipeline fingerprint. */
+export const DEV_CACHE = join(REPO, '.cache', 'quality', 'dev');
+
+/**
+ * Makes sure every dev document has a cached page file made by the current pipeline: generates
+ * missing simulator documents, then runs `jobs` cache processes, each on its share of the documents.
+ */
+async function ensureDevCache(dir: string, jobs: number, log: (m: string) => void): Promise<void> {
+  const sim = join(SIM_CACHE, 'dev');
+  const entries = plan('dev');
+  for (const e of entries) await ensureDocument('dev', e, sim);
+  const missing = entries.filter((e) => !existsSync(join(dir, `${e.id}.json`))).length;
+  if (missing === 0) return;
+  log(`caching ${missing} of ${entries.length} dev documents with the current pipeline (${jobs} processes) into ${dir}`);
+  const script = fileURLToPath(new URL('./quality-sim-cache.ts', import.meta.url));
+  const runs = Array.from({ length: jobs }, (_, k) =>
+    new Promise<void>((done, fail) => {
+      // Same node and loader (tsx) as this process.
+      const child = spawn(process.execPath, [...process.execArgv, script, '--sim', sim, '--out', dir, '--shard', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+      child.on('error', fail);
+      child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`cache process ${k}/${jobs} exited with ${code}`))));
+    }),
+  );
+  await Promise.all(runs);
+}
+
 async function main(): Promise<void> {
+  const t0 = performance.now();
   const args = process.argv.slice(2);
   const at = args.indexOf('--dev');
-  const dir = at >= 0 ? args[at + 1] : undefined;
-  if (!dir) throw new Error('usage: npx tsx scripts/calibrate-quality.ts --dev <cache folder of dev pages> [--dry-run]');
+  const jobsAt = args.indexOf('--jobs');
+  const jobs = jobsAt >= 0 ? Math.max(1, Number(args[jobsAt + 1])) : 2;
+  const given = at >= 0 ? args[at + 1] : undefined;
+  if (at < 0) {
+    throw new Error('usage: npm run calibrate:quality -- --dev [cache folder of dev pages] [--jobs N] [--dry-run]');
+  }
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
+  let dir: string;
+  if (given && !given.startsWith('--')) dir = given;
+  else {
+    dir = join(DEV_CACHE, pipelineFingerprint());
+    await ensureDevCache(dir, jobs, log);
+  }
   const pages = readCache(dir);
+  if (pages.length === 0) throw new Error(`${dir}: no cached pages`);
   if (pages.some((p) => p.split !== 'dev')) throw new Error(`${dir}: holds pages outside the dev split; calibrate on dev only`);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
@@ -306,6 +354,7 @@ async function main(): Promise<void> {
   file.calibration = {
     ...file.calibration,
     source: 'simulator dev split (scripts/sim), current pipeline (tesseract.js 7 vie), scripts/quality-sim-cache.ts',
+    pipelineFingerprint: pipelineFingerprint(),
     pages: rows.length,
     documents: new Set(pages.map((p) => p.id)).size,
     scanModels: [...new Set(pages.map((p) => p.scanModel))].sort(),
@@ -322,7 +371,7 @@ async function main(): Promise<void> {
   if (args.includes('--dry-run')) return;
   writeFileSync(`${MODEL_PATH}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
   renameSync(`${MODEL_PATH}.tmp`, MODEL_PATH);
-  log(`wrote ${MODEL_PATH}`);
+  log(`wrote ${MODEL_PATH} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isValidSyllable, normalizeKey } from '../restore/orthography.js';
 import { getModel, type LanguageModel } from '../restore/lm.js';
-import { BOS, EOS, lmSymbols, tokenize } from '../restore/tokenize.js';
+import { BOS, EOS, lmSymbols, lmSymbolsAligned, tokenize } from '../restore/tokenize.js';
 import type { BBox, RestoredToken } from '../types.js';
 
 export interface PageWord {
@@ -97,6 +97,19 @@ export interface QualityFeatures {
   wordDisorderShare?: number;
   /** Mean LM log10 P of a line's first word given the previous line's end, minus the page's mean. */
   lmJoinGap?: number;
+  /**
+   * Mean pointwise mutual information (log10) of adjacent words the LM knows: how much likelier
+   * the LM finds each word after its neighbour than alone. Admin text in order scores about 1;
+   * words read out of order (curled lines, columns merged word by word) score near or below 0.
+   */
+  lmPairPmi?: number;
+  /** Share of those word pairs the LM finds less likely than chance (PMI < −0.3). */
+  lmBadPairShare?: number;
+  /**
+   * Blank bands inside the page's text (beyond 3 line heights, summed) as a share of the text's
+   * height: print the OCR did not read (shaded or curled parts of a photo, faint patches).
+   */
+  blankGapShare?: number;
   /** Non-print marks on the page (as reported by the OCR stage). */
   marks?: number;
   /** Image edge sharpness as reported by the image stage. */
@@ -288,6 +301,28 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
   };
 }
 
+/** Blank bands between lines taller than this many line heights count as unread print. */
+const GAP_LINES = 3;
+
+/**
+ * Blank bands inside the text, in reading frame: [top, bottom] in pixels and their height in line
+ * heights, largest first. A closing page's signature space is one such band; a page read only in
+ * patches has several.
+ */
+export function textGaps(input: readonly PageLine[]): { gaps: Array<{ from: number; to: number; lines: number }>; span: number; lineHeight: number } {
+  const lines = uprightLines(input).filter((l) => l.words.length > 0);
+  const h = median(lines.map((l) => l.bbox[3] - l.bbox[1]).filter((v) => v > 0)) || 1;
+  const sorted = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1]);
+  const gaps: Array<{ from: number; to: number; lines: number }> = [];
+  let bottom = sorted[0]?.bbox[3] ?? 0;
+  for (const l of sorted.slice(1)) {
+    if (l.bbox[1] - bottom > GAP_LINES * h) gaps.push({ from: bottom, to: l.bbox[1], lines: (l.bbox[1] - bottom) / h });
+    bottom = Math.max(bottom, l.bbox[3]);
+  }
+  const span = sorted.length === 0 ? 0 : bottom - sorted[0]!.bbox[1];
+  return { gaps: gaps.sort((a, b) => b.lines - a.lines), span, lineHeight: h };
+}
+
 /** Mean log10 P of each line's first word given the previous line's last words, minus the mean over all symbols. */
 function lmJoinGap(lineTexts: readonly string[], pageMean: number): number | undefined {
   const model = languageModel();
@@ -303,6 +338,72 @@ function lmJoinGap(lineTexts: readonly string[], pageMean: number): number | und
     n++;
   }
   return n === 0 ? undefined : sum / n - pageMean;
+}
+
+/** PMI below which a pair of adjacent words reads as out of order. */
+const BAD_PAIR_PMI = -0.3;
+
+export interface WordPair {
+  /** log10 P(word | previous word) − log10 P(word). */
+  pmi: number;
+  /** 1-based line (of the text's non-blank lines) of the pair's second word. */
+  line: number;
+}
+
+/**
+ * Adjacent word pairs the LM knows both words of, in reading order (across line breaks, not
+ * across sentence ends), with their PMI; undefined without an LM.
+ */
+export function wordPairs(text: string): WordPair[] | undefined {
+  const model = languageModel();
+  if (!model) return undefined;
+  const tokens = tokenize(text.normalize('NFC'));
+  const lineOf = new Array<number>(tokens.length).fill(0);
+  let line = 1;
+  let content = false;
+  tokens.forEach((t, i) => {
+    if (t.kind === 'newline') {
+      if (content) line++;
+      content = false;
+    } else if (t.kind !== 'space') {
+      content = true;
+      lineOf[i] = line;
+    }
+  });
+  const { symbols, tokenIndex } = lmSymbolsAligned(tokens);
+  const ids = symbols.map((s) => model.id(s));
+  const word = (i: number): boolean => !symbols[i]!.startsWith('<') && ids[i] !== model.unk;
+  const pairs: WordPair[] = [];
+  for (let i = 1; i < ids.length; i++) {
+    if (!word(i - 1) || !word(i)) continue;
+    pairs.push({ pmi: model.logProb([ids[i - 1]!], ids[i]!) - model.logProb([], ids[i]!), line: lineOf[tokenIndex[i]!]! });
+  }
+  return pairs;
+}
+
+/**
+ * Runs of lines whose words read out of order: most of a line's word pairs (at least 3) are less
+ * likely than chance, on at least two lines in a row, or one line of 6 pairs or more.
+ */
+export function jumbledLines(pairs: readonly WordPair[]): Array<[number, number]> {
+  const byLine = new Map<number, { n: number; bad: number }>();
+  for (const p of pairs) {
+    const s = byLine.get(p.line) ?? { n: 0, bad: 0 };
+    s.n++;
+    if (p.pmi < BAD_PAIR_PMI) s.bad++;
+    byLine.set(p.line, s);
+  }
+  const bad = [...byLine].filter(([, s]) => s.n >= 3 && s.bad / s.n >= 0.5).map(([l, s]) => [l, s.n] as const).sort((a, b) => a[0] - b[0]);
+  const runs: Array<[number, number, number]> = [];
+  for (const [l, n] of bad) {
+    const last = runs[runs.length - 1];
+    // A line between two jumbled ones (a short or clean line) does not break the run.
+    if (last && l - last[1] <= 2) {
+      last[1] = l;
+      last[2] += n;
+    } else runs.push([l, l, n]);
+  }
+  return runs.filter(([a, b, n]) => b > a || n >= 6).map(([a, b]) => [a, b]);
 }
 
 /** Computes every feature the page's data allows. */
@@ -376,10 +477,17 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     const ev = lineEvidence(page.lines);
     features.sideBySideShare = ev.transitions === 0 ? 0 : ev.sideBySide / ev.transitions;
     features.wordDisorderShare = ev.steps === 0 ? 0 : ev.disordered / ev.steps;
+    const tg = textGaps(page.lines);
+    features.blankGapShare = tg.span <= 0 ? 0 : tg.gaps.reduce((s, g) => s + (g.lines - GAP_LINES) * tg.lineHeight, 0) / tg.span;
   }
   if (features.lmLogProb !== undefined) {
     const gap = lmJoinGap(text.split('\n').filter((l) => l.trim() !== ''), features.lmLogProb);
     if (gap !== undefined) features.lmJoinGap = gap;
+  }
+  const pairs = chars > 0 ? wordPairs(text) : undefined;
+  if (pairs && pairs.length >= 5) {
+    features.lmPairPmi = pairs.reduce((sum, p) => sum + p.pmi, 0) / pairs.length;
+    features.lmBadPairShare = pairs.filter((p) => p.pmi < BAD_PAIR_PMI).length / pairs.length;
   }
   if (page.marks !== undefined) features.marks = page.marks;
   if (page.sharpness !== undefined) features.sharpness = page.sharpness;
