@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
 import { estimate } from '../src/quality/estimate.js';
-import { MODEL_PATH, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
+import { MODEL_PATH, cerToTarget, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
 import { cachedInput, pipelineFingerprint, readCache, type CachedPage } from './quality-sim-cache.js';
 import { CACHE as SIM_CACHE, REPO, ensureDocument, plan } from './sim/generate.js';
 
@@ -63,7 +63,7 @@ function solve(a: number[][], b: number[]): number[] {
 interface FitSpec {
   name: string;
   terms: string[];
-  target: 'cer' | 'sqrt';
+  target: LinearModel['target'];
   /**
    * Quantile loss (by iterative reweighting) instead of least squares: 0.5 is least absolute
    * deviations; above 0.5 leans towards over-predicting the error rate.
@@ -79,7 +79,7 @@ function fitLinear(rows: readonly Row[], spec: FitSpec): LinearModel | undefined
     const x = termVector(r.features, spec.terms);
     if (!x) continue;
     xs.push(x);
-    ys.push(spec.target === 'sqrt' ? Math.sqrt(r.cer) : r.cer);
+    ys.push(cerToTarget(spec.target, r.cer));
   }
   if (xs.length < spec.terms.length + 3) return undefined;
   const k = spec.terms.length;
@@ -206,12 +206,11 @@ function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Array<num
 const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
 const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
 const CONF_TERMS = ['confMean', 'confP10', 'zeroConfShare'];
-const PAGE_TERMS = ['xHeightLog', 'sideBySideShare', 'wordDisorderShare', 'restoreChangedShare'];
 
 /** Ridge strength and loss for a term set by cross-validated Spearman, then MAE. */
 function fitBest(rows: readonly Row[], name: string, terms: string[], log: (m: string) => void): { model: LinearModel; cv: Array<number | undefined> } | undefined {
   let best: { spec: FitSpec; rho: number; mae: number; cv: Array<number | undefined> } | undefined;
-  for (const target of ['sqrt', 'cer'] as const) {
+  for (const target of ['sqrt', 'cer', 'log'] as const) {
     for (const quantile of [undefined, 0.5, 0.6]) {
       for (const lambda of [0.01, 0.03, 0.1, 0.3, 1, 3]) {
         const spec: FitSpec = quantile === undefined ? { name, terms, target, lambda } : { name, terms, target, lambda, quantile };
@@ -243,10 +242,63 @@ function quantileOf(values: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 }
 
+/** Terms that name a kind of failure: always in the primary model, whatever today's pages make of them. */
+const FAILURE_TERMS = ['confMean', 'zeroConfShare', 'xHeightLog', 'wordDisorderShare', 'lmPairPmi', 'blankGapShare'];
+/** Further candidates for the primary model, added one at a time while they raise its cross-validated Spearman. */
+const CANDIDATE_TERMS = [
+  'confP10',
+  'confP25',
+  'midConfShare',
+  'lowConfShare',
+  'validSyllableShare',
+  'dictionaryShare',
+  'garbageRate',
+  'oddTokenShare',
+  'shortTokenShare',
+  'lmLogProb',
+  'lmUnknownShare',
+  'lmBadPairShare',
+  'sideBySideShare',
+  'restoreChangedShare',
+  'restoreConfMean',
+  'charsLog',
+  'wideGapShare',
+];
+const MAX_TERMS = 12;
+
+function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
+  const cv = crossPredict(rows, spec);
+  const idx = cv.flatMap((p, i) => (p === undefined ? [] : [i]));
+  if (idx.length < rows.length / 2) return -1;
+  return spearman(
+    idx.map((i) => cv[i]!),
+    idx.map((i) => rows[i]!.cer),
+  );
+}
+
+/** Forward selection of the primary model's terms on cross-validated Spearman (log target, ridge 0.3). */
+export function selectTerms(rows: readonly Row[], log: (m: string) => void = () => {}): string[] {
+  const terms = [...FAILURE_TERMS];
+  const spec = (t: string[]): FitSpec => ({ name: 'select', terms: t, target: 'log', lambda: 0.3 });
+  let best = cvSpearman(rows, spec(terms));
+  while (terms.length < MAX_TERMS) {
+    let pick: { term: string; rho: number } | undefined;
+    for (const term of CANDIDATE_TERMS.filter((t) => !terms.includes(t))) {
+      const rho = cvSpearman(rows, spec([...terms, term]));
+      if (!pick || rho > pick.rho) pick = { term, rho };
+    }
+    if (!pick || pick.rho < best + 0.005) break;
+    terms.push(pick.term);
+    best = pick.rho;
+    log(`  + ${pick.term}: cv spearman ${best.toFixed(3)}`);
+  }
+  return terms;
+}
+
 /** The models, most informed first (a page uses the first whose features it has), threshold, rules and interval. */
 export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): { file: QualityModelFile; cv: FlagMetrics } {
   const specs: Array<[string, string[]]> = [
-    ['ocr-confidence+lines+text+lm', [...CONF_TERMS, ...PAGE_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
+    ['ocr-confidence+lines+text+lm', selectTerms(rows, log)],
     ['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
     ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
     ['text+lm', [...TEXT_TERMS, ...LEXICAL_TERMS]],
@@ -270,7 +322,7 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   const probe: QualityModelFile = { version: 1, threshold: 0, models: [], interval };
   const good = rows.filter((r) => r.cer < 0.01);
   const rules: NonNullable<QualityModelFile['rules']> = {};
-  for (const rule of ['zeroConf', 'interleaved', 'mixed'] as const) {
+  for (const rule of ['zeroConf', 'interleaved', 'mixed', 'jumbled', 'gaps'] as const) {
     const file: QualityModelFile = { ...probe, rules: { [rule]: true } };
     const flaggedGood = good.filter((r) => estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
     const flaggedBad = rows.filter((r) => r.cer > 0.05 && estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;

@@ -52,6 +52,8 @@ export interface QualityFeatures {
   chars: number;
   /** Tokens holding at least one letter. */
   wordTokens: number;
+  /** log10 of (chars + 1): on a short page each misread line weighs more. */
+  charsLog: number;
   /** Mean word confidence, 0–1 (undefined without words). */
   confMean?: number;
   /** 10th / 25th percentile of word confidence, 0–1. */
@@ -95,6 +97,8 @@ export interface QualityFeatures {
   sideBySideShare?: number;
   /** Share of within-line word steps that jump up or down a line or run backwards. */
   wordDisorderShare?: number;
+  /** Share of lines with a gap between two words wider than 4 line heights (two columns read as one line). */
+  wideGapShare?: number;
   /** Mean LM log10 P of a line's first word given the previous line's end, minus the page's mean. */
   lmJoinGap?: number;
   /**
@@ -103,7 +107,7 @@ export interface QualityFeatures {
    * words read out of order (curled lines, columns merged word by word) score near or below 0.
    */
   lmPairPmi?: number;
-  /** Share of those word pairs the LM finds less likely than chance (PMI < −0.3). */
+  /** Share of those word pairs the LM finds less likely than chance (PMI < 0). */
   lmBadPairShare?: number;
   /**
    * Blank bands inside the page's text (beyond 3 line heights, summed) as a share of the text's
@@ -230,7 +234,9 @@ function uprightLines(lines: readonly PageLine[]): PageLine[] {
 }
 
 /** Line-order evidence from line and word boxes (in any quarter turn and skew). */
-export function lineEvidence(input: readonly PageLine[]): LineEvidence & { transitions: number; sideBySide: number; steps: number; disordered: number } {
+export function lineEvidence(
+  input: readonly PageLine[],
+): LineEvidence & { transitions: number; sideBySide: number; steps: number; disordered: number; wideGaps: number[] } {
   const lines = uprightLines(input);
   const heights = lines.flatMap((l) => l.words.map((w) => w[3] - w[1])).filter((h) => h > 0);
   const h = median(heights) || 1;
@@ -259,6 +265,7 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
   // Runs of 4+ side-by-side steps: a header's grid read row by row (which the evaluation accepts) has up to 3.
   const interleaved = runs.filter((r) => r[2] >= 4).map(([a, b]) => [a, b] as [number, number]);
   const mixed: number[] = [];
+  const wideGaps: number[] = [];
   let steps = 0;
   let disordered = 0;
   lines.forEach((line, index) => {
@@ -278,10 +285,14 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
       dy /= len;
     }
     let bad = 0;
+    let wide = false;
     for (let j = 0; j + 1 < ws.length; j++) {
       const p = ws[j]!;
       const q = ws[j + 1]!;
       steps++;
+      // Gap along the line between the two boxes (for an upright line: q's left minus p's right).
+      const gap = dx >= 0 ? q[0] - p[2] : p[0] - q[2];
+      if (Math.abs(dx) > 0.9 && gap > 4 * h) wide = true;
       const sx = cx(q) - cx(p);
       const sy = cy(q) - cy(p);
       const along = sx * dx + sy * dy;
@@ -290,6 +301,7 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     }
     disordered += bad;
     if (bad >= 2) mixed.push(index + 1);
+    if (wide) wideGaps.push(index + 1);
   });
   return {
     interleaved,
@@ -298,7 +310,17 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     sideBySide,
     steps,
     disordered,
+    wideGaps,
   };
+}
+
+/** A blank band inside the text: pixels (reading frame), height in line heights, OCR lines (1-based) above and below it. */
+export interface TextGap {
+  from: number;
+  to: number;
+  lines: number;
+  above: number;
+  below: number;
 }
 
 /** Blank bands between lines taller than this many line heights count as unread print. */
@@ -309,15 +331,21 @@ const GAP_LINES = 3;
  * heights, largest first. A closing page's signature space is one such band; a page read only in
  * patches has several.
  */
-export function textGaps(input: readonly PageLine[]): { gaps: Array<{ from: number; to: number; lines: number }>; span: number; lineHeight: number } {
-  const lines = uprightLines(input).filter((l) => l.words.length > 0);
+export function textGaps(input: readonly PageLine[]): { gaps: TextGap[]; span: number; lineHeight: number } {
+  const lines = uprightLines(input)
+    .map((l, i) => ({ ...l, n: i + 1 }))
+    .filter((l) => l.words.length > 0);
   const h = median(lines.map((l) => l.bbox[3] - l.bbox[1]).filter((v) => v > 0)) || 1;
   const sorted = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1]);
-  const gaps: Array<{ from: number; to: number; lines: number }> = [];
+  const gaps: TextGap[] = [];
   let bottom = sorted[0]?.bbox[3] ?? 0;
+  let above = sorted[0]?.n ?? 0;
   for (const l of sorted.slice(1)) {
-    if (l.bbox[1] - bottom > GAP_LINES * h) gaps.push({ from: bottom, to: l.bbox[1], lines: (l.bbox[1] - bottom) / h });
-    bottom = Math.max(bottom, l.bbox[3]);
+    if (l.bbox[1] - bottom > GAP_LINES * h) gaps.push({ from: bottom, to: l.bbox[1], lines: (l.bbox[1] - bottom) / h, above, below: l.n });
+    if (l.bbox[3] > bottom) {
+      bottom = l.bbox[3];
+      above = l.n;
+    }
   }
   const span = sorted.length === 0 ? 0 : bottom - sorted[0]!.bbox[1];
   return { gaps: gaps.sort((a, b) => b.lines - a.lines), span, lineHeight: h };
@@ -340,8 +368,10 @@ function lmJoinGap(lineTexts: readonly string[], pageMean: number): number | und
   return n === 0 ? undefined : sum / n - pageMean;
 }
 
-/** PMI below which a pair of adjacent words reads as out of order. */
-const BAD_PAIR_PMI = -0.3;
+/** PMI below which a pair of adjacent words is less likely than chance. */
+const BAD_PAIR_PMI = 0;
+/** Mean PMI of a line's pairs below which its words read as out of order. */
+const JUMBLED_LINE_PMI = 0.25;
 
 export interface WordPair {
   /** log10 P(word | previous word) − log10 P(word). */
@@ -382,18 +412,22 @@ export function wordPairs(text: string): WordPair[] | undefined {
 }
 
 /**
- * Runs of lines whose words read out of order: most of a line's word pairs (at least 3) are less
- * likely than chance, on at least two lines in a row, or one line of 6 pairs or more.
+ * Runs of lines whose words read out of order: the mean PMI of a line's word pairs (at least 4)
+ * is near chance (in-order admin lines score about 1, shuffled ones about 0), on two lines close
+ * together, or on one line of 6 pairs or more.
  */
 export function jumbledLines(pairs: readonly WordPair[]): Array<[number, number]> {
-  const byLine = new Map<number, { n: number; bad: number }>();
+  const byLine = new Map<number, { n: number; sum: number }>();
   for (const p of pairs) {
-    const s = byLine.get(p.line) ?? { n: 0, bad: 0 };
+    const s = byLine.get(p.line) ?? { n: 0, sum: 0 };
     s.n++;
-    if (p.pmi < BAD_PAIR_PMI) s.bad++;
+    s.sum += p.pmi;
     byLine.set(p.line, s);
   }
-  const bad = [...byLine].filter(([, s]) => s.n >= 3 && s.bad / s.n >= 0.5).map(([l, s]) => [l, s.n] as const).sort((a, b) => a[0] - b[0]);
+  const bad = [...byLine]
+    .filter(([, s]) => s.n >= 4 && s.sum / s.n < JUMBLED_LINE_PMI)
+    .map(([l, s]) => [l, s.n] as const)
+    .sort((a, b) => a[0] - b[0]);
   const runs: Array<[number, number, number]> = [];
   for (const [l, n] of bad) {
     const last = runs[runs.length - 1];
@@ -436,6 +470,7 @@ export function extractFeatures(page: PageInput): QualityFeatures {
   const features: QualityFeatures = {
     chars,
     wordTokens,
+    charsLog: Math.log10(chars + 1),
     validSyllableShare: wordTokens === 0 ? 0 : valid / wordTokens,
     garbageRate: chars === 0 ? 0 : garbage / chars,
     oddTokenShare: wordTokens === 0 ? 0 : odd / wordTokens,
@@ -477,6 +512,7 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     const ev = lineEvidence(page.lines);
     features.sideBySideShare = ev.transitions === 0 ? 0 : ev.sideBySide / ev.transitions;
     features.wordDisorderShare = ev.steps === 0 ? 0 : ev.disordered / ev.steps;
+    features.wideGapShare = ev.wideGaps.length / page.lines.length;
     const tg = textGaps(page.lines);
     features.blankGapShare = tg.span <= 0 ? 0 : tg.gaps.reduce((s, g) => s + (g.lines - GAP_LINES) * tg.lineHeight, 0) / tg.span;
   }

@@ -2,7 +2,20 @@
 export { score, type ScoreOptions, type ScoreReport } from './score.js';
 export { align, editDistance, formatAlignment, intern, countEdits, type EditOp, type EditKind, type FormatOptions } from './align.js';
 export { graphemes, normalizeForScoring, stripDiacritics, unifyTonePlacement, type NormalizeOptions } from './text.js';
-export { extractFeatures, lineEvidence, xHeightOf, type PageInput, type PageLine, type PageWord, type QualityFeatures } from './features.js';
+export {
+  extractFeatures,
+  jumbledLines,
+  lineEvidence,
+  textGaps,
+  wordPairs,
+  xHeightOf,
+  type PageInput,
+  type PageLine,
+  type PageWord,
+  type QualityFeatures,
+  type TextGap,
+  type WordPair,
+} from './features.js';
 export {
   estimate,
   estimateDocument,
