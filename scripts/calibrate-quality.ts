@@ -242,10 +242,17 @@ function quantileOf(values: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 }
 
-/** Terms that name a kind of failure: always in the primary model, whatever today's pages make of them. */
-const FAILURE_TERMS = ['confMean', 'zeroConfShare', 'xHeightLog', 'wordDisorderShare', 'lmPairPmi', 'blankGapShare'];
-/** Further candidates for the primary model, added one at a time while they raise its cross-validated Spearman. */
+/**
+ * Candidates for the primary model, added one at a time (from mean confidence alone) while they
+ * raise its cross-validated Spearman. Terms for a kind of failure that today's dev pages show too
+ * rarely to weigh (interleaved or jumbled lines, unread bands) still flag pages through the rules.
+ */
 const CANDIDATE_TERMS = [
+  'zeroConfShare',
+  'xHeightLog',
+  'wordDisorderShare',
+  'lmPairPmi',
+  'blankGapShare',
   'confP10',
   'confP25',
   'midConfShare',
@@ -278,7 +285,7 @@ function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
 
 /** Forward selection of the primary model's terms on cross-validated Spearman (log target, ridge 0.3). */
 export function selectTerms(rows: readonly Row[], log: (m: string) => void = () => {}): string[] {
-  const terms = [...FAILURE_TERMS];
+  const terms = ['confMean'];
   const spec = (t: string[]): FitSpec => ({ name: 'select', terms: t, target: 'log', lambda: 0.3 });
   let best = cvSpearman(rows, spec(terms));
   while (terms.length < MAX_TERMS) {
