@@ -272,6 +272,8 @@ const CANDIDATE_TERMS = [
   'wideGapShare',
 ];
 const MAX_TERMS = 12;
+/** Share of dev pages with CER < 1 % the flag may raise (the issue's target is 10 %). */
+const FALSE_ALARM_BUDGET = 0.08;
 
 function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
   const cv = crossPredict(rows, spec);
@@ -325,35 +327,45 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   const residuals = rows.map((r, i) => Math.sqrt(r.cer) - Math.sqrt(cvCer[i]!));
   const interval = { lower: quantileOf(residuals, 0.1), upper: quantileOf(residuals, 0.9) };
 
-  // Rules: kept when they flag at most 3 % of the good dev pages.
+  // Rules and threshold together, by the issue's targets on dev: the rules that flag no good dev
+  // page are always on (they name a kind of failure today's pages may rarely show); of the others,
+  // the set and the cut on the expected CER that catch most pages with CER > 5 % while flagging
+  // ≤ 8 % of pages with CER < 1 % (the issue allows 10 %; the margin is for unseen documents;
+  // ties: fewer false alarms, then fewer rules).
   const probe: QualityModelFile = { version: 1, threshold: 0, models: [], interval };
-  const good = rows.filter((r) => r.cer < 0.01);
-  const rules: NonNullable<QualityModelFile['rules']> = {};
-  for (const rule of ['zeroConf', 'interleaved', 'mixed', 'jumbled', 'gaps'] as const) {
-    const file: QualityModelFile = { ...probe, rules: { [rule]: true } };
-    const flaggedGood = good.filter((r) => estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
-    const flaggedBad = rows.filter((r) => r.cer > 0.05 && estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
-    log(`  rule ${rule}: flags ${flaggedGood} of ${good.length} good dev pages, ${flaggedBad} bad ones`);
-    if (flaggedGood <= 0.03 * good.length) rules[rule] = true;
+  const names = ['zeroConf', 'interleaved', 'mixed', 'jumbled', 'gaps'] as const;
+  const byRule = new Map(
+    names.map((rule) => [rule, rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules: { [rule]: true } }, threshold: 0 }).needsReview)] as const),
+  );
+  const cers = rows.map((r) => r.cer);
+  const free: Array<(typeof names)[number]> = [];
+  const costly: Array<(typeof names)[number]> = [];
+  for (const rule of names) {
+    const m = flagMetrics(cers, cvCer, byRule.get(rule)!);
+    log(`  rule ${rule}: flags ${Math.round(m.falseAlarms * m.good)} of ${m.good} good dev pages, ${Math.round(m.caught * m.bad)} of ${m.bad} bad ones`);
+    (m.falseAlarms === 0 ? free : costly).push(rule);
   }
-  const ruled = rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules }, threshold: 0 }).needsReview);
-
-  // Threshold: the issue's targets on dev — the cut that catches most pages with CER > 5 % while
-  // flagging ≤ 10 % of pages with CER < 1 % (ties: the higher cut).
-  let flagCer = 0.05;
-  let bestCaught = -1;
-  for (const cut of Array.from({ length: 80 }, (_, i) => 0.002 + i * 0.001)) {
-    const m = flagMetrics(rows.map((r) => r.cer), cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
-    if (m.falseAlarms <= 0.1 && m.caught >= bestCaught) {
-      bestCaught = m.caught;
-      flagCer = cut;
+  let best: { rules: string[]; cut: number; m: FlagMetrics } | undefined;
+  for (let subset = 0; subset < 1 << costly.length; subset++) {
+    const on = [...free, ...costly.filter((_, i) => subset & (1 << i))];
+    const ruled = rows.map((_, i) => on.some((rule) => byRule.get(rule as (typeof names)[number])![i]!));
+    for (const cut of Array.from({ length: 100 }, (_, i) => 0.002 + i * 0.001)) {
+      const m = flagMetrics(cers, cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
+      if (m.falseAlarms > FALSE_ALARM_BUDGET) continue;
+      const better =
+        !best ||
+        m.caught > best.m.caught ||
+        (m.caught === best.m.caught && (m.falseAlarms < best.m.falseAlarms || (m.falseAlarms === best.m.falseAlarms && on.length <= best.rules.length)));
+      if (better) best = { rules: on, cut, m };
     }
   }
-  const flagged = cvCer.map((c, i) => c > flagCer || ruled[i]!);
-  const cv = flagMetrics(rows.map((r) => r.cer), cvCer, flagged);
+  const rules: NonNullable<QualityModelFile['rules']> = {};
+  for (const rule of best?.rules ?? free) rules[rule as (typeof names)[number]] = true;
+  const flagCer = best?.cut ?? 0.05;
+  const cv = best?.m ?? flagMetrics(cers, cvCer, cvCer.map((c) => c > flagCer));
   log(
-    `  threshold: expected CER > ${(100 * flagCer).toFixed(1)} %; cv: spearman=${cv.spearman.toFixed(3)} caught=${(100 * cv.caught).toFixed(0)}% of ${cv.bad} ` +
-      `falseAlarms=${(100 * cv.falseAlarms).toFixed(0)}% of ${cv.good}`,
+    `  rules: ${Object.keys(rules).join(', ') || 'none'}; threshold: expected CER > ${(100 * flagCer).toFixed(1)} %; cv: spearman=${cv.spearman.toFixed(3)} ` +
+      `caught=${(100 * cv.caught).toFixed(0)}% of ${cv.bad} falseAlarms=${(100 * cv.falseAlarms).toFixed(0)}% of ${cv.good}`,
   );
   const xs = rows.map((r) => r.features.xHeightPx).filter((x): x is number => x !== undefined);
   return { file: { version: 1, threshold: 1 - flagCer, models, interval, rules, smallPrintPx: 10, calibration: { xHeightQuartiles: [0.25, 0.5, 0.75].map((q) => Number(quantileOf(xs, q).toFixed(1))) } }, cv };
