@@ -3,18 +3,27 @@
  * linear models that map page features to an expected CER, the review threshold, the
  * rules that flag a page whatever its estimate, and the estimate's interval.
  *
- *   npx tsx scripts/quality-sim-cache.ts --sim <dev folder> --out /tmp/quality-cache/dev   # OCR once
- *   npx tsx scripts/calibrate-quality.ts --dev /tmp/quality-cache/dev
+ *   npm run calibrate:quality -- --dev [--jobs 2]
+ *
+ * generates the dev documents if missing (.cache/sim/dev), reads every one with the current
+ * pipeline once into .cache/quality/dev/<pipeline fingerprint>/ (skipped when that cache is whole:
+ * any change to src/ outside the estimator, to the dictionaries or to the packages makes a new
+ * one), then fits and writes the model. `--dev DIR` fits on a cache folder made by
+ * scripts/quality-sim-cache.ts instead.
  *
  * Only dev pages are fitted on; the choices (ridge strength, threshold, rules) are made on
  * 5-fold cross-validated predictions with all pages of a document in the same fold. The
  * test split and the real scans are for scripts/eval-quality.ts only.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
 import { estimate } from '../src/quality/estimate.js';
-import { MODEL_PATH, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
-import { cachedInput, readCache, type CachedPage } from './quality-sim-cache.js';
+import { MODEL_PATH, cerToTarget, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
+import { cachedInput, pipelineFingerprint, readCache, type CachedPage } from './quality-sim-cache.js';
+import { CACHE as SIM_CACHE, REPO, ensureDocument, plan } from './sim/generate.js';
 
 export interface Row {
   page: CachedPage;
@@ -54,7 +63,7 @@ function solve(a: number[][], b: number[]): number[] {
 interface FitSpec {
   name: string;
   terms: string[];
-  target: 'cer' | 'sqrt';
+  target: LinearModel['target'];
   /**
    * Quantile loss (by iterative reweighting) instead of least squares: 0.5 is least absolute
    * deviations; above 0.5 leans towards over-predicting the error rate.
@@ -70,7 +79,7 @@ function fitLinear(rows: readonly Row[], spec: FitSpec): LinearModel | undefined
     const x = termVector(r.features, spec.terms);
     if (!x) continue;
     xs.push(x);
-    ys.push(spec.target === 'sqrt' ? Math.sqrt(r.cer) : r.cer);
+    ys.push(cerToTarget(spec.target, r.cer));
   }
   if (xs.length < spec.terms.length + 3) return undefined;
   const k = spec.terms.length;
@@ -197,12 +206,11 @@ function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Array<num
 const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
 const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
 const CONF_TERMS = ['confMean', 'confP10', 'zeroConfShare'];
-const PAGE_TERMS = ['xHeightLog', 'sideBySideShare', 'wordDisorderShare', 'restoreChangedShare'];
 
 /** Ridge strength and loss for a term set by cross-validated Spearman, then MAE. */
 function fitBest(rows: readonly Row[], name: string, terms: string[], log: (m: string) => void): { model: LinearModel; cv: Array<number | undefined> } | undefined {
   let best: { spec: FitSpec; rho: number; mae: number; cv: Array<number | undefined> } | undefined;
-  for (const target of ['sqrt', 'cer'] as const) {
+  for (const target of ['sqrt', 'cer', 'log'] as const) {
     for (const quantile of [undefined, 0.5, 0.6]) {
       for (const lambda of [0.01, 0.03, 0.1, 0.3, 1, 3]) {
         const spec: FitSpec = quantile === undefined ? { name, terms, target, lambda } : { name, terms, target, lambda, quantile };
@@ -234,10 +242,72 @@ function quantileOf(values: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 }
 
+/**
+ * Candidates for the primary model, added one at a time (from mean confidence alone) while they
+ * raise its cross-validated Spearman. Terms for a kind of failure that today's dev pages show too
+ * rarely to weigh (interleaved or jumbled lines, unread bands) still flag pages through the rules.
+ */
+const CANDIDATE_TERMS = [
+  'zeroConfShare',
+  'xHeightLog',
+  'wordDisorderShare',
+  'lmPairPmi',
+  'blankGapShare',
+  'confP10',
+  'confP25',
+  'midConfShare',
+  'lowConfShare',
+  'validSyllableShare',
+  'dictionaryShare',
+  'garbageRate',
+  'oddTokenShare',
+  'shortTokenShare',
+  'lmLogProb',
+  'lmUnknownShare',
+  'lmBadPairShare',
+  'sideBySideShare',
+  'restoreChangedShare',
+  'restoreConfMean',
+  'charsLog',
+  'wideGapShare',
+];
+const MAX_TERMS = 12;
+/** Share of dev pages with CER < 1 % the flag may raise (the issue's target is 10 %). */
+const FALSE_ALARM_BUDGET = 0.08;
+
+function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
+  const cv = crossPredict(rows, spec);
+  const idx = cv.flatMap((p, i) => (p === undefined ? [] : [i]));
+  if (idx.length < rows.length / 2) return -1;
+  return spearman(
+    idx.map((i) => cv[i]!),
+    idx.map((i) => rows[i]!.cer),
+  );
+}
+
+/** Forward selection of the primary model's terms on cross-validated Spearman (log target, ridge 0.3). */
+export function selectTerms(rows: readonly Row[], log: (m: string) => void = () => {}): string[] {
+  const terms = ['confMean'];
+  const spec = (t: string[]): FitSpec => ({ name: 'select', terms: t, target: 'log', lambda: 0.3 });
+  let best = cvSpearman(rows, spec(terms));
+  while (terms.length < MAX_TERMS) {
+    let pick: { term: string; rho: number } | undefined;
+    for (const term of CANDIDATE_TERMS.filter((t) => !terms.includes(t))) {
+      const rho = cvSpearman(rows, spec([...terms, term]));
+      if (!pick || rho > pick.rho) pick = { term, rho };
+    }
+    if (!pick || pick.rho < best + 0.005) break;
+    terms.push(pick.term);
+    best = pick.rho;
+    log(`  + ${pick.term}: cv spearman ${best.toFixed(3)}`);
+  }
+  return terms;
+}
+
 /** The models, most informed first (a page uses the first whose features it has), threshold, rules and interval. */
 export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): { file: QualityModelFile; cv: FlagMetrics } {
   const specs: Array<[string, string[]]> = [
-    ['ocr-confidence+lines+text+lm', [...CONF_TERMS, ...PAGE_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
+    ['ocr-confidence+lines+text+lm', selectTerms(rows, log)],
     ['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
     ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
     ['text+lm', [...TEXT_TERMS, ...LEXICAL_TERMS]],
@@ -257,47 +327,96 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   const residuals = rows.map((r, i) => Math.sqrt(r.cer) - Math.sqrt(cvCer[i]!));
   const interval = { lower: quantileOf(residuals, 0.1), upper: quantileOf(residuals, 0.9) };
 
-  // Rules: kept when they flag at most 3 % of the good dev pages.
+  // Rules and threshold together, by the issue's targets on dev: the rules that flag no good dev
+  // page are always on (they name a kind of failure today's pages may rarely show); of the others,
+  // the set and the cut on the expected CER that catch most pages with CER > 5 % while flagging
+  // ≤ 8 % of pages with CER < 1 % (the issue allows 10 %; the margin is for unseen documents;
+  // ties: fewer false alarms, then fewer rules).
   const probe: QualityModelFile = { version: 1, threshold: 0, models: [], interval };
-  const good = rows.filter((r) => r.cer < 0.01);
-  const rules: NonNullable<QualityModelFile['rules']> = {};
-  for (const rule of ['zeroConf', 'interleaved', 'mixed'] as const) {
-    const file: QualityModelFile = { ...probe, rules: { [rule]: true } };
-    const flaggedGood = good.filter((r) => estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
-    const flaggedBad = rows.filter((r) => r.cer > 0.05 && estimate(cachedInput(r.page), { model: file, threshold: 0 }).needsReview).length;
-    log(`  rule ${rule}: flags ${flaggedGood} of ${good.length} good dev pages, ${flaggedBad} bad ones`);
-    if (flaggedGood <= 0.03 * good.length) rules[rule] = true;
+  const names = ['zeroConf', 'interleaved', 'mixed', 'jumbled', 'gaps'] as const;
+  const byRule = new Map(
+    names.map((rule) => [rule, rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules: { [rule]: true } }, threshold: 0 }).needsReview)] as const),
+  );
+  const cers = rows.map((r) => r.cer);
+  const free: Array<(typeof names)[number]> = [];
+  const costly: Array<(typeof names)[number]> = [];
+  for (const rule of names) {
+    const m = flagMetrics(cers, cvCer, byRule.get(rule)!);
+    log(`  rule ${rule}: flags ${Math.round(m.falseAlarms * m.good)} of ${m.good} good dev pages, ${Math.round(m.caught * m.bad)} of ${m.bad} bad ones`);
+    (m.falseAlarms === 0 ? free : costly).push(rule);
   }
-  const ruled = rows.map((r) => estimate(cachedInput(r.page), { model: { ...probe, rules }, threshold: 0 }).needsReview);
-
-  // Threshold: the issue's targets on dev — the cut that catches most pages with CER > 5 % while
-  // flagging ≤ 10 % of pages with CER < 1 % (ties: the higher cut).
-  let flagCer = 0.05;
-  let bestCaught = -1;
-  for (const cut of Array.from({ length: 80 }, (_, i) => 0.002 + i * 0.001)) {
-    const m = flagMetrics(rows.map((r) => r.cer), cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
-    if (m.falseAlarms <= 0.1 && m.caught >= bestCaught) {
-      bestCaught = m.caught;
-      flagCer = cut;
+  let best: { rules: string[]; cut: number; m: FlagMetrics } | undefined;
+  for (let subset = 0; subset < 1 << costly.length; subset++) {
+    const on = [...free, ...costly.filter((_, i) => subset & (1 << i))];
+    const ruled = rows.map((_, i) => on.some((rule) => byRule.get(rule as (typeof names)[number])![i]!));
+    for (const cut of Array.from({ length: 100 }, (_, i) => 0.002 + i * 0.001)) {
+      const m = flagMetrics(cers, cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
+      if (m.falseAlarms > FALSE_ALARM_BUDGET) continue;
+      const better =
+        !best ||
+        m.caught > best.m.caught ||
+        (m.caught === best.m.caught && (m.falseAlarms < best.m.falseAlarms || (m.falseAlarms === best.m.falseAlarms && on.length <= best.rules.length)));
+      if (better) best = { rules: on, cut, m };
     }
   }
-  const flagged = cvCer.map((c, i) => c > flagCer || ruled[i]!);
-  const cv = flagMetrics(rows.map((r) => r.cer), cvCer, flagged);
+  const rules: NonNullable<QualityModelFile['rules']> = {};
+  for (const rule of best?.rules ?? free) rules[rule as (typeof names)[number]] = true;
+  const flagCer = best?.cut ?? 0.05;
+  const cv = best?.m ?? flagMetrics(cers, cvCer, cvCer.map((c) => c > flagCer));
   log(
-    `  threshold: expected CER > ${(100 * flagCer).toFixed(1)} %; cv: spearman=${cv.spearman.toFixed(3)} caught=${(100 * cv.caught).toFixed(0)}% of ${cv.bad} ` +
-      `falseAlarms=${(100 * cv.falseAlarms).toFixed(0)}% of ${cv.good}`,
+    `  rules: ${Object.keys(rules).join(', ') || 'none'}; threshold: expected CER > ${(100 * flagCer).toFixed(1)} %; cv: spearman=${cv.spearman.toFixed(3)} ` +
+      `caught=${(100 * cv.caught).toFixed(0)}% of ${cv.bad} falseAlarms=${(100 * cv.falseAlarms).toFixed(0)}% of ${cv.good}`,
   );
   const xs = rows.map((r) => r.features.xHeightPx).filter((x): x is number => x !== undefined);
   return { file: { version: 1, threshold: 1 - flagCer, models, interval, rules, smallPrintPx: 10, calibration: { xHeightQuartiles: [0.25, 0.5, 0.75].map((q) => Number(quantileOf(xs, q).toFixed(1))) } }, cv };
 }
 
+/** Where `--dev` without a folder keeps its cache: one folder per pipeline fingerprint. */
+export const DEV_CACHE = join(REPO, '.cache', 'quality', 'dev');
+
+/**
+ * Makes sure every dev document has a cached page file made by the current pipeline: generates
+ * missing simulator documents, then runs `jobs` cache processes, each on its share of the documents.
+ */
+async function ensureDevCache(dir: string, jobs: number, log: (m: string) => void): Promise<void> {
+  const sim = join(SIM_CACHE, 'dev');
+  const entries = plan('dev');
+  for (const e of entries) await ensureDocument('dev', e, sim);
+  const missing = entries.filter((e) => !existsSync(join(dir, `${e.id}.json`))).length;
+  if (missing === 0) return;
+  log(`caching ${missing} of ${entries.length} dev documents with the current pipeline (${jobs} processes) into ${dir}`);
+  const script = fileURLToPath(new URL('./quality-sim-cache.ts', import.meta.url));
+  const runs = Array.from({ length: jobs }, (_, k) =>
+    new Promise<void>((done, fail) => {
+      // Same node and loader (tsx) as this process.
+      const child = spawn(process.execPath, [...process.execArgv, script, '--sim', sim, '--out', dir, '--shard', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+      child.on('error', fail);
+      child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`cache process ${k}/${jobs} exited with ${code}`))));
+    }),
+  );
+  await Promise.all(runs);
+}
+
 async function main(): Promise<void> {
+  const t0 = performance.now();
   const args = process.argv.slice(2);
   const at = args.indexOf('--dev');
-  const dir = at >= 0 ? args[at + 1] : undefined;
-  if (!dir) throw new Error('usage: npx tsx scripts/calibrate-quality.ts --dev <cache folder of dev pages> [--dry-run]');
+  const jobsAt = args.indexOf('--jobs');
+  const jobs = jobsAt >= 0 ? Math.max(1, Number(args[jobsAt + 1])) : 2;
+  const given = at >= 0 ? args[at + 1] : undefined;
+  if (at < 0) {
+    throw new Error('usage: npm run calibrate:quality -- --dev [cache folder of dev pages] [--jobs N] [--dry-run]');
+  }
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
+  let dir: string;
+  if (given && !given.startsWith('--')) dir = given;
+  else {
+    dir = join(DEV_CACHE, pipelineFingerprint());
+    await ensureDevCache(dir, jobs, log);
+  }
   const pages = readCache(dir);
+  if (pages.length === 0) throw new Error(`${dir}: no cached pages`);
   if (pages.some((p) => p.split !== 'dev')) throw new Error(`${dir}: holds pages outside the dev split; calibrate on dev only`);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
@@ -306,6 +425,7 @@ async function main(): Promise<void> {
   file.calibration = {
     ...file.calibration,
     source: 'simulator dev split (scripts/sim), current pipeline (tesseract.js 7 vie), scripts/quality-sim-cache.ts',
+    pipelineFingerprint: pipelineFingerprint(),
     pages: rows.length,
     documents: new Set(pages.map((p) => p.id)).size,
     scanModels: [...new Set(pages.map((p) => p.scanModel))].sort(),
@@ -322,7 +442,7 @@ async function main(): Promise<void> {
   if (args.includes('--dry-run')) return;
   writeFileSync(`${MODEL_PATH}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
   renameSync(`${MODEL_PATH}.tmp`, MODEL_PATH);
-  log(`wrote ${MODEL_PATH}`);
+  log(`wrote ${MODEL_PATH} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -10,8 +10,10 @@
  * DIR for --sim is a simulator output folder (scripts/sim: <id>.pdf|jpg, .gt.txt, .meta.json).
  * Only the dev split may be used for fitting (scripts/calibrate-quality.ts --dev).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Pipeline } from '../src/pipeline.js';
 import { score } from '../src/quality/score.js';
@@ -137,25 +139,33 @@ function importConvertJson(json: ConvertJson, item: Item, rowOrder: RowOrder | n
   });
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string): string | undefined => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const out = opt('--out');
-  if (!out) throw new Error('usage: --sim DIR | --real SCANS --gt GT, and --out DIR');
-  const sim = opt('--sim');
-  const real = opt('--real');
-  let items = sim ? simItems(sim) : real ? realItems(real, opt('--gt') ?? 'fixtures/realscans') : [];
-  const shard = opt('--shard');
-  if (shard) {
-    const [k, n] = shard.split('/').map(Number);
+export interface CacheOptions {
+  /** Simulator output folder (scripts/sim), or the real scans with --gt. */
+  sim?: string;
+  real?: string;
+  gt?: string;
+  out: string;
+  /** k/n: the k-th of n interleaved parts, to spread a split over processes. */
+  shard?: string;
+  jobs?: number;
+  reverse?: boolean;
+  /** A folder of `vanban convert` JSON files of the same documents, imported instead of converting. */
+  importJson?: string;
+  log?: (line: string) => void;
+}
+
+/** Caches every page of the folder's documents not cached yet (one file per document, written atomically). */
+export async function buildCache(o: CacheOptions): Promise<void> {
+  const log = o.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const out = o.out;
+  let items = o.sim ? simItems(o.sim) : o.real ? realItems(o.real, o.gt ?? 'fixtures/realscans') : [];
+  if (o.shard) {
+    const [k, n] = o.shard.split('/').map(Number);
     items = items.filter((_, i) => i % n! === k!);
   }
   mkdirSync(out, { recursive: true });
   const rowOrder = await loadRowOrder();
-  const imports = opt('--import-json');
+  const imports = o.importJson;
   if (imports) {
     for (const item of items) {
       const src = join(imports, `${item.id}.json`);
@@ -163,23 +173,24 @@ async function main(): Promise<void> {
       if (existsSync(file) || !existsSync(src)) continue;
       const pages = importConvertJson(JSON.parse(readFileSync(src, 'utf8')) as ConvertJson, item, rowOrder);
       writeFileSync(file, JSON.stringify(pages));
-      process.stdout.write(`${item.id}: imported ${pages.length} pages, CER ${pages.map((p) => (100 * p.cer).toFixed(1)).join(' ')}\n`);
+      log(`${item.id}: imported ${pages.length} pages, CER ${pages.map((p) => (100 * p.cer).toFixed(1)).join(' ')}`);
     }
     return;
   }
-  if (args.includes('--reverse')) items.reverse();
-  const pipeline = await Pipeline.create({ jobs: Number(opt('--jobs') ?? 1) });
+  if (o.reverse) items.reverse();
+  items = items.filter((item) => !existsSync(join(out, `${item.id}.json`)));
+  if (items.length === 0) return;
+  const pipeline = await Pipeline.create({ jobs: o.jobs ?? 1 });
   try {
     for (const item of items) {
       const file = join(out, `${item.id}.json`);
-      if (existsSync(file)) continue;
       const t0 = performance.now();
       const gtPages = readFileSync(item.gt, 'utf8').split('\f');
       let doc;
       try {
         doc = await pipeline.convertFile(item.input);
       } catch (error) {
-        process.stdout.write(`${item.id}: ${(error as Error).message}\n`);
+        log(`${item.id}: ${(error as Error).message}`);
         continue;
       }
       const fields = doc.document as unknown as Record<string, unknown>;
@@ -205,11 +216,28 @@ async function main(): Promise<void> {
       });
       writeFileSync(`${file}.tmp`, JSON.stringify(pages));
       renameSync(`${file}.tmp`, file);
-      process.stdout.write(`${item.id}: ${pages.length} pages, ${((performance.now() - t0) / 1000).toFixed(0)} s, CER ${pages.map((p) => (100 * p.cer).toFixed(1)).join(' ')}\n`);
+      log(`${item.id}: ${pages.length} pages, ${((performance.now() - t0) / 1000).toFixed(0)} s, CER ${pages.map((p) => (100 * p.cer).toFixed(1)).join(' ')}`);
     }
   } finally {
     await pipeline.close();
   }
+}
+
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const out = opt('--out');
+  if (!out) throw new Error('usage: --sim DIR | --real SCANS --gt GT, and --out DIR');
+  const o: CacheOptions = { out, jobs: Number(opt('--jobs') ?? 1), reverse: args.includes('--reverse') };
+  for (const [key, name] of [['sim', '--sim'], ['real', '--real'], ['gt', '--gt'], ['shard', '--shard'], ['importJson', '--import-json']] as const) {
+    const v = opt(name);
+    if (v !== undefined) o[key] = v;
+  }
+  await buildCache(o);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -217,6 +245,35 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   });
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Estimator code: changing it changes no cached page, so it is left out of the fingerprint. */
+const ESTIMATOR_FILES = new Set(['features.ts', 'estimate.ts', 'model.ts', 'review.ts', 'report.ts', 'index.ts'].map((f) => `src/quality/${f}`));
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * A hash of what the cached pages depend on: the pipeline's source (src/, but not the estimator
+ * itself), its dictionaries (but not the quality model) and the installed package versions. A
+ * cache made under another fingerprint is stale: the OCR or restorer has changed since.
+ */
+export function pipelineFingerprint(): string {
+  const files = [
+    ...filesUnder(join(REPO, 'src')).filter((f) => f.endsWith('.ts')),
+    ...filesUnder(join(REPO, 'dictionaries')).filter((f) => !/quality-|README/.test(f)),
+    join(REPO, 'package-lock.json'),
+  ]
+    .map((f) => relative(REPO, f))
+    .filter((f) => !ESTIMATOR_FILES.has(f))
+    .sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(REPO, f))).update('\0');
+  return hash.digest('hex').slice(0, 12);
 }
 
 /** The estimator's input for a cached page (as pageInputOf builds it from a pipeline page). */

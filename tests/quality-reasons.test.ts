@@ -10,6 +10,7 @@ import {
   type PageInput,
   type PageLine,
 } from '../src/quality/index.js';
+import { jumbledLines, textGaps, wordPairs } from '../src/quality/features.js';
 import type { BBox } from '../src/types.js';
 import { reviewCsv } from '../src/output/metadata.js';
 
@@ -48,6 +49,54 @@ describe('line evidence', () => {
     expect(lineEvidence([line(100), merged, line(400)]).mixed).toEqual([2]);
     const e = estimate(pageOf([line(100), merged, line(400)]));
     expect(e.reasons.join('; ')).toMatch(/merged word by word.*line 2/);
+  });
+});
+
+/** Admin prose in reading order, one clause a line (held-out style, not a test page). */
+const PROSE = [
+  'Ủy ban nhân dân tỉnh ban hành kế hoạch phòng chống thiên tai',
+  'và tìm kiếm cứu nạn trên địa bàn tỉnh năm 2025 như sau',
+  'các sở ban ngành có trách nhiệm tổ chức thực hiện kế hoạch',
+  'báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12',
+];
+
+describe('word order under the language model', () => {
+  it('finds adjacent words of prose likely, and names the lines whose words were shuffled', () => {
+    const ordered = wordPairs(PROSE.join('\n'))!;
+    expect(ordered.length).toBeGreaterThan(20);
+    expect(ordered.reduce((s, p) => s + p.pmi, 0) / ordered.length).toBeGreaterThan(0.5);
+    expect(jumbledLines(ordered)).toEqual([]);
+    // Lines 2 and 3 read across two curled lines: every other word swapped with its neighbour's line.
+    const shuffle = (l: string): string => {
+      const w = l.split(' ');
+      return w.map((_, i) => w[(i * 5) % w.length]).join(' ');
+    };
+    const text = [PROSE[0], shuffle(PROSE[1]!), shuffle(PROSE[2]!), PROSE[3]].join('\n');
+    expect(jumbledLines(wordPairs(text)!)).toEqual([[2, 3]]);
+    const e = estimate({ text });
+    expect(e.reasons.join('; ')).toMatch(/words out of order on lines 2–3/);
+    expect(e.features.lmPairPmi!).toBeLessThan(estimate({ text: PROSE.join('\n') }).features.lmPairPmi!);
+  });
+});
+
+describe('blank bands inside the text', () => {
+  it('names print not read between two lines, but not the space before a closing signature', () => {
+    const lines = [...Array.from({ length: 5 }, (_, i) => line(200 + 60 * i)), ...Array.from({ length: 5 }, (_, i) => line(1200 + 60 * i))];
+    const gaps = textGaps(lines).gaps;
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ above: 5, below: 6 });
+    expect(gaps[0]!.lines).toBeCloseTo((1200 - 480) / 40, 5);
+    const e = estimate(pageOf(lines));
+    expect(e.features.blankGapShare!).toBeCloseTo(((18 - 3) * 40) / (1480 - 200), 5);
+    expect(e.reasons.join('; ')).toMatch(/print not read between lines 5 and 6: a blank band of 18 line heights/);
+    const signed = [...Array.from({ length: 8 }, (_, i) => line(200 + 60 * i)), line(1200, 1300, 2)];
+    expect(estimate(pageOf(signed)).reasons.join('; ')).not.toMatch(/print not read/);
+  });
+
+  it('counts lines whose words are split by a column-wide gap', () => {
+    const wide: PageLine = { bbox: [100, 200, 2100, 240], words: [...line(200, 100, 3).words, ...line(200, 1500, 3).words] };
+    expect(lineEvidence([line(100), wide, line(300)]).wideGaps).toEqual([2]);
+    expect(estimate(pageOf([line(100), wide, line(300)])).features.wideGapShare).toBeCloseTo(1 / 3, 5);
   });
 });
 

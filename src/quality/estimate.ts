@@ -3,7 +3,7 @@
  * calibrated so that 1 − score ≈ the page's character error rate.
  */
 import type { BBox, RestoredPage } from '../types.js';
-import { extractFeatures, lineEvidence, type PageInput, type QualityFeatures } from './features.js';
+import { extractFeatures, jumbledLines, lineEvidence, textGaps, wordPairs, type PageInput, type QualityFeatures, type TextGap } from './features.js';
 import { linearOutput, loadQualityModel, predictCer, termVector, type QualityModelFile } from './model.js';
 
 export interface EstimateOptions {
@@ -133,10 +133,36 @@ function lineRange([a, b]: [number, number]): string {
   return a === b ? `line ${a}` : `lines ${a}–${b}`;
 }
 
+/** Blank bands of at least this many line heights between lines of text are named as unread print. */
+const UNREAD_GAP_LINES = 6;
+
+/** Evidence of a fault that can flag a page whatever its estimate (see QualityModelFile.rules). */
+interface PageEvidence {
+  interleaved: Array<[number, number]>;
+  mixed: number[];
+  /** Runs of lines whose adjacent words the LM finds less likely than chance. */
+  jumbled: Array<[number, number]>;
+  /** Blank bands inside the text tall enough to hide lines of print. */
+  gaps: TextGap[];
+}
+
+function pageEvidence(page: PageInput, f: QualityFeatures): PageEvidence {
+  const lines = page.lines && page.lines.length > 1 ? page.lines : undefined;
+  const ev = lines ? lineEvidence(lines) : undefined;
+  // A band before the last line is a closing page's signature space, not lost print.
+  const gaps = lines ? textGaps(lines).gaps.filter((g) => g.lines >= UNREAD_GAP_LINES && g.below < lines.length) : [];
+  const jumbled = f.chars > 0 ? jumbledLines(wordPairs(page.text) ?? []) : [];
+  return { interleaved: ev?.interleaved ?? [], mixed: ev?.mixed ?? [], jumbled, gaps };
+}
+
 /** What looks wrong on a page, in words; independent of the flag so a reviewer sees all of it. */
-export function pageReasons(page: PageInput, f: QualityFeatures, file: QualityModelFile): string[] {
+export function pageReasons(page: PageInput, f: QualityFeatures, file: QualityModelFile, evidence: PageEvidence = pageEvidence(page, f)): string[] {
   const reasons: string[] = [];
   if (f.chars === 0) return ['no text found (blank page, or print the OCR could not read)'];
+  for (const run of evidence.jumbled) reasons.push(`words out of order on ${lineRange(run)} (curled or merged lines read across)`);
+  for (const g of evidence.gaps.slice(0, 2)) {
+    reasons.push(`print not read between lines ${g.above} and ${g.below}: a blank band of ${g.lines.toFixed(0)} line heights inside the text`);
+  }
   if (page.lines && page.lines.length > 1) {
     const ev = lineEvidence(page.lines);
     for (const run of ev.interleaved) reasons.push(`two columns interleaved on ${lineRange(run)}`);
@@ -195,6 +221,9 @@ const TERM_WORDS: Record<string, (f: QualityFeatures) => string> = {
   sideBySideShare: () => 'lines read across two columns',
   wordDisorderShare: (f) => `${pct(f.wordDisorderShare ?? 0)} of word steps jump between lines`,
   restoreChangedShare: (f) => `restorer changed ${pct(f.restoreChangedShare ?? 0)} of words`,
+  lmPairPmi: () => 'words follow each other unlike admin text (misread, or read out of order)',
+  lmBadPairShare: (f) => `${pct(f.lmBadPairShare ?? 0)} of word pairs unlikely in admin text (misread, or read out of order)`,
+  blankGapShare: (f) => `blank bands inside the text (${pct(f.blankGapShare ?? 0)} of its height): print may not have been read`,
 };
 
 /** The model terms that raise this page's estimate most, in words (for a page flagged on its estimate alone). */
@@ -246,13 +275,15 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
   const prediction = predictCer(file, features);
   const cer = prediction ? prediction.cer : 1;
   const score = 1 - cer;
-  const reasons = pageReasons(page, features, file);
+  const evidence = pageEvidence(page, features);
+  const reasons = pageReasons(page, features, file, evidence);
   const rules = file.rules ?? {};
-  const ev = page.lines && page.lines.length > 1 ? lineEvidence(page.lines) : undefined;
   const ruled =
     (rules.zeroConf === true && (features.zeroConfShare ?? 0) > 0) ||
-    (rules.interleaved === true && (ev?.interleaved.length ?? 0) > 0) ||
-    (rules.mixed === true && (ev?.mixed.length ?? 0) > 0);
+    (rules.interleaved === true && evidence.interleaved.length > 0) ||
+    (rules.mixed === true && evidence.mixed.length > 0) ||
+    (rules.jumbled === true && evidence.jumbled.length > 0) ||
+    (rules.gaps === true && evidence.gaps.length > 0);
   const needsReview = score < threshold || ruled;
   const cerInterval = interval(file, cer);
   if (needsReview && !ruled) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isValidSyllable, normalizeKey } from '../restore/orthography.js';
 import { getModel, type LanguageModel } from '../restore/lm.js';
-import { BOS, EOS, lmSymbols, tokenize } from '../restore/tokenize.js';
+import { BOS, EOS, lmSymbols, lmSymbolsAligned, tokenize } from '../restore/tokenize.js';
 import type { BBox, RestoredToken } from '../types.js';
 
 export interface PageWord {
@@ -52,6 +52,8 @@ export interface QualityFeatures {
   chars: number;
   /** Tokens holding at least one letter. */
   wordTokens: number;
+  /** log10 of (chars + 1): on a short page each misread line weighs more. */
+  charsLog: number;
   /** Mean word confidence, 0–1 (undefined without words). */
   confMean?: number;
   /** 10th / 25th percentile of word confidence, 0–1. */
@@ -95,8 +97,23 @@ export interface QualityFeatures {
   sideBySideShare?: number;
   /** Share of within-line word steps that jump up or down a line or run backwards. */
   wordDisorderShare?: number;
+  /** Share of lines with a gap between two words wider than 4 line heights (two columns read as one line). */
+  wideGapShare?: number;
   /** Mean LM log10 P of a line's first word given the previous line's end, minus the page's mean. */
   lmJoinGap?: number;
+  /**
+   * Mean pointwise mutual information (log10) of adjacent words the LM knows: how much likelier
+   * the LM finds each word after its neighbour than alone. Admin text in order scores about 1;
+   * words read out of order (curled lines, columns merged word by word) score near or below 0.
+   */
+  lmPairPmi?: number;
+  /** Share of those word pairs the LM finds less likely than chance (PMI < 0). */
+  lmBadPairShare?: number;
+  /**
+   * Blank bands inside the page's text (beyond 3 line heights, summed) as a share of the text's
+   * height: print the OCR did not read (shaded or curled parts of a photo, faint patches).
+   */
+  blankGapShare?: number;
   /** Non-print marks on the page (as reported by the OCR stage). */
   marks?: number;
   /** Image edge sharpness as reported by the image stage. */
@@ -217,7 +234,9 @@ function uprightLines(lines: readonly PageLine[]): PageLine[] {
 }
 
 /** Line-order evidence from line and word boxes (in any quarter turn and skew). */
-export function lineEvidence(input: readonly PageLine[]): LineEvidence & { transitions: number; sideBySide: number; steps: number; disordered: number } {
+export function lineEvidence(
+  input: readonly PageLine[],
+): LineEvidence & { transitions: number; sideBySide: number; steps: number; disordered: number; wideGaps: number[] } {
   const lines = uprightLines(input);
   const heights = lines.flatMap((l) => l.words.map((w) => w[3] - w[1])).filter((h) => h > 0);
   const h = median(heights) || 1;
@@ -246,6 +265,7 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
   // Runs of 4+ side-by-side steps: a header's grid read row by row (which the evaluation accepts) has up to 3.
   const interleaved = runs.filter((r) => r[2] >= 4).map(([a, b]) => [a, b] as [number, number]);
   const mixed: number[] = [];
+  const wideGaps: number[] = [];
   let steps = 0;
   let disordered = 0;
   lines.forEach((line, index) => {
@@ -265,10 +285,14 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
       dy /= len;
     }
     let bad = 0;
+    let wide = false;
     for (let j = 0; j + 1 < ws.length; j++) {
       const p = ws[j]!;
       const q = ws[j + 1]!;
       steps++;
+      // Gap along the line between the two boxes (for an upright line: q's left minus p's right).
+      const gap = dx >= 0 ? q[0] - p[2] : p[0] - q[2];
+      if (Math.abs(dx) > 0.9 && gap > 4 * h) wide = true;
       const sx = cx(q) - cx(p);
       const sy = cy(q) - cy(p);
       const along = sx * dx + sy * dy;
@@ -277,6 +301,7 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     }
     disordered += bad;
     if (bad >= 2) mixed.push(index + 1);
+    if (wide) wideGaps.push(index + 1);
   });
   return {
     interleaved,
@@ -285,7 +310,45 @@ export function lineEvidence(input: readonly PageLine[]): LineEvidence & { trans
     sideBySide,
     steps,
     disordered,
+    wideGaps,
   };
+}
+
+/** A blank band inside the text: pixels (reading frame), height in line heights, OCR lines (1-based) above and below it. */
+export interface TextGap {
+  from: number;
+  to: number;
+  lines: number;
+  above: number;
+  below: number;
+}
+
+/** Blank bands between lines taller than this many line heights count as unread print. */
+const GAP_LINES = 3;
+
+/**
+ * Blank bands inside the text, in reading frame: [top, bottom] in pixels and their height in line
+ * heights, largest first. A closing page's signature space is one such band; a page read only in
+ * patches has several.
+ */
+export function textGaps(input: readonly PageLine[]): { gaps: TextGap[]; span: number; lineHeight: number } {
+  const lines = uprightLines(input)
+    .map((l, i) => ({ ...l, n: i + 1 }))
+    .filter((l) => l.words.length > 0);
+  const h = median(lines.map((l) => l.bbox[3] - l.bbox[1]).filter((v) => v > 0)) || 1;
+  const sorted = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1]);
+  const gaps: TextGap[] = [];
+  let bottom = sorted[0]?.bbox[3] ?? 0;
+  let above = sorted[0]?.n ?? 0;
+  for (const l of sorted.slice(1)) {
+    if (l.bbox[1] - bottom > GAP_LINES * h) gaps.push({ from: bottom, to: l.bbox[1], lines: (l.bbox[1] - bottom) / h, above, below: l.n });
+    if (l.bbox[3] > bottom) {
+      bottom = l.bbox[3];
+      above = l.n;
+    }
+  }
+  const span = sorted.length === 0 ? 0 : bottom - sorted[0]!.bbox[1];
+  return { gaps: gaps.sort((a, b) => b.lines - a.lines), span, lineHeight: h };
 }
 
 /** Mean log10 P of each line's first word given the previous line's last words, minus the mean over all symbols. */
@@ -303,6 +366,78 @@ function lmJoinGap(lineTexts: readonly string[], pageMean: number): number | und
     n++;
   }
   return n === 0 ? undefined : sum / n - pageMean;
+}
+
+/** PMI below which a pair of adjacent words is less likely than chance. */
+const BAD_PAIR_PMI = 0;
+/** Mean PMI of a line's pairs below which its words read as out of order. */
+const JUMBLED_LINE_PMI = 0.25;
+
+export interface WordPair {
+  /** log10 P(word | previous word) − log10 P(word). */
+  pmi: number;
+  /** 1-based line (of the text's non-blank lines) of the pair's second word. */
+  line: number;
+}
+
+/**
+ * Adjacent word pairs the LM knows both words of, in reading order (across line breaks, not
+ * across sentence ends), with their PMI; undefined without an LM.
+ */
+export function wordPairs(text: string): WordPair[] | undefined {
+  const model = languageModel();
+  if (!model) return undefined;
+  const tokens = tokenize(text.normalize('NFC'));
+  const lineOf = new Array<number>(tokens.length).fill(0);
+  let line = 1;
+  let content = false;
+  tokens.forEach((t, i) => {
+    if (t.kind === 'newline') {
+      if (content) line++;
+      content = false;
+    } else if (t.kind !== 'space') {
+      content = true;
+      lineOf[i] = line;
+    }
+  });
+  const { symbols, tokenIndex } = lmSymbolsAligned(tokens);
+  const ids = symbols.map((s) => model.id(s));
+  const word = (i: number): boolean => !symbols[i]!.startsWith('<') && ids[i] !== model.unk;
+  const pairs: WordPair[] = [];
+  for (let i = 1; i < ids.length; i++) {
+    if (!word(i - 1) || !word(i)) continue;
+    pairs.push({ pmi: model.logProb([ids[i - 1]!], ids[i]!) - model.logProb([], ids[i]!), line: lineOf[tokenIndex[i]!]! });
+  }
+  return pairs;
+}
+
+/**
+ * Runs of lines whose words read out of order: the mean PMI of a line's word pairs (at least 4)
+ * is near chance (in-order admin lines score about 1, shuffled ones about 0), on two lines close
+ * together, or on one line of 6 pairs or more.
+ */
+export function jumbledLines(pairs: readonly WordPair[]): Array<[number, number]> {
+  const byLine = new Map<number, { n: number; sum: number }>();
+  for (const p of pairs) {
+    const s = byLine.get(p.line) ?? { n: 0, sum: 0 };
+    s.n++;
+    s.sum += p.pmi;
+    byLine.set(p.line, s);
+  }
+  const bad = [...byLine]
+    .filter(([, s]) => s.n >= 4 && s.sum / s.n < JUMBLED_LINE_PMI)
+    .map(([l, s]) => [l, s.n] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const runs: Array<[number, number, number]> = [];
+  for (const [l, n] of bad) {
+    const last = runs[runs.length - 1];
+    // A line between two jumbled ones (a short or clean line) does not break the run.
+    if (last && l - last[1] <= 2) {
+      last[1] = l;
+      last[2] += n;
+    } else runs.push([l, l, n]);
+  }
+  return runs.filter(([a, b, n]) => b > a || n >= 6).map(([a, b]) => [a, b]);
 }
 
 /** Computes every feature the page's data allows. */
@@ -335,6 +470,7 @@ export function extractFeatures(page: PageInput): QualityFeatures {
   const features: QualityFeatures = {
     chars,
     wordTokens,
+    charsLog: Math.log10(chars + 1),
     validSyllableShare: wordTokens === 0 ? 0 : valid / wordTokens,
     garbageRate: chars === 0 ? 0 : garbage / chars,
     oddTokenShare: wordTokens === 0 ? 0 : odd / wordTokens,
@@ -376,10 +512,18 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     const ev = lineEvidence(page.lines);
     features.sideBySideShare = ev.transitions === 0 ? 0 : ev.sideBySide / ev.transitions;
     features.wordDisorderShare = ev.steps === 0 ? 0 : ev.disordered / ev.steps;
+    features.wideGapShare = ev.wideGaps.length / page.lines.length;
+    const tg = textGaps(page.lines);
+    features.blankGapShare = tg.span <= 0 ? 0 : tg.gaps.reduce((s, g) => s + (g.lines - GAP_LINES) * tg.lineHeight, 0) / tg.span;
   }
   if (features.lmLogProb !== undefined) {
     const gap = lmJoinGap(text.split('\n').filter((l) => l.trim() !== ''), features.lmLogProb);
     if (gap !== undefined) features.lmJoinGap = gap;
+  }
+  const pairs = chars > 0 ? wordPairs(text) : undefined;
+  if (pairs && pairs.length >= 5) {
+    features.lmPairPmi = pairs.reduce((sum, p) => sum + p.pmi, 0) / pairs.length;
+    features.lmBadPairShare = pairs.filter((p) => p.pmi < BAD_PAIR_PMI).length / pairs.length;
   }
   if (page.marks !== undefined) features.marks = page.marks;
   if (page.sharpness !== undefined) features.sharpness = page.sharpness;

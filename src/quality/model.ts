@@ -21,8 +21,11 @@ export interface LinearModel {
   scale: number[];
   weights: number[];
   bias: number;
-  /** 'sqrt': the model predicts √CER (errors spread more evenly), squared back. */
-  target: 'cer' | 'sqrt';
+  /**
+   * 'sqrt': the model predicts √CER (errors spread more evenly), squared back; 'log': it predicts
+   * ln(CER + 0.005), which orders the many pages under 1 % as finely as the bad ones.
+   */
+  target: 'cer' | 'sqrt' | 'log';
 }
 
 export interface QualityModelFile {
@@ -37,9 +40,10 @@ export interface QualityModelFile {
   interval?: { lower: number; upper: number };
   /**
    * Evidence that flags a page whatever its estimated CER, each kept only when it did not
-   * raise false alarms on dev pages: a word at confidence 0, lines interleaved or merged.
+   * raise false alarms on dev pages: a word at confidence 0, lines interleaved or merged, words
+   * out of order (jumbled), a blank band inside the text (print not read).
    */
-  rules?: { zeroConf?: boolean; interleaved?: boolean; mixed?: boolean };
+  rules?: { zeroConf?: boolean; interleaved?: boolean; mixed?: boolean; jumbled?: boolean; gaps?: boolean };
   /** Reasons name print smaller than this x-height (px) as low resolution. */
   smallPrintPx?: number;
   /** How the models were fitted and how they did on held-out pages (informative). */
@@ -113,9 +117,17 @@ export function linearOutput(model: LinearModel, x: readonly number[]): number {
   return y;
 }
 
+/** Offset of the 'log' target: ln(CER + LOG_OFFSET). */
+export const LOG_OFFSET = 0.005;
+
+/** A model's target value for a CER. */
+export function cerToTarget(target: LinearModel['target'], cer: number): number {
+  return target === 'sqrt' ? Math.sqrt(cer) : target === 'log' ? Math.log(cer + LOG_OFFSET) : cer;
+}
+
 /** Expected CER in [0, 1] from a model's linear output. */
 export function outputToCer(model: LinearModel, y: number): number {
-  const cer = model.target === 'sqrt' ? Math.max(0, y) ** 2 : y;
+  const cer = model.target === 'sqrt' ? Math.max(0, y) ** 2 : model.target === 'log' ? Math.exp(Math.min(0, y)) - LOG_OFFSET : y;
   return Math.min(1, Math.max(0, cer));
 }
 
