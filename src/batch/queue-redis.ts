@@ -145,11 +145,22 @@ export class RespClient {
     this.onconnect?.();
   }
 
-  send(command: string, args: ReadonlyArray<string | Buffer> = []): Promise<Reply> {
+  // The typed helpers Bun's client has and BullMQ's adapter type asks for.
+  get(key: string): Promise<string | null> {
+    return this.send('GET', [key]) as Promise<string | null>;
+  }
+  smembers(key: string): Promise<unknown[]> {
+    return this.send('SMEMBERS', [key]) as Promise<unknown[]>;
+  }
+  incr(key: string): Promise<number> {
+    return this.send('INCR', [key]) as Promise<number>;
+  }
+
+  send<T = Reply>(command: string, args: ReadonlyArray<string | Buffer> = []): Promise<T> {
     const socket = this.socket;
     if (!this.connected || !socket) return Promise.reject(new Error('Connection closed'));
-    return new Promise<Reply>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ resolve: resolve as (value: Reply) => void, reject });
       socket.write(encode(command, args));
     });
   }
@@ -158,8 +169,8 @@ export class RespClient {
     this.socket?.destroy();
   }
 
-  async duplicate(): Promise<RespClient> {
-    return new RespClient(this.target);
+  async duplicate(): Promise<this> {
+    return new RespClient(this.target) as this;
   }
 
   private receive(chunk: Buffer): void {
