@@ -253,3 +253,54 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 5000): Promise
     client.close();
   }
 }
+
+/** Redis keys of the live workers of a queue (BullMQ's own worker list needs client names this client does not set). */
+const workerKey = (queueName: string, id = ''): string => `bull:${queueName}:vanban-worker:${id}`;
+
+/** A worker's presence: a key refreshed while it runs, gone `ttlMs` after it stops or dies. */
+export class Heartbeat {
+  private readonly client: RespClient;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    target: RedisTarget,
+    private readonly key: string,
+    private readonly value: string,
+    private readonly ttlMs: number,
+  ) {
+    this.client = new RespClient(target);
+  }
+
+  static forWorker(target: RedisTarget, queueName: string, id: string, info: object, ttlMs: number): Heartbeat {
+    return new Heartbeat(target, workerKey(queueName, id), JSON.stringify(info), ttlMs);
+  }
+
+  start(): void {
+    const beat = async (): Promise<void> => {
+      if (!this.client.connected) await this.client.connect();
+      await this.client.send('SET', [this.key, this.value, 'PX', String(this.ttlMs)]);
+    };
+    const tick = (): void => void beat().catch(() => undefined); // Redis away: the worker says so itself.
+    tick();
+    this.timer = setInterval(tick, Math.max(500, this.ttlMs / 3));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.client.connected) await this.client.send('DEL', [this.key]).catch(() => undefined);
+    this.client.close();
+  }
+}
+
+/** The workers of a queue alive now, with what they said about themselves. */
+export async function liveWorkers(target: RedisTarget, queueName: string): Promise<Array<Record<string, unknown>>> {
+  const client = new RespClient(target);
+  try {
+    await client.connect();
+    const keys = (await client.send<string[]>('KEYS', [`${workerKey(queueName)}*`])) ?? [];
+    const values = keys.length > 0 ? ((await client.send<Array<string | null>>('MGET', keys)) ?? []) : [];
+    return values.filter((v): v is string => typeof v === 'string').map((v) => JSON.parse(v) as Record<string, unknown>);
+  } finally {
+    client.close();
+  }
+}
