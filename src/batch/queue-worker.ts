@@ -128,6 +128,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         const first = failures
           .map(([key, reason]) => ({ page: parsePageJobId(key.split(':').pop() ?? '')?.page ?? 0, reason }))
           .sort((a, b) => a.page - b.page)[0]!;
+        await rm(pagesDir(d.out, job.id!), { recursive: true, force: true });
         throw new UnrecoverableError(encodeFailure(decodeFailure(first.reason, d.input.relative)));
       }
       const values = Object.values(await job.getChildrenValues<PageJobResult>());

@@ -130,10 +130,13 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
           const t = tracked.get(docId);
           if (!t || t.done) return undefined;
           t.done = true;
-          outstanding -= 1;
           lastProgress = Date.now();
-          if (outstanding === 0) finish();
           return t;
+        };
+        // Called once a settled document is fully recorded, so the run ends with every record in.
+        const recorded = (): void => {
+          outstanding -= 1;
+          if (outstanding === 0) finish();
         };
         const completed = async (docId: string, value: unknown): Promise<void> => {
           const output = parseResult<DocumentJobResult>(value);
@@ -141,19 +144,27 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
           const t = settle(docId);
           if (!t) return;
           for (const page of pageList(t.input)) pageDone(docId, page);
-          state.documents[output.record.stem] = output.record;
-          delete state.pending[output.record.stem];
-          delete state.failures[t.input.path];
-          await saver.save();
-          pages += output.result.pages;
-          converted.push(output.result);
-          emit({ type: 'file-done', result: output.result });
+          try {
+            state.documents[output.record.stem] = output.record;
+            delete state.pending[output.record.stem];
+            delete state.failures[t.input.path];
+            await saver.save();
+            pages += output.result.pages;
+            converted.push(output.result);
+            emit({ type: 'file-done', result: output.result });
+          } finally {
+            recorded();
+          }
         };
         const failed = async (docId: string, reason: string | undefined): Promise<void> => {
           const t = settle(docId);
           if (!t) return;
-          fail(t.input.path, decodeFailure(reason, t.input.relative));
-          await saver.save();
+          try {
+            fail(t.input.path, decodeFailure(reason, t.input.relative));
+            await saver.save();
+          } finally {
+            recorded();
+          }
         };
 
         events.on('completed', ({ jobId, returnvalue }) => {
