@@ -119,6 +119,8 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
         const allDone = new Promise<void>((resolve) => (finish = resolve));
         let lastProgress = Date.now();
 
+        // A finished document that cannot be recorded (the state could not be saved) is said, not swallowed.
+        const trouble = (error: unknown): void => emit({ type: 'notice', file: outDir, message: `could not record a finished document: ${(error as Error)?.message ?? String(error)}` });
         const pageDone = (docId: string, page: number): void => {
           const t = tracked.get(docId);
           if (!t || t.done || t.pagesSeen.has(page)) return;
@@ -170,10 +172,10 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
         events.on('completed', ({ jobId, returnvalue }) => {
           const page = parsePageJobId(jobId);
           if (page) pageDone(page.docId, page.page);
-          else void completed(jobId, returnvalue);
+          else void completed(jobId, returnvalue).catch(trouble);
         });
         events.on('failed', ({ jobId, failedReason }) => {
-          if (!parsePageJobId(jobId)) void failed(jobId, failedReason);
+          if (!parsePageJobId(jobId)) void failed(jobId, failedReason).catch(trouble);
         });
 
         /** Where a document's job stands; settles it when finished. */
@@ -195,11 +197,7 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
         };
 
         // Queue what is not queued yet; a document queued by an earlier run is followed, not added again.
-        for (const input of todo) {
-          const docId = idOf(outDir, input);
-          if (tracked.has(docId)) continue;
-          tracked.set(docId, { input, pagesSeen: new Set(), done: false });
-          outstanding += 1;
+        const queueOne = async (input: TodoInput, docId: string): Promise<void> => {
           const existing = await queue.getJob(docId);
           const where = existing ? await existing.getState() : undefined;
           // Finished jobs are redone (failed ones, or --force, or outputs gone since): as a local rerun does.
@@ -218,7 +216,17 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
           } else {
             await check(docId, existing);
           }
+        };
+        const fresh: Array<[TodoInput, string]> = [];
+        for (const input of todo) {
+          const docId = idOf(outDir, input);
+          if (tracked.has(docId)) continue;
+          tracked.set(docId, { input, pagesSeen: new Set(), done: false });
+          outstanding += 1;
+          fresh.push([input, docId]);
         }
+        // A few at a time: round trips overlap, and a huge batch is queued in minutes, not hours.
+        for (let i = 0; i < fresh.length; i += 32) await Promise.all(fresh.slice(i, i + 32).map(([input, docId]) => queueOne(input, docId)));
 
         // Events can be missed (a reconnect, jobs finished before this run): look now and then.
         const pollMs = options.pollMs ?? 2000;
