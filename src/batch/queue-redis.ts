@@ -212,9 +212,12 @@ export function bullConnection(target: RedisTarget): RedisOptions {
 }
 
 /** Why a connection failed, in words an operator can act on. */
-export function describeRedisError(error: unknown, target: RedisTarget): string {
+export function describeRedisError(error: unknown, target: RedisTarget, running = false): string {
   const err = error as NodeJS.ErrnoException;
   const where = `${target.host}:${target.port}`;
+  if (running && (err?.code === 'ECONNRESET' || err?.code === 'EPIPE' || /Connection (closed|is closed)/.test(err?.message ?? ''))) {
+    return `Redis at ${where} went away (${err.code ?? err.message})`;
+  }
   switch (err?.code) {
     case 'ECONNREFUSED':
       return `no Redis answers at ${where} (connection refused): start one (e.g. "redis-server" or "docker run -p 6379:6379 redis") or fix --queue`;
@@ -267,12 +270,14 @@ export class Heartbeat {
     private readonly key: string,
     private readonly value: string,
     private readonly ttlMs: number,
+    /** Told after every beat whether Redis took it (the worker's view of the connection). */
+    private readonly onBeat: (error: Error | undefined) => void = () => undefined,
   ) {
     this.client = new RespClient(target);
   }
 
-  static forWorker(target: RedisTarget, queueName: string, id: string, info: object, ttlMs: number): Heartbeat {
-    return new Heartbeat(target, workerKey(queueName, id), JSON.stringify(info), ttlMs);
+  static forWorker(target: RedisTarget, queueName: string, id: string, info: object, ttlMs: number, onBeat?: (error: Error | undefined) => void): Heartbeat {
+    return new Heartbeat(target, workerKey(queueName, id), JSON.stringify(info), ttlMs, onBeat);
   }
 
   start(): void {
@@ -280,9 +285,13 @@ export class Heartbeat {
       if (!this.client.connected) await this.client.connect();
       await this.client.send('SET', [this.key, this.value, 'PX', String(this.ttlMs)]);
     };
-    const tick = (): void => void beat().catch(() => undefined); // Redis away: the worker says so itself.
+    const tick = (): void =>
+      void beat().then(
+        () => this.onBeat(undefined),
+        (error: Error) => this.onBeat(error),
+      );
     tick();
-    this.timer = setInterval(tick, Math.max(500, this.ttlMs / 3));
+    this.timer = setInterval(tick, Math.min(5000, Math.max(500, this.ttlMs / 3)));
   }
 
   async stop(): Promise<void> {

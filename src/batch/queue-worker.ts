@@ -167,21 +167,19 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       autorun: false,
     },
   );
+  // Connection state comes from BullMQ's errors (lost, at once) and from the heartbeat (lost, and back).
   let lostSince: number | undefined;
+  const lost = (error: unknown): void => {
+    if (lostSince !== undefined) return;
+    lostSince = Date.now();
+    log(`Redis connection lost: ${describeRedisError(error, target, true)}; reconnecting…`);
+  };
   worker.on('error', (error) => {
     const code = (error as NodeJS.ErrnoException).code;
-    const connection = (code !== undefined && /^E[A-Z]+$/.test(code)) || /connection|socket/i.test(error.message);
-    if (!connection) {
-      // A lock that could not be renewed in time (this process too busy): the job may run twice, outputs stay whole.
-      log(`note ${error.message}`);
-    } else if (lostSince === undefined) {
-      lostSince = Date.now();
-      log(`Redis connection lost (${describeRedisError(error, target)}); reconnecting…`);
-    }
-  });
-  worker.on('ready', () => {
-    if (lostSince !== undefined) log(`Redis connection back after ${Math.round((Date.now() - lostSince) / 1000)} s`);
-    lostSince = undefined;
+    if ((code !== undefined && /^E[A-Z]+$/.test(code)) || /connection|socket/i.test(error.message)) lost(error);
+    // Other errors while Redis is away are that outage's echoes. Outside one: a lock not renewed in
+    // time (this process too busy); the job may then run twice, and its outputs stay whole.
+    else if (lostSince === undefined) log(`note ${error.message}`);
   });
   worker.on('completed', (job: Job, value: unknown) => {
     if (job.name === 'page') summary.pages += 1;
@@ -197,7 +195,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     const failure = decodeFailure(error.message, file);
     const retry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
     if (job.name === 'document') summary.failed += 1;
-    log(`${retry ? 'retry' : 'FAIL '} ${failure.file}${job.name === 'page' ? ` page ${(job.data as { page: number }).page}` : ''}: ${failure.message} [${failure.code}]`);
+    log(`${retry ? 'retry' : 'FAIL'} ${failure.file}${job.name === 'page' ? ` page ${(job.data as { page: number }).page}` : ''}: ${failure.message} [${failure.code}]`);
   });
 
   const stopped = new Promise<void>((resolve) => {
@@ -205,7 +203,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     options.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-  const heartbeat = Heartbeat.forWorker(target, queueName, `${hostname()}:${process.pid}`, { host: hostname(), pid: process.pid, jobs, since: new Date().toISOString() }, lockMs * 2);
+  const info = { host: hostname(), pid: process.pid, jobs, since: new Date().toISOString() };
+  const heartbeat = Heartbeat.forWorker(target, queueName, `${hostname()}:${process.pid}`, info, lockMs * 2, (error) => {
+    if (error) lost(error);
+    else if (lostSince !== undefined) {
+      log(`Redis connection back after ${Math.round((Date.now() - lostSince) / 1000)} s`);
+      lostSince = undefined;
+    }
+  });
   heartbeat.start();
   try {
     const running = worker.run();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisMissing, removeQueue, startWorker, vanban, type Spawned } from '../helpers/queue.js';
+import { blankPng } from '../helpers/bad-inputs.js';
 
 const missing = await redisMissing();
 if (missing) console.warn(`queue reliability tests skipped: ${missing}`);
@@ -103,12 +104,19 @@ describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('
     try {
       await worker.waitFor(/worker ready/, 120_000);
       redis.kill('SIGKILL');
-      await worker.waitFor(/Redis connection lost \(.*\); reconnecting/, 60_000);
+      await worker.waitFor(/Redis connection lost: .*127\.0\.0\.1:\d+.*; reconnecting/, 60_000);
       redis = startRedis(port);
       await worker.waitFor(/Redis connection back after \d+ s/, 90_000);
+      // Back to work: a document queued now is converted by the same worker.
+      const input = join(root, 'after');
+      await mkdir(input, { recursive: true });
+      await writeFile(join(input, 'blank.png'), await blankPng(900, 1200));
+      const queued = await vanban(['convert', input, '--out', join(root, 'after-out'), '--queue', `redis://127.0.0.1:${port}/0`]).done;
+      expect(queued.code, queued.stderr).toBe(0);
+      expect(queued.stderr).toMatch(/1 file\(s\): 1 converted/);
       worker.child.kill('SIGTERM');
       const ended = await worker.done;
-      expect(ended.stderr).toMatch(/stopped; 0 document\(s\)/);
+      expect(ended.stderr).toMatch(/stopped; 1 document\(s\) and 1 page\(s\) done/);
     } finally {
       worker.child.kill('SIGKILL');
       redis.kill('SIGKILL');
