@@ -113,8 +113,16 @@ export class RespClient {
 
   constructor(readonly target: RedisTarget) {}
 
-  async connect(): Promise<void> {
-    if (this.connected) return;
+  private connectingNow: Promise<void> | undefined;
+
+  /** Connect (once: concurrent calls share one attempt, so one client never has two sockets). */
+  connect(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connectingNow ??= this.open().finally(() => (this.connectingNow = undefined));
+    return this.connectingNow;
+  }
+
+  private async open(): Promise<void> {
     const { host, port } = this.target;
     this.lastError = undefined;
     this.connecting = true;
@@ -133,8 +141,13 @@ export class RespClient {
         socket.on('error', (error) => (this.lastError = error));
         resolve();
       });
-      socket.on('data', (chunk: Buffer) => this.receive(chunk));
-      socket.on('close', () => this.closed());
+      // Events of a socket this client has moved on from are not its replies.
+      socket.on('data', (chunk: Buffer) => {
+        if (socket === this.socket) this.receive(chunk);
+      });
+      socket.on('close', () => {
+        if (socket === this.socket) this.closed();
+      });
     });
     this.connected = true;
     this.connecting = false;

@@ -95,7 +95,7 @@ function startRedis(port: number): ReturnType<typeof spawn> {
 }
 
 describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('a worker whose Redis goes away', () => {
-  it('says the connection is lost, and reconnects when Redis is back', async () => {
+  it('says the connection is lost, and converts again once Redis is back', async () => {
     const port = await freePort();
     let redis = startRedis(port);
     await new Promise((r) => setTimeout(r, 500));
@@ -103,16 +103,17 @@ describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('
     started.push(worker);
     try {
       await worker.waitFor(/worker ready/, 120_000);
+      const gone = new Promise((r) => redis.once('exit', r));
       redis.kill('SIGKILL');
+      await gone; // its port is free again
       await worker.waitFor(/Redis connection lost: .*127\.0\.0\.1:\d+.*; reconnecting/, 60_000);
       redis = startRedis(port);
-      await worker.waitFor(/Redis connection back after \d+ s/, 90_000);
-      // Back to work: a document queued now is converted by the same worker.
+      // Back to work: a document queued once Redis is back is converted by the same worker.
       const input = join(root, 'after');
       await mkdir(input, { recursive: true });
       await writeFile(join(input, 'blank.png'), await blankPng(900, 1200));
       const queued = await vanban(['convert', input, '--out', join(root, 'after-out'), '--queue', `redis://127.0.0.1:${port}/0`]).done;
-      expect(queued.code, queued.stderr).toBe(0);
+      expect(queued.code, `${queued.stderr}\n--- worker:\n${worker.stderr()}`).toBe(0);
       expect(queued.stderr).toMatch(/1 file\(s\): 1 converted/);
       worker.child.kill('SIGTERM');
       const ended = await worker.done;
