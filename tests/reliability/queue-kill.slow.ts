@@ -13,6 +13,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisMissing, removeQueue, startWorker, vanban, type Spawned } from '../helpers/queue.js';
 import { blankPng } from '../helpers/bad-inputs.js';
+import { parseRedisUrl, probeRedis } from '../../src/batch/queue-redis.js';
 
 const missing = await redisMissing();
 if (missing) console.warn(`queue reliability tests skipped: ${missing}`);
@@ -94,11 +95,23 @@ function startRedis(port: number): ReturnType<typeof spawn> {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 }
 
+/** Resolves once a Redis answers on `port` (a freshly spawned one takes a moment). */
+async function listening(port: number): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await probeRedis(parseRedisUrl(`redis://127.0.0.1:${port}/0`), 1000);
+    } catch (error) {
+      if (i > 50) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('a worker whose Redis goes away', () => {
   it('says the connection is lost, and converts again once Redis is back', async () => {
     const port = await freePort();
     let redis = startRedis(port);
-    await new Promise((r) => setTimeout(r, 500));
+    await listening(port);
     const worker = vanban(['worker', '--queue', `redis://127.0.0.1:${port}/0`, '-j', '1']);
     started.push(worker);
     try {
@@ -108,6 +121,7 @@ describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('
       await gone; // its port is free again
       await worker.waitFor(/Redis connection lost: .*127\.0\.0\.1:\d+.*; reconnecting/, 60_000);
       redis = startRedis(port);
+      await listening(port);
       // Back to work: a document queued once Redis is back is converted by the same worker.
       const input = join(root, 'after');
       await mkdir(input, { recursive: true });
