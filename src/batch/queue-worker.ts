@@ -179,7 +179,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     if ((code !== undefined && /^E[A-Z]+$/.test(code)) || /connection|socket/i.test(error.message)) lost(error);
     // Other errors while Redis is away are that outage's echoes. Outside one: a lock not renewed in
     // time (this process too busy); the job may then run twice, and its outputs stay whole.
-    else if (lostSince === undefined) log(`note ${error.message}${process.env.VANBAN_DEBUG ? error.stack : ""}`);
+    else if (lostSince === undefined) log(`note ${error.message}`);
   });
   worker.on('completed', (job: Job, value: unknown) => {
     if (job.name === 'page') summary.pages += 1;
