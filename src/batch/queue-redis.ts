@@ -1,15 +1,10 @@
 /**
- * The Redis connection of the queue: `redis://` URLs, a small RESP2 client for BullMQ, and a
- * probe that turns "no Redis there" into one clear error before any queue object exists.
- *
- * Why a client of our own: BullMQ takes its Redis driver as an optional peer (ioredis,
- * node-redis or Bun's client) and vanban ships none of them. BullMQ adapts any client shaped
- * like Bun's (`send`, `connect`, `close`, `duplicate`, `onconnect`/`onclose`), with reconnects,
- * scripts and transactions handled in its adapter; that shape takes ~150 lines over node:net.
+ * The Redis connection of the queue: `redis://` URLs, BullMQ connection options (ioredis, as
+ * BullMQ expects), a probe that turns "no Redis there" into one clear error before any queue
+ * object exists, and the workers' presence keys.
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { RedisConnection, createBunRedisClient, type RedisOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { VanbanError } from '../errors.js';
 
 export interface RedisTarget {
@@ -50,178 +45,21 @@ export function parseRedisUrl(url: string): RedisTarget {
   return target;
 }
 
-type Reply = string | number | null | Error | Reply[];
-
-/** Parse one RESP2 reply at `at`; undefined when the buffer does not hold all of it yet. */
-function parseReply(buf: Buffer, at: number): { value: Reply; next: number } | undefined {
-  const eol = buf.indexOf('\r\n', at);
-  if (eol < 0) return undefined;
-  const type = buf[at];
-  const line = buf.toString('utf8', at + 1, eol);
-  switch (type) {
-    case 0x2b: // +
-      return { value: line, next: eol + 2 };
-    case 0x2d: // -
-      return { value: new Error(line), next: eol + 2 };
-    case 0x3a: // :
-      return { value: Number(line), next: eol + 2 };
-    case 0x24: {
-      // $
-      const length = Number(line);
-      if (length < 0) return { value: null, next: eol + 2 };
-      if (buf.length < eol + 2 + length + 2) return undefined;
-      return { value: buf.toString('utf8', eol + 2, eol + 2 + length), next: eol + 2 + length + 2 };
-    }
-    case 0x2a: {
-      // *
-      const count = Number(line);
-      if (count < 0) return { value: null, next: eol + 2 };
-      const items: Reply[] = [];
-      let next = eol + 2;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(buf, next);
-        if (!item) return undefined;
-        items.push(item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`unexpected Redis reply type "${String.fromCharCode(type ?? 0)}"`);
-  }
-}
-
-function encode(command: string, args: ReadonlyArray<string | Buffer>): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length + 1}\r\n$${Buffer.byteLength(command)}\r\n${command}\r\n`)];
-  for (const arg of args) {
-    const data = Buffer.isBuffer(arg) ? arg : Buffer.from(String(arg));
-    parts.push(Buffer.from(`$${data.length}\r\n`), data, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
-/** One Redis connection shaped like Bun's RedisClient (what BullMQ's Bun adapter drives). */
-export class RespClient {
-  connected = false;
-  onconnect: (() => void) | undefined;
-  onclose: ((error?: Error) => void) | undefined;
-  private socket: Socket | undefined;
-  private buffer: Buffer = Buffer.alloc(0);
-  private readonly waiting: Array<{ resolve: (value: Reply) => void; reject: (error: Error) => void }> = [];
-  private lastError: Error | undefined;
-  private connecting = false;
-
-  constructor(readonly target: RedisTarget) {}
-
-  private connectingNow: Promise<void> | undefined;
-
-  /** Connect (once: concurrent calls share one attempt, so one client never has two sockets). */
-  connect(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connectingNow ??= this.open().finally(() => (this.connectingNow = undefined));
-    return this.connectingNow;
-  }
-
-  private async open(): Promise<void> {
-    const { host, port } = this.target;
-    this.lastError = undefined;
-    this.connecting = true;
-    await new Promise<void>((resolve, reject) => {
-      const socket = this.target.tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port });
-      this.socket = socket;
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true, 10_000);
-      const fail = (error: Error): void => {
-        this.lastError = error;
-        reject(error);
-      };
-      socket.once('error', fail);
-      socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
-        socket.removeListener('error', fail);
-        socket.on('error', (error) => (this.lastError = error));
-        resolve();
-      });
-      // Events of a socket this client has moved on from are not its replies.
-      socket.on('data', (chunk: Buffer) => {
-        if (socket === this.socket) this.receive(chunk);
-      });
-      socket.on('close', () => {
-        if (socket === this.socket) this.closed();
-      });
-    });
-    this.connected = true;
-    this.connecting = false;
-    if (this.target.password !== undefined) {
-      await this.send('AUTH', this.target.username ? [this.target.username, this.target.password] : [this.target.password]);
-    }
-    if (this.target.db !== 0) await this.send('SELECT', [String(this.target.db)]);
-    this.onconnect?.();
-  }
-
-  // The typed helpers Bun's client has and BullMQ's adapter type asks for.
-  get(key: string): Promise<string | null> {
-    return this.send('GET', [key]) as Promise<string | null>;
-  }
-  smembers(key: string): Promise<unknown[]> {
-    return this.send('SMEMBERS', [key]) as Promise<unknown[]>;
-  }
-  incr(key: string): Promise<number> {
-    return this.send('INCR', [key]) as Promise<number>;
-  }
-
-  send<T = Reply>(command: string, args: ReadonlyArray<string | Buffer> = []): Promise<T> {
-    const socket = this.socket;
-    if (!this.connected || !socket) return Promise.reject(new Error('Connection closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ resolve: resolve as (value: Reply) => void, reject });
-      socket.write(encode(command, args));
-    });
-  }
-
-  close(): void {
-    this.socket?.destroy();
-  }
-
-  async duplicate(): Promise<this> {
-    return new RespClient(this.target) as this;
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    let at = 0;
-    for (;;) {
-      const reply = at < this.buffer.length ? parseReply(this.buffer, at) : undefined;
-      if (!reply) break;
-      at = reply.next;
-      const waiter = this.waiting.shift();
-      if (!waiter) continue;
-      if (reply.value instanceof Error) waiter.reject(reply.value);
-      else waiter.resolve(reply.value);
-    }
-    this.buffer = at === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(at);
-  }
-
-  private closed(): void {
-    // A failed first connect reports too: BullMQ's adapter then retries with backoff.
-    const wasConnected = this.connected || this.connecting;
-    this.connected = false;
-    this.connecting = false;
-    this.socket = undefined;
-    this.buffer = Buffer.alloc(0);
-    const error = new Error(`Connection closed${this.lastError ? `: ${this.lastError.message}` : ''}`);
-    for (const waiter of this.waiting.splice(0)) waiter.reject(error);
-    if (wasConnected) this.onclose?.(this.lastError);
-  }
-}
-
-/** BullMQ connection options for a target; every BullMQ object then connects through RespClient. */
-export function bullConnection(target: RedisTarget): RedisOptions {
-  RedisConnection.clientFactory ??= (opts: RedisOptions) => {
-    const own = (opts as { vanbanTarget?: RedisTarget }).vanbanTarget;
-    if (!own) throw new Error('vanban: a BullMQ connection without a vanban Redis target');
-    return createBunRedisClient(new RespClient(own));
+/** ioredis options for a target. */
+function redisOptions(target: RedisTarget): RedisOptions {
+  return {
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    ...(target.username !== undefined && { username: target.username }),
+    ...(target.password !== undefined && { password: target.password }),
+    ...(target.tls && { tls: { servername: target.host } }),
   };
-  return { host: target.host, port: target.port, db: target.db, vanbanTarget: target } as RedisOptions;
+}
+
+/** BullMQ connection options: workers block on Redis, so commands wait for a reconnect instead of failing. */
+export function bullConnection(target: RedisTarget): BullRedisOptions {
+  return { ...redisOptions(target), maxRetriesPerRequest: null } as BullRedisOptions;
 }
 
 /** Why a connection failed, in words an operator can act on. */
@@ -249,7 +87,9 @@ export function describeRedisError(error: unknown, target: RedisTarget, running 
 
 /** Connect once and PING, so a wrong URL or a stopped Redis is one clear error, not a hang. */
 export async function probeRedis(target: RedisTarget, timeoutMs = 5000): Promise<void> {
-  const client = new RespClient(target);
+  const client = new Redis({ ...redisOptions(target), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let cause: Error | undefined; // ioredis emits the socket's error, then rejects with "Connection is closed"
+  client.on('error', (error: Error) => (cause ??= error));
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -258,24 +98,24 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 5000): Promise
     await Promise.race([
       (async () => {
         await client.connect();
-        await client.send('PING');
+        await client.ping();
       })(),
       timeout,
     ]);
   } catch (error) {
-    throw new VanbanError('USAGE', `queue ${target.shown}: ${describeRedisError(error, target)}`);
+    throw new VanbanError('USAGE', `queue ${target.shown}: ${describeRedisError(cause ?? error, target)}`);
   } finally {
     clearTimeout(timer);
-    client.close();
+    client.disconnect();
   }
 }
 
-/** Redis keys of the live workers of a queue (BullMQ's own worker list needs client names this client does not set). */
+/** Redis keys of the live workers of a queue: a presence key per worker process, with what it says about itself. */
 const workerKey = (queueName: string, id = ''): string => `bull:${queueName}:vanban-worker:${id}`;
 
 /** A worker's presence: a key refreshed while it runs, gone `ttlMs` after it stops or dies. */
 export class Heartbeat {
-  private readonly client: RespClient;
+  private readonly client: Redis;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -286,7 +126,9 @@ export class Heartbeat {
     /** Told after every beat whether Redis took it (the worker's view of the connection). */
     private readonly onBeat: (error: Error | undefined) => void = () => undefined,
   ) {
-    this.client = new RespClient(target);
+    // Fails fast while Redis is away (the beat says so) and reconnects by itself.
+    this.client = new Redis({ ...redisOptions(target), maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    this.client.on('error', () => undefined);
   }
 
   static forWorker(target: RedisTarget, queueName: string, id: string, info: object, ttlMs: number, onBeat?: (error: Error | undefined) => void): Heartbeat {
@@ -295,8 +137,7 @@ export class Heartbeat {
 
   start(): void {
     const beat = async (): Promise<void> => {
-      if (!this.client.connected) await this.client.connect();
-      await this.client.send('SET', [this.key, this.value, 'PX', String(this.ttlMs)]);
+      await this.client.set(this.key, this.value, 'PX', this.ttlMs);
     };
     const tick = (): void =>
       void beat().then(
@@ -309,20 +150,20 @@ export class Heartbeat {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    if (this.client.connected) await this.client.send('DEL', [this.key]).catch(() => undefined);
-    this.client.close();
+    await this.client.del(this.key).catch(() => undefined);
+    this.client.disconnect();
   }
 }
 
 /** The workers of a queue alive now, with what they said about themselves. */
 export async function liveWorkers(target: RedisTarget, queueName: string): Promise<Array<Record<string, unknown>>> {
-  const client = new RespClient(target);
+  const client = new Redis({ ...redisOptions(target), maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
   try {
-    await client.connect();
-    const keys = (await client.send<string[]>('KEYS', [`${workerKey(queueName)}*`])) ?? [];
-    const values = keys.length > 0 ? ((await client.send<Array<string | null>>('MGET', keys)) ?? []) : [];
+    const keys = await client.keys(`${workerKey(queueName)}*`);
+    const values = keys.length > 0 ? await client.mget(keys) : [];
     return values.filter((v): v is string => typeof v === 'string').map((v) => JSON.parse(v) as Record<string, unknown>);
   } finally {
-    client.close();
+    client.disconnect();
   }
 }
