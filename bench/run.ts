@@ -15,6 +15,7 @@ const SECTIONS: Record<string, string> = {
   pipeline: './pipeline.ts',
   compare: './compare.ts',
   score: './score.ts',
+  queue: './queue.ts',
 };
 
 const [, , ...args] = process.argv;

@@ -82,6 +82,28 @@ function blankQuality(quality: QualityEstimate, why = 'no ink after preparation'
   return { ...quality, reasons: [`blank page: ${why} (OCR skipped)`] };
 }
 
+/**
+ * A document from its converted pages (in any order): structure and quality are document-wide,
+ * so they are computed here, once every page is done. Queue workers assemble page jobs with it.
+ */
+export function assembleDocument(source: string, converted: readonly ConvertedPage[], seconds: number, existingText: ExistingTextMode): VanBanDocument {
+  const pages = [...converted].sort((a, b) => a.number - b.number);
+  const restoredPages = pages.map((page) => page.restored);
+  const document = extract(restoredPages);
+  return {
+    source,
+    pages,
+    text: restoredPages.map((page) => page.text).join('\n\f\n'),
+    document,
+    quality: estimateDocument(
+      pages.map((page) => page.quality),
+      { catalogue: document },
+    ),
+    seconds,
+    existingText,
+  };
+}
+
 export function resolveJobs(jobs: number | undefined): number {
   if (jobs === undefined) return Math.max(1, availableParallelism());
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
@@ -248,21 +270,7 @@ export class Pipeline {
         cause: failure,
       });
     }
-    pages.sort((a, b) => a.number - b.number);
-    const restoredPages = pages.map((page) => page.restored);
-    const document = extract(restoredPages);
-    return {
-      source: path,
-      pages,
-      text: restoredPages.map((page) => page.text).join('\n\f\n'),
-      document,
-      quality: estimateDocument(
-        pages.map((page) => page.quality),
-        { catalogue: document },
-      ),
-      seconds: (performance.now() - started) / 1000,
-      existingText: this.options.existingText ?? 'redo',
-    };
+    return assembleDocument(path, pages, (performance.now() - started) / 1000, this.options.existingText ?? 'redo');
   }
 
   async close(): Promise<void> {

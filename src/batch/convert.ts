@@ -17,7 +17,7 @@ import { OUTPUT_EXTENSIONS, OUTPUT_FORMATS, writeDocumentOutputs, type OutputFor
 import { metadataCsv, metadataRow, dublinCore, reportCsv, reviewCsv } from '../output/metadata.js';
 import { reviewRows, sortReviewRows } from '../quality/index.js';
 import type { VanBanStructure } from '../structure/index.js';
-import { isInside, walkInputs } from './walk.js';
+import { isInside, walkInputs, type InputFile } from './walk.js';
 import { avoidConflicts, planOutputs, STATE_DIR, type PlannedInput } from './plan.js';
 import { loadState, lockOutputFolder, StateWriter, type BatchState, type DocumentRecord, type FolderLock } from './state.js';
 
@@ -58,7 +58,8 @@ export interface FileResult {
 export type BatchEvent =
   | { type: 'planned'; files: number; pages: number; skipped: number }
   | { type: 'page'; file: string; page: number }
-  | { type: 'file-done'; result: FileResult; document: VanBanDocument }
+  /** `document` is absent when a queue worker converted the file (it stays on that worker). */
+  | { type: 'file-done'; result: FileResult; document?: VanBanDocument }
   | { type: 'file-skipped'; file: string }
   | { type: 'file-failed'; error: FileError }
   | { type: 'notice'; file: string; message: string };
@@ -80,7 +81,7 @@ export const DEFAULT_FORMATS: readonly OutputFormat[] = ['json', 'txt', 'md'];
 
 export { OUTPUT_EXTENSIONS } from '../output/index.js';
 
-function toFileError(error: unknown, file: string): FileError {
+export function toFileError(error: unknown, file: string): FileError {
   if (isVanbanError(error)) {
     // The message starts with the file it is about; strip it when that is the input itself.
     const message = error.file && error.message.startsWith(`${error.file}: `) ? error.message.slice(error.file.length + 2) : error.message;
@@ -126,7 +127,7 @@ function sourceName(path: string, roots: readonly string[]): string {
 }
 
 /** The records of a document converted now, for the batch state. */
-function recordOf(input: PlannedInput, outDir: string, document: VanBanDocument, extensions: string[], size: number, mtimeMs: number): DocumentRecord {
+export function recordOf(input: PlannedInput, outDir: string, document: VanBanDocument, extensions: string[], size: number, mtimeMs: number): DocumentRecord {
   const d = document.document;
   const record: DocumentRecord = {
     input: input.path,
@@ -204,14 +205,53 @@ function pagesOf(wanted: readonly number[] | undefined, count: number): number[]
   return wanted?.filter((n) => n <= count);
 }
 
+/** An input to convert in this run, with what its page count and state record need. */
+export interface TodoInput extends PlannedInput {
+  pages: number;
+  selection: number[] | undefined;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A planned batch, held under the output folder's lock: what a runner converts and records into. */
+export interface PlannedBatch {
+  outDir: string;
+  state: BatchState;
+  saver: StateWriter;
+  formats: OutputFormat[];
+  extensions: string[];
+  jobs: number;
+  todo: TodoInput[];
+  emit: (event: BatchEvent) => void;
+  /** Record a failure (state and event); the caller saves. */
+  fail: (key: string, error: FileError) => void;
+}
+
+/** What a runner converted (failures go through `fail`). */
+export interface BatchRun {
+  converted: FileResult[];
+  pages: number;
+}
+
+export interface BatchHooks {
+  /**
+   * Called under the lock before outputs are planned, with the inputs found: a runner whose
+   * workers write outside this process (the queue) records their finished documents here,
+   * so their outputs count as vanban's own and are not converted again.
+   */
+  adopt?: (state: BatchState, outDir: string, files: readonly InputFile[]) => Promise<void>;
+}
+
 /**
- * Convert files and folders (walked recursively) into `options.out`.
- *
- * @example
- * const summary = await convert(['scans/'], { out: 'text/', jobs: 2 });
- * console.log(summary.converted.length, 'converted,', summary.failed.length, 'failed');
+ * Walk, lock, plan and count pages; hand the work to `run`; then save the state and write the
+ * catalogue. Shared by the local run (`convert`) and the queue (`enqueue`).
  */
-export async function convert(inputs: string | readonly string[], options: ConvertOptions): Promise<BatchSummary> {
+export async function runBatch(
+  inputs: string | readonly string[],
+  options: ConvertOptions,
+  run: (batch: PlannedBatch) => Promise<BatchRun>,
+  hooks: BatchHooks = {},
+): Promise<BatchSummary> {
   const started = performance.now();
   const list = typeof inputs === 'string' ? [inputs] : inputs;
   if (list.length === 0) throw new VanbanError('USAGE', 'no input given: name at least one PDF, image or folder');
@@ -250,6 +290,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
     const saver = new StateWriter(outDir, state);
     const partial = await removePartialSets(outDir, state);
     if (partial > 0) emit({ type: 'notice', file: outDir, message: `removed ${partial} incomplete output set(s) left by an interrupted run; they are converted again` });
+    await hooks.adopt?.(state, outDir, walked.files);
     const roots = await Promise.all(list.map((p) => realpath(resolve(p)).catch(() => resolve(p))));
 
     const failed: FileError[] = [];
@@ -278,7 +319,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
 
     // Count pages first so progress can show a total and an ETA; files that cannot
     // even be opened fail here, once, with their cause.
-    const todo: Array<PlannedInput & { pages: number; selection: number[] | undefined; size: number; mtimeMs: number }> = [];
+    const todo: TodoInput[] = [];
     const skipped: string[] = [];
     for (const input of planned) {
       if (!options.force && (await isUpToDate(input, outDir, state, extensions))) {
@@ -302,62 +343,7 @@ export async function convert(inputs: string | readonly string[], options: Conve
     emit({ type: 'planned', files: planned.length, pages: todo.reduce((n, f) => n + f.pages, 0), skipped: skipped.length });
     await saver.save();
 
-    const converted: FileResult[] = [];
-    let pages = 0;
-    if (todo.length > 0) {
-      const pipeline = await Pipeline.create({ ...options, jobs });
-      try {
-        let next = 0;
-        // More files in flight than workers: while one file is restored, scored and written
-        // on the main thread, the next one is already read and preprocessed, so no worker waits.
-        // The pipeline's page slots and pixel budget bound the memory of all of them together.
-        const lane = async (): Promise<void> => {
-          while (next < todo.length) {
-            const input = todo[next++]!;
-            try {
-              const document = await pipeline.convertFile(
-                input.path,
-                (event) => emit({ type: 'page', file: event.source, page: event.page }),
-                input.selection ? { pages: input.selection } : {},
-              );
-              // Outputs name the source relative to its input root, never an absolute local path.
-              const shown: VanBanDocument = { ...document, source: input.relative };
-              const stem = relative(outDir, input.outputStem);
-              state.pending[stem] = extensions;
-              await saver.save();
-              // JSON last: a reader that sees it can trust the others are there.
-              const ordered = [...formats.filter((f) => f !== 'json'), ...formats.filter((f) => f === 'json')];
-              const context = { inputPath: input.path, pageImage: pageImageReader(input.path), ...(options.pdfa !== undefined && { outputType: options.pdfa ? ('pdfa' as const) : ('pdf' as const) }) };
-              await writeDocumentOutputs(shown, ordered, input.outputStem, context, (path, content) => writeOutput(outDir, path, content));
-              const result: FileResult = {
-                file: input.path,
-                source: input.relative,
-                outputStem: input.outputStem,
-                pages: document.pages.length,
-                seconds: document.seconds,
-                quality: document.quality.score,
-                flaggedPages: document.quality.flaggedPages,
-                document: document.document,
-              };
-              if (document.quality.reason) result.reason = document.quality.reason;
-              state.documents[stem] = recordOf(input, outDir, document, extensions, input.size, input.mtimeMs);
-              delete state.pending[stem];
-              delete state.failures[input.path];
-              await saver.save();
-              pages += document.pages.length;
-              converted.push(result);
-              emit({ type: 'file-done', result, document });
-            } catch (error) {
-              fail(input.path, toFileError(error, input.relative));
-              await saver.save();
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(jobs * 2, todo.length) }, lane));
-      } finally {
-        await pipeline.close();
-      }
-    }
+    const { converted, pages } = todo.length > 0 ? await run({ outDir, state, saver, formats, extensions, jobs, todo, emit, fail }) : { converted: [], pages: 0 };
 
     await saver.save();
     await writeCatalogue(outDir, state);
@@ -366,6 +352,87 @@ export async function convert(inputs: string | readonly string[], options: Conve
     heldLocks.delete(lock);
     await lock.release();
   }
+}
+
+/** Outputs in writing order: JSON last, so a reader that sees it can trust the others are there. */
+export function writingOrder(formats: readonly OutputFormat[]): OutputFormat[] {
+  return [...formats.filter((f) => f !== 'json'), ...formats.filter((f) => f === 'json')];
+}
+
+/** Write a converted document's outputs into the output folder (atomic files, no path out of it). */
+export async function writeOutputs(document: VanBanDocument, input: PlannedInput, outDir: string, formats: readonly OutputFormat[], pdfa: boolean | undefined): Promise<void> {
+  // Outputs name the source relative to its input root, never an absolute local path.
+  const shown: VanBanDocument = { ...document, source: input.relative };
+  const context = { inputPath: input.path, pageImage: pageImageReader(input.path), ...(pdfa !== undefined && { outputType: pdfa ? ('pdfa' as const) : ('pdf' as const) }) };
+  await writeDocumentOutputs(shown, writingOrder(formats), input.outputStem, context, (path, content) => writeOutput(outDir, path, content));
+}
+
+/** The summary line data of a converted document. */
+export function fileResult(input: PlannedInput, document: VanBanDocument): FileResult {
+  const result: FileResult = {
+    file: input.path,
+    source: input.relative,
+    outputStem: input.outputStem,
+    pages: document.pages.length,
+    seconds: document.seconds,
+    quality: document.quality.score,
+    flaggedPages: document.quality.flaggedPages,
+    document: document.document,
+  };
+  if (document.quality.reason) result.reason = document.quality.reason;
+  return result;
+}
+
+/**
+ * Convert files and folders (walked recursively) into `options.out`.
+ *
+ * @example
+ * const summary = await convert(['scans/'], { out: 'text/', jobs: 2 });
+ * console.log(summary.converted.length, 'converted,', summary.failed.length, 'failed');
+ */
+export async function convert(inputs: string | readonly string[], options: ConvertOptions): Promise<BatchSummary> {
+  return runBatch(inputs, options, async ({ outDir, state, saver, formats, extensions, jobs, todo, emit, fail }) => {
+    const converted: FileResult[] = [];
+    let pages = 0;
+    const pipeline = await Pipeline.create({ ...options, jobs });
+    try {
+      let next = 0;
+      // More files in flight than workers: while one file is restored, scored and written
+      // on the main thread, the next one is already read and preprocessed, so no worker waits.
+      // The pipeline's page slots and pixel budget bound the memory of all of them together.
+      const lane = async (): Promise<void> => {
+        while (next < todo.length) {
+          const input = todo[next++]!;
+          try {
+            const document = await pipeline.convertFile(
+              input.path,
+              (event) => emit({ type: 'page', file: event.source, page: event.page }),
+              input.selection ? { pages: input.selection } : {},
+            );
+            const stem = relative(outDir, input.outputStem);
+            state.pending[stem] = extensions;
+            await saver.save();
+            await writeOutputs(document, input, outDir, formats, options.pdfa);
+            const result = fileResult(input, document);
+            state.documents[stem] = recordOf(input, outDir, document, extensions, input.size, input.mtimeMs);
+            delete state.pending[stem];
+            delete state.failures[input.path];
+            await saver.save();
+            pages += document.pages.length;
+            converted.push(result);
+            emit({ type: 'file-done', result, document });
+          } catch (error) {
+            fail(input.path, toFileError(error, input.relative));
+            await saver.save();
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(jobs * 2, todo.length) }, lane));
+    } finally {
+      await pipeline.close();
+    }
+    return { converted, pages };
+  });
 }
 
 const heldLocks = new Set<FolderLock>();

@@ -1,7 +1,8 @@
 /** `vanban convert`: options (flags over vanban.config.json), progress and the end-of-batch summary. */
 import { Command, Option } from 'commander';
 import { join, relative } from 'node:path';
-import { convert, releaseLocksSync, type BatchEvent } from '../batch/convert.js';
+import { convert, releaseLocksSync, type BatchEvent, type ConvertOptions } from '../batch/convert.js';
+import { enqueue } from '../batch/queue.js';
 import { removeLiveTempFiles } from '../output/atomic.js';
 import { VanbanError } from '../errors.js';
 import { ProgressReporter, formatDuration, pagesPerMinute, type ProgressState } from './progress.js';
@@ -39,6 +40,8 @@ export function convertCommand(io: CliIo, result: CommandResult): Command {
     .option('-q, --quiet', 'print only failures and the summary')
     .option('-v, --verbose', 'also print skipped inputs and each page as it is done')
     .option('--config <file>', `settings file (default: ./${CONFIG_FILE} when present)`)
+    .option('--queue <url>', 'queue the work on Redis (e.g. redis://127.0.0.1:6379/0) for "vanban worker" processes instead of converting here')
+    .option('--queue-name <name>', 'queue name with --queue (default vanban)')
     .addHelpText(
       'after',
       `
@@ -66,7 +69,9 @@ Flags override it. Exit codes: 0 all converted, 1 some failed, 2 usage, 3 output
       const settings = resolveSettings(raw, (name) => from.get(name) ?? `--${name}`);
       if (inputs.length === 0) throw new VanbanError('USAGE', 'convert needs at least one file or folder\nRun "vanban convert --help" for usage.');
       if (!settings.out) throw new VanbanError('USAGE', 'convert needs an output folder: --out <dir>');
-      result.code = await runConvert(inputs, { ...settings, out: settings.out }, io);
+      const queue = typeof opts.queue === 'string' ? { queue: opts.queue, ...(typeof opts.queueName === 'string' && { queueName: opts.queueName }) } : undefined;
+      if (!queue && opts.queueName !== undefined) throw new VanbanError('USAGE', '--queue-name needs --queue <url>');
+      result.code = await runConvert(inputs, { ...settings, out: settings.out }, io, queue);
     });
   return command;
 }
@@ -75,6 +80,7 @@ async function runConvert(
   inputs: string[],
   settings: ReturnType<typeof resolveSettings> & { out: string },
   io: CliIo,
+  queue?: { queue: string; queueName?: string },
 ): Promise<number> {
   const { quiet, verbose } = settings;
   const state: ProgressState = { pagesDone: 0, pagesTotal: 0, filesDone: 0, filesTotal: 0, failures: 0, startedAt: Date.now() };
@@ -123,20 +129,23 @@ async function runConvert(
 
   // Signals end the run at once: temp files and the lock are removed, finished outputs
   // and the batch state stay (a rerun resumes), and the summary so far is printed.
+  // With --queue the workers go on; a rerun takes in what they finished.
   const onSignal = (signal: NodeJS.Signals): void => {
     removeLiveTempFiles();
     releaseLocksSync();
     progress.done();
     io.stderr.write(
       `vanban: interrupted (${signal}): ${converted} file(s) converted, ${skipped} skipped, ${state.failures} failed so far; ` +
-        `${state.pagesDone} page(s) done. Finished files are kept; rerun the same command to resume.\n`,
+        `${state.pagesDone} page(s) done. Finished files are kept; rerun the same command to resume.\n` +
+        (queue ? 'The queued documents stay in the queue and workers go on converting them.\n' : ''),
     );
     process.exit(EXIT.INTERRUPTED);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const summary = await convert(inputs, {
+    const run = queue ? (list: string[], options: ConvertOptions) => enqueue(list, { ...options, ...queue }) : convert;
+    const summary = await run(inputs, {
       out: settings.out,
       force: settings.force,
       preprocess: settings.preprocess,

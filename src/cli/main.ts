@@ -11,6 +11,8 @@ import { restoreCommand } from './restore.js';
 import { extractCommand } from './extract.js';
 import { scoreCommand } from './score.js';
 import { reviewCommand } from './review.js';
+import { workerCommand } from './worker.js';
+import { queueCommand } from './queue.js';
 import { EXIT } from './exit.js';
 import { guardStdout, type CliIo } from './io.js';
 
@@ -43,7 +45,7 @@ export function program(io: CliIo, result: CommandResult): Command {
       io.stderr.write(root.helpInformation());
       result.code = EXIT.USAGE;
     });
-  for (const make of [convertCommand, restoreCommand, extractCommand, scoreCommand, reviewCommand]) root.addCommand(make(io, result));
+  for (const make of [convertCommand, restoreCommand, extractCommand, scoreCommand, reviewCommand, workerCommand, queueCommand]) root.addCommand(make(io, result));
   return root;
 }
 
