@@ -31,19 +31,12 @@ import { buildSearchablePdf as buildPdf, type SearchablePdfOptions } from '../sr
 import { pageImageReader } from '../src/pdf/index.js';
 import type { VanBanDocument } from '../src/types.js';
 import { layerDoc, lineOf, type LayerPage } from './helpers/layer-doc.js';
+import { hasPdftotext } from './helpers/tools.js';
 
 /** The writer given the input's own pages as page images, as the composer hands them. */
 const buildSearchablePdf = (doc: VanBanDocument, file: string, options: Partial<SearchablePdfOptions> = {}) =>
   buildPdf(doc, file, { pageImage: pageImageReader(file), ...options });
 
-const hasPdftotext = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const NO_PDFTOTEXT = 'pdftotext (poppler-utils) is not installed';
 
 let dir: string;

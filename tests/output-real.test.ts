@@ -19,16 +19,9 @@ import { Pipeline } from '../src/pipeline.js';
 import type { JsonOutput, VanBanDocument } from '../src/types.js';
 import { SCHEMA_FILE, buildSchema } from '../scripts/build-schema.js';
 import { wordRecall } from '../scripts/lib/word-recall.js';
+import { hasPdftotext } from './helpers/tools.js';
 
 const INPUT = 'fixtures/clean/cv-sgddt-nghe-an.pdf';
-const hasPdftotext = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const schemaDir = path.resolve('..', 'shared', 'schemas');
 
 let dir: string;

@@ -16,6 +16,7 @@ import { buildSearchablePdf } from '../src/output/pdf.js';
 import { pageImageReader, readPageInputs } from '../src/pdf/index.js';
 import { textLines, type PlacedItem } from '../src/pdf/vector-text.js';
 import { Pipeline } from '../src/pipeline.js';
+import { hasPdftotext } from './helpers/tools.js';
 
 const require = createRequire(import.meta.url);
 let dir: string;
@@ -29,14 +30,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const hasPdftotext = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const HEADER_LEFT = ['UBND THÀNH PHỐ ĐÀ NẴNG', 'SỞ GIAO THÔNG VẬN TẢI', 'Số: 215/KH-SGTVT'];
 const HEADER_RIGHT = ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Đà Nẵng, ngày 14 tháng 3 năm 2024'];
