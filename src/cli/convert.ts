@@ -139,7 +139,11 @@ async function runConvert(
         `${state.pagesDone} page(s) done. Finished files are kept; rerun the same command to resume.\n` +
         (queue ? 'The queued documents stay in the queue and workers go on converting them.\n' : ''),
     );
-    process.exit(EXIT.INTERRUPTED);
+    // A write already in the thread pool may create its temp file after the first pass.
+    setTimeout(() => {
+      removeLiveTempFiles();
+      process.exit(EXIT.INTERRUPTED);
+    }, 100);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -5,6 +5,8 @@ import { basename, dirname, join } from 'node:path';
 
 /** Temp files being written right now, so an interrupted run can remove them on the way out. */
 const liveTempFiles = new Set<string>();
+/** Set on the way out of an interrupted run: no new temp file is started after it. */
+let stopped = false;
 
 /** Prefix of every temp file vanban writes; a crash leaves nothing else behind, and `cleanStaleTemps` removes these. */
 export const TEMP_PREFIX = '.vanban-tmp-';
@@ -15,6 +17,7 @@ export const TEMP_PREFIX = '.vanban-tmp-';
  * flush it to disk, then rename it over the target.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  if (stopped) throw new Error(`not written, the run is ending: ${path}`);
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
@@ -36,16 +39,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Remove the temp files of writes still in flight (for signal handlers: synchronous on purpose). */
+/**
+ * Remove the temp files of writes still in flight and start no new ones (for signal
+ * handlers: synchronous on purpose). A write whose open() is still in the thread pool
+ * creates its file after this pass: call it again just before exiting to catch those.
+ */
 export function removeLiveTempFiles(): void {
+  stopped = true;
   for (const temp of liveTempFiles) {
     try {
       unlinkSync(temp);
     } catch {
-      // Already renamed or removed.
+      // Not created yet, already renamed or removed.
     }
   }
-  liveTempFiles.clear();
 }
 
 /** Whether a process of this id runs on this machine (EPERM: it does, under another user). */
