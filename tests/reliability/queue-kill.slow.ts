@@ -108,9 +108,7 @@ async function listening(port: number): Promise<void> {
 }
 
 describe.skipIf(missing !== undefined || !existsSync('/usr/bin/redis-server'))('a worker whose Redis goes away', () => {
-  // Skipped: BullMQ's own reconnect works (checked in-process), but the worker process did not
-  // always take jobs again after a Redis restart within 10 minutes; to be fixed before relying on it.
-  it.skip('says the connection is lost, and converts again once Redis is back', async () => {
+  it('says the connection is lost, and converts again once Redis is back', async () => {
     const port = await freePort();
     let redis = startRedis(port);
     await listening(port);
