@@ -193,7 +193,7 @@ describe('problems found before any OCR, each with one clear message and a docum
   });
 
   it('every command has its own --help (19.1)', async () => {
-    for (const command of ['convert', 'restore', 'extract', 'score']) {
+    for (const command of ['convert', 'restore', 'extract', 'score', 'review', 'worker', 'queue']) {
       const r = await run([command, '--help']);
       expect(r.code, command).toBe(0);
       expect(r.stdout).toContain(`Usage: vanban ${command}`);
