@@ -108,7 +108,7 @@ async function runConvert(
         state.filesDone += 1;
         converted += 1;
         const { result } = event;
-        const flagged = result.flaggedPages.length > 0 ? `, review pages ${result.flaggedPages.join(',')}` : '';
+        const flagged = result.flaggedPages.length > 0 ? `, review pages ${pageRanges(result.flaggedPages)}` : '';
         const reason = result.reason ? ` (${result.reason})` : '';
         log(`ok   ${show(result.file)}: ${result.pages} page(s) in ${result.seconds.toFixed(1)} s, quality ${result.quality.toFixed(2)}${reason}${flagged}`);
         break;
@@ -188,4 +188,16 @@ async function runConvert(
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** Page numbers as ranges ("1-3,7"), so a 2,000-page document flagged throughout stays one short line. */
+export function pageRanges(pages: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < pages.length; ) {
+    let j = i;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
+    parts.push(j > i ? `${pages[i]}-${pages[j]}` : String(pages[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
 }
