@@ -2,35 +2,9 @@
 import type { Block, SimDocument } from './content.js';
 import { gtText } from './layout.js';
 
-export interface TruthSection {
-  number: string;
-  title: string;
-  text: string;
-  level: number;
-  children: TruthSection[];
-}
-
-export interface SimTruth {
-  nationalMotto: string;
-  slogan: string;
-  agency: string;
-  parentAgency: string | null;
-  number: string | null;
-  symbol: string;
-  place: string;
-  date: string | null;
-  dateText: string;
-  type: string;
-  typeAbbreviation: string | null;
-  title: string;
-  /** Quyết định/Nghị quyết: the issuing authority lines in the body joined by a space; null for other types. */
-  authority: string | null;
-  addressees: string[];
-  bases: string[];
-  sections: TruthSection[];
-  recipients: string[];
-  signer: { authority: string | null; authorityLines: string[]; title: string; name: string };
-}
+// The simulator writes the fixtures' truth format, so the two share one type.
+export type { Truth as SimTruth, TruthSection } from '../fixtures/truth.js';
+import type { Truth as SimTruth, TruthSection } from '../fixtures/truth.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
