@@ -81,6 +81,22 @@ export interface PageText extends Omit<PageImage, 'data' | 'origin' | 'dpiSource
 }
 
 /** A page image after preprocessing, ready for OCR. */
+/** What the scanned image says about how well it can be read (src/image/stats.ts; for the quality estimate). */
+export interface ImageStats {
+  /** Resolution of the image as scanned (before any rescaling). */
+  dpi: number;
+  /** Stored as 1-bit (every pixel black or white). */
+  bilevel: boolean;
+  /** Mean width of ink edges (75 % → 25 % of the paper-to-ink range), in pixels at 300 dpi: blur. */
+  edgeWidth: number;
+  /** Mean (middle 80 %) length of dark runs along rows, in pixels at 300 dpi: stroke thickness. */
+  strokeWidth: number;
+  /** Paper-to-ink difference, 0–1: faint or worn print is low. */
+  contrast: number;
+  /** Share of ink pixels that are isolated specks (src/image/speckle.ts). */
+  speckle: number;
+}
+
 export interface PreparedImage {
   pageNumber: number;
   /** Grayscale (or bilevel) PNG for the OCR engine. */
@@ -103,6 +119,8 @@ export interface PreparedImage {
    * page both ways up and keeps the better reading.
    */
   orientationUncertain?: boolean;
+  /** Measurements of the image as decoded, for the quality estimate. */
+  imageStats?: ImageStats;
   /** Size of the PageImage these coordinates map back to. */
   pageWidth: number;
   pageHeight: number;
@@ -162,6 +180,8 @@ export interface OcrPage {
   blocks: OcrBlock[];
   /** Handwriting, stamps, seals and signatures found on the page (kept out of `text`). */
   marks?: PageMark[];
+  /** Measurements of the page image (blur, resolution, 1-bit), when the image stage made them. */
+  imageStats?: ImageStats;
 }
 
 /** One output token of the restorer, tied back to the input it came from. */

@@ -15,6 +15,7 @@ import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { removeRules } from './rules.js';
 import { blurGray, edgeWidth, isBilevel, unsharpGray } from './sharpness.js';
+import { imageStats } from './stats.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
 import { despeckle, speckleRatio } from './speckle.js';
 
@@ -155,6 +156,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
 
   const guessed = plausibleDpi(page, img.width, img.height);
   const sourceDpi = guessed;
+  const stats = imageStats(img, sourceDpi, bilevel);
   if (guessed !== dpi) {
     dpi = guessed;
     steps.push('estimate-dpi');
@@ -284,5 +286,6 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     pageHeight,
     ...(orientationUncertain ? { orientationUncertain } : {}),
     ...(marks.length ? { marks } : {}),
+    imageStats: stats,
   };
 }

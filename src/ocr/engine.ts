@@ -239,6 +239,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
         confidence: meanConf(blocks.flatMap((b) => b.lines)),
         blocks,
         ...(marks.length ? { marks: marks.map((m) => ({ kind: m.kind, bbox: m.bbox, confidence: m.confidence })) } : {}),
+        ...(prepared.imageStats ? { imageStats: prepared.imageStats } : {}),
       };
     },
     async terminate() {

@@ -119,6 +119,7 @@ export function pageInputOf(page: RestoredPage): PageInput {
     lines: page.ocr.blocks.flatMap((b) => b.lines.map((l) => ({ bbox: l.bbox, words: l.words.map((w) => w.bbox) }))),
     // The OCR stage may report non-print marks (issue 14); read structurally so either version works.
     ...marksOf(page.ocr),
+    ...(page.ocr.imageStats && { image: page.ocr.imageStats }),
   };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { isValidSyllable, normalizeKey } from '../restore/orthography.js';
 import { getModel, type LanguageModel } from '../restore/lm.js';
 import { BOS, EOS, lmSymbols, lmSymbolsAligned, tokenize } from '../restore/tokenize.js';
-import type { BBox, RestoredToken } from '../types.js';
+import type { BBox, ImageStats, RestoredToken } from '../types.js';
 
 export interface PageWord {
   text: string;
@@ -37,6 +37,8 @@ export interface PageInput {
   marks?: number;
   /** Edge sharpness of the page image, when the image stage measures it (informative: not calibrated). */
   sharpness?: number;
+  /** Measurements of the scanned image (OcrPage.imageStats), when the image stage made them. */
+  image?: ImageStats;
 }
 
 /** Where the page's lines look out of order (1-based OCR line numbers). */
@@ -118,6 +120,30 @@ export interface QualityFeatures {
   marks?: number;
   /** Image edge sharpness as reported by the image stage. */
   sharpness?: number;
+  /** Ink edge width in pixels at 300 dpi (blur), from the image stage. */
+  imgEdgeWidth?: number;
+  /** log2(scan dpi / 300): −1 at 150 dpi. */
+  imgDpiLog?: number;
+  /** 1 for a 1-bit scan, else 0. */
+  imgBilevel?: number;
+  /** How far below 300 dpi a 1-bit scan is, log2(300 / dpi) (0 for grey scans and 1-bit ≥ 300 dpi): 1-bit at low dpi loses strokes. */
+  imgBilevelLoss?: number;
+  /** Paper-to-ink contrast, 0–1 (faint or worn print is low). */
+  imgContrast?: number;
+  /** Share of ink pixels that are isolated specks. */
+  imgSpeckle?: number;
+  /** Mean stroke thickness in pixels at 300 dpi. */
+  imgStrokeWidth?: number;
+  /** Share of restored letter tokens that are still not Vietnamese syllables (errors the restorer could not mend). */
+  restoredInvalidShare?: number;
+  /** Share of restored tokens the restorer was unsure of (confidence below 0.6). */
+  restoreLowConfShare?: number;
+  /** Standard deviation of word confidence, 0–1. */
+  confStd?: number;
+  /** Mean characters per token (broken words make it small, merged words large). */
+  charsPerToken: number;
+  /** Share of tokens made only of punctuation other than . , ; : - (stray marks read as text). */
+  strayPunctShare: number;
 }
 
 /** Letters of Vietnamese (and plain Latin, used for codes and loan words). */
@@ -475,6 +501,8 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     garbageRate: chars === 0 ? 0 : garbage / chars,
     oddTokenShare: wordTokens === 0 ? 0 : odd / wordTokens,
     shortTokenShare: tokens.length === 0 ? 0 : short / tokens.length,
+    charsPerToken: tokens.length === 0 ? 0 : chars / tokens.length,
+    strayPunctShare: tokens.length === 0 ? 0 : tokens.filter((t) => !/[\p{L}\p{N}]/u.test(t) && !/^[.,;:\-–—…()"“”/]+$/u.test(t)).length / tokens.length,
   };
   if (dict) features.dictionaryShare = wordTokens === 0 ? 0 : known / wordTokens;
   const lmf = chars > 0 ? lmFeatures(text) : undefined;
@@ -502,6 +530,8 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     features.confCharMean = weighted / length;
     features.confMin = sorted[0]!;
     features.zeroConfShare = confs.filter((c) => c < 0.05).length / confs.length;
+    const mean = features.confMean;
+    features.confStd = Math.sqrt(confs.reduce((s, c) => s + (c - mean) ** 2, 0) / confs.length);
     const x = xHeightOf(scored);
     if (x !== undefined && x > 0) {
       features.xHeightPx = x;
@@ -527,11 +557,33 @@ export function extractFeatures(page: PageInput): QualityFeatures {
   }
   if (page.marks !== undefined) features.marks = page.marks;
   if (page.sharpness !== undefined) features.sharpness = page.sharpness;
+  const img = page.image;
+  if (img && img.dpi > 0) {
+    features.imgEdgeWidth = img.edgeWidth;
+    features.imgDpiLog = Math.log2(img.dpi / 300);
+    features.imgBilevel = img.bilevel ? 1 : 0;
+    features.imgBilevelLoss = img.bilevel ? Math.max(0, Math.log2(300 / img.dpi)) : 0;
+    features.imgContrast = img.contrast;
+    features.imgSpeckle = img.speckle;
+    features.imgStrokeWidth = img.strokeWidth;
+  }
 
   const restored = page.restored?.tokens ?? [];
   if (restored.length > 0) {
     features.restoreChangedShare = restored.filter((t) => t.changed).length / restored.length;
     features.restoreConfMean = restored.reduce((s, t) => s + t.confidence, 0) / restored.length;
+    features.restoreLowConfShare = restored.filter((t) => t.confidence < 0.6).length / restored.length;
+    let letters = 0;
+    let invalid = 0;
+    for (const t of restored) {
+      for (const part of t.text.split(/\s+/u)) {
+        const token = part.normalize('NFC').replace(EDGE_PUNCT, '');
+        if (!/\p{L}/u.test(token)) continue;
+        letters++;
+        if (!isValidSyllable(token)) invalid++;
+      }
+    }
+    features.restoredInvalidShare = letters === 0 ? 0 : invalid / letters;
   }
 
   if (page.width && page.height && page.dpi) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { VanbanError } from '../errors.js';
 import type { QualityFeatures } from './features.js';
 
-/** A feature name, or a name with "^2" for its square. */
+/** A feature name, a name with "^2" for its square, or "a*b" for the product of two features. */
 export type FeatureTerm = string;
 
 export interface LinearModel {
@@ -92,6 +92,12 @@ export function loadQualityModel(path: string = MODEL_PATH): QualityModelFile {
 }
 
 function termValue(features: QualityFeatures, term: FeatureTerm): number | undefined {
+  const star = term.indexOf('*');
+  if (star > 0) {
+    const a = termValue(features, term.slice(0, star));
+    const b = termValue(features, term.slice(star + 1));
+    return a === undefined || b === undefined ? undefined : a * b;
+  }
   const squared = term.endsWith('^2');
   const name = (squared ? term.slice(0, -2) : term) as keyof QualityFeatures;
   const value = features[name];
