@@ -19,13 +19,23 @@ function bars(stroke: number, ink = 20): GrayImage {
 
 describe('image stats (issue 15)', () => {
   it('measures blur as a wider ink edge, and resolution-independent widths', async () => {
-    const sharp = imageStats(bars(3), 300, false);
-    const soft = imageStats(await blurGray(bars(3), 1.5), 300, false);
+    // Strokes 5 px wide: print at 300 dpi.
+    const sharp = imageStats(bars(5), 300, false);
+    const soft = imageStats(await blurGray(bars(5), 1.5), 300, false);
     expect(sharp.edgeWidth).toBeLessThan(1.2);
     expect(soft.edgeWidth).toBeGreaterThan(sharp.edgeWidth + 0.8);
     // The same strokes scanned at 150 dpi are twice as thick in 300-dpi pixels.
-    expect(imageStats(bars(3), 150, false).strokeWidth).toBeCloseTo(2 * sharp.strokeWidth, 5);
-    expect(sharp.strokeWidth).toBeCloseTo(3, 0);
+    expect(imageStats(bars(5), 150, false).strokeWidth).toBeCloseTo(2 * sharp.strokeWidth, 5);
+    expect(sharp.strokeWidth).toBeCloseTo(5, 0);
+  });
+
+  it('measures a closing page with a few lines of print (well under 1 % ink) like a full one', () => {
+    const sparse = createGray(600, 2000, 235);
+    for (let y = 100; y < 125; y++) for (let x = 20; x < 300; x += 12) for (let d = 0; d < 3; d++) sparse.data[y * 600 + x + d] = 20;
+    const s = imageStats(sparse, 300, false);
+    expect(s.contrast).toBeGreaterThan(0.8);
+    expect(s.edgeWidth).toBeGreaterThan(0);
+    expect(s.strokeWidth).toBeCloseTo(3, 0);
   });
 
   it('sees faint print as low contrast', () => {

@@ -41,10 +41,13 @@ export function imageStats(img: GrayImage, dpi: number, bilevel: boolean): Image
     hist[data[i]!]!++;
     total++;
   }
-  const ink = quantileOfHist(hist, total, 0.01);
-  const paper = quantileOfHist(hist, total, 0.6);
-  const contrast = Math.max(0, paper - ink) / 255;
+  // Ink and paper levels: the medians of the pixels on either side of Otsu's threshold (a page
+  // with a few lines of print, such as a closing page, has well under 1 % ink).
   const t = otsuThreshold(hist);
+  const dark = hist.slice(0, t + 1).reduce((a, v) => a + v, 0);
+  const ink = dark === 0 ? t : quantileOfHist(hist, total, 0.5 * (dark / total));
+  const paper = quantileOfHist(hist, total, (dark + 0.5 * (total - dark)) / total);
+  const contrast = Math.max(0, paper - ink) / 255;
   const scale = 300 / Math.max(1, dpi);
   // Edge width: pixels over which a row falls from 75 % to 25 % of the paper-to-ink range at a
   // paper→ink step (sub-pixel by linear interpolation); stroke width: length of dark runs.
