@@ -246,6 +246,8 @@ export function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Ar
 
 // Small sets: dev has about a hundred pages, so a dozen weights at most.
 const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
+/** Text evidence of a signature block read in pieces (for text without OCR confidences). */
+const CLOSING_TERMS = ['signerGap', 'fragmentLineShare'];
 const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
 const CONF_TERMS = ['confMean', 'confP10', 'zeroConfShare'];
 
@@ -325,6 +327,11 @@ const CANDIDATE_TERMS = [
   'confStd',
   'charsPerToken',
   'strayPunctShare',
+  // Signature blocks read in pieces (under seals and signatures), which weigh most on short pages.
+  'fragmentLineShare',
+  'markCount',
+  'signerGap',
+  'signerGap*charsLog',
   // On 1-bit scans confidence ranks pages differently (broken strokes read with confidence).
   'confMean*imgBilevel',
   'midConfShare*imgBilevel',
@@ -368,9 +375,9 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
     ['ocr-confidence+lines+text+lm', selectTerms(rows, log)],
     ['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
     ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
-    ['text+lm', [...TEXT_TERMS, ...LEXICAL_TERMS]],
+    ['text+lm', [...TEXT_TERMS, ...CLOSING_TERMS, ...LEXICAL_TERMS]],
     // Text that came without an OCR engine's confidences (a .txt, or restorer-only output).
-    ['text-only', TEXT_TERMS],
+    ['text-only', [...TEXT_TERMS, ...CLOSING_TERMS]],
   ];
   const models: LinearModel[] = [];
   let primaryCv: Array<number | undefined> = [];
@@ -383,7 +390,13 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   const cvCer = rows.map((r, i) => primaryCv[i] ?? 1);
   // Interval: residual quantiles in √CER.
   const residuals = rows.map((r, i) => Math.sqrt(r.cer) - Math.sqrt(cvCer[i]!));
-  const interval = { lower: quantileOf(residuals, 0.1), upper: quantileOf(residuals, 0.9) };
+  const interval: NonNullable<QualityModelFile['interval']> = { lower: quantileOf(residuals, 0.1), upper: quantileOf(residuals, 0.9) };
+  // Short pages (a closing page's few lines) spread wider: their own quantiles when dev has enough of them.
+  const shortWords = 100;
+  const shortRes = residuals.filter((_, i) => rows[i]!.features.wordTokens < shortWords);
+  if (shortRes.length >= 10) {
+    interval.short = { words: shortWords, lower: Math.min(interval.lower, quantileOf(shortRes, 0.1)), upper: Math.max(interval.upper, quantileOf(shortRes, 0.9)) };
+  }
 
   // Rules and threshold together, by the targets on dev: the rules that flag no good dev
   // page are always on (they name a kind of failure today's pages may rarely show); of the others,

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createGray, type GrayImage } from '../src/image/gray.js';
 import { blurGray } from '../src/image/sharpness.js';
 import { imageStats } from '../src/image/stats.js';
-import { extractFeatures } from '../src/quality/features.js';
-import { predictCer, type QualityModelFile } from '../src/quality/model.js';
+import { extractFeatures, fragmentShare, signerGap } from '../src/quality/features.js';
+import { estimate } from '../src/quality/estimate.js';
+import { loadQualityModel, predictCer, type QualityModelFile } from '../src/quality/model.js';
 import type { ImageStats } from '../src/types.js';
 
 /** A page of vertical bars (strokes `stroke` px wide every 12 px) on rows of "text lines", ink `ink`. */
@@ -79,5 +80,43 @@ describe('quality features from image stats', () => {
     expect(predictCer(file, extractFeatures({ text, words, image: stats({ bilevel: true }) }))?.cer).toBeCloseTo(0.3, 6);
     expect(predictCer(file, extractFeatures({ text, words, image: stats({}) }))?.cer).toBe(0);
     expect(predictCer(file, extractFeatures({ text, words }))).toBeUndefined();
+  });
+});
+
+describe('closing-page features (issue 15)', () => {
+  const closing = (block: string): string =>
+    ['Điều 3. Các ông, bà có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.', 'Nơi nhận:', '- Như Điều 3;', '- Lưu: VT, TH.', block].join('\n');
+
+  it('signerGap: 0 for a whole signature block, ½ without the title or the name, 1 without both, 0 off closing pages', () => {
+    expect(signerGap(closing('KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrương Thanh Thảo'))).toBe(0);
+    expect(signerGap(closing('GIÁM ĐỐC\n4" M ĐỐC\nhanh Thảo'))).toBe(0.5);
+    expect(signerGap(closing('ĐỐC\n5 á Thắng'))).toBe(1);
+    expect(signerGap(closing(''))).toBe(1);
+    // Read right column first: the block above the list counts.
+    expect(signerGap(['CHỦ TỊCH', 'Cao Hồng Quân', 'Nơi nhận:', '- Như trên;', '- Lưu: VT, NC.'].join('\n'))).toBe(0);
+    expect(signerGap('Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;')).toBe(0);
+  });
+
+  it('fragmentShare counts lines of one or two short words without digits', () => {
+    // "Nơi nhận:" (two words, 7 letters) counts too: it is on every closing page alike.
+    expect(fragmentShare('Nơi nhận:\n- Như trên;\nĐỐC\nông Dũng\n:\n2')).toBeCloseTo(4 / 6, 6);
+    expect(fragmentShare('Điều 1. Phê duyệt\nCăn cứ Luật Tổ chức chính quyền')).toBe(0);
+  });
+
+  it('names an unread signature block as a reason, and gives a short page a wider interval', () => {
+    const words = (t: string) => t.split(/\s+/u).filter((w) => w !== '').map((w) => ({ text: w, conf: 95 }));
+    const text = closing('ĐỐC\n5 á Thắng');
+    const e = estimate({ text, words: words(text) });
+    expect(e.reasons.some((r) => r.startsWith('signature block not read in full'))).toBe(true);
+    const file = loadQualityModel();
+    const short = file.interval?.short;
+    expect(short).toBeDefined();
+    const model: QualityModelFile = { ...file, interval: { lower: -0.01, upper: 0.01, short: { words: 100, lower: -0.05, upper: 0.2 } } };
+    const a = estimate({ text, words: words(text) }, { model });
+    const long = `${'Ủy ban nhân dân tỉnh quyết định giao Sở Nội vụ chủ trì thực hiện. '.repeat(12)}`;
+    const b = estimate({ text: long, words: words(long) }, { model });
+    const width = (x: typeof a) => Math.sqrt(x.cerInterval[1]) - Math.sqrt(x.cer);
+    expect(width(a)).toBeGreaterThan(0.1);
+    expect(width(b)).toBeLessThan(0.02);
   });
 });

@@ -190,6 +190,10 @@ export function pageReasons(page: PageInput, f: QualityFeatures, file: QualityMo
   if (f.validSyllableShare < 0.85) reasons.push(`garbled text: ${pct(1 - f.validSyllableShare)} of words are not Vietnamese syllables`);
   if (f.lmJoinGap !== undefined && f.lmJoinGap < -2.5 && f.chars > 200) reasons.push('lines out of order: line joins read poorly');
   if (f.restoreChangedShare !== undefined && f.restoreChangedShare >= 0.15) reasons.push(`restorer changed ${pct(f.restoreChangedShare)} of words`);
+  if (f.signerGap >= 0.5) {
+    const what = f.signerGap >= 1 ? 'neither a title nor a name' : 'a title or the name missing';
+    reasons.push(`signature block not read in full (a seal or signature over it?): ${what} after "Nơi nhận"`);
+  }
   if (f.marks !== undefined && f.marks > 0) reasons.push(`${f.marks} non-print mark${f.marks > 1 ? 's' : ''} (stamp, seal or handwriting)`);
   return reasons;
 }
@@ -225,7 +229,38 @@ const TERM_WORDS: Record<string, (f: QualityFeatures) => string> = {
   lmPairPmi: () => 'words follow each other unlike admin text (misread, or read out of order)',
   lmBadPairShare: (f) => `${pct(f.lmBadPairShare ?? 0)} of word pairs unlikely in admin text (misread, or read out of order)`,
   blankGapShare: (f) => `blank bands inside the text (${pct(f.blankGapShare ?? 0)} of its height): print may not have been read`,
+  confStd: () => 'word confidence uneven: parts of the page read poorly',
+  fragmentLineShare: (f) => `${pct(f.fragmentLineShare)} of lines are fragments of one or two short words (print read in pieces)`,
+  signerGap: () => 'signature block not read in full',
+  wideGapShare: (f) => `${pct(f.wideGapShare ?? 0)} of lines span a wide gap (two columns read as one line)`,
+  shortTokenShare: (f) => `${pct(f.shortTokenShare)} of tokens are single characters (text broken into pieces)`,
+  strayPunctShare: (f) => `${pct(f.strayPunctShare)} of tokens are stray marks`,
+  restoredInvalidShare: (f) => `${pct(f.restoredInvalidShare ?? 0)} of words still not Vietnamese syllables after correction`,
+  restoreLowConfShare: (f) => `the corrector was unsure of ${pct(f.restoreLowConfShare ?? 0)} of words`,
+  restoreConfMean: () => 'the corrector was unsure of many words',
+  imgEdgeWidth: (f) => `blurred image: ink edges ${(f.imgEdgeWidth ?? 0).toFixed(1)} px wide at 300 dpi`,
+  imgBilevelLoss: () => '1-bit scan below 300 dpi: thin strokes broken or merged',
+  imgSpeckle: (f) => `speckled image: ${pct(f.imgSpeckle ?? 0)} of ink is isolated specks`,
+  imgContrast: (f) => `faint print: contrast ${pct(f.imgContrast ?? 0)}`,
+  markCount: (f) => `${f.markCount ?? 0} stamp, seal or signature mark${(f.markCount ?? 0) > 1 ? 's' : ''} over or near the text`,
 };
+
+/** What the image measurements say is wrong with a page (named when the page is flagged). */
+function imageReasons(f: QualityFeatures): string[] {
+  const out: string[] = [];
+  if ((f.imgBilevelLoss ?? 0) > 0.2 && f.imgDpiLog !== undefined) out.push(`1-bit scan at ${Math.round(300 * 2 ** f.imgDpiLog)} dpi: thin strokes broken or merged`);
+  if (f.imgBilevel === 0 && (f.imgEdgeWidth ?? 0) >= BLURRED_EDGE_PX) out.push(`blurred image: ink edges ${(f.imgEdgeWidth ?? 0).toFixed(1)} px wide at 300 dpi`);
+  if (f.imgBilevel === 0 && f.imgContrast !== undefined && f.imgContrast < FAINT_CONTRAST) out.push(`faint print: contrast ${pct(f.imgContrast)}`);
+  return out;
+}
+
+/** Ink edges at least this wide (px at 300 dpi; sharp office scans measure 1–1.5) are named as blur. */
+const BLURRED_EDGE_PX = 2;
+/** Paper-to-ink contrast below this is named as faint print (office scans measure 0.6–0.8). */
+const FAINT_CONTRAST = 0.4;
+
+/** The feature a term is named by: "x^2" and "x*y" by x. */
+const termFeature = (term: string): string => term.replace('^2', '').split('*')[0]!;
 
 /** The model terms that raise this page's estimate most, in words (for a page flagged on its estimate alone). */
 function drivers(file: QualityModelFile, f: QualityFeatures, modelName: string): string[] {
@@ -235,16 +270,18 @@ function drivers(file: QualityModelFile, f: QualityFeatures, modelName: string):
   const base = linearOutput(model, model.mean);
   return model.terms
     .map((term, i) => ({ term, part: (model.weights[i]! * (x[i]! - model.mean[i]!)) / (model.scale[i]! || 1) }))
-    .filter((c) => c.part > 0.05 * Math.max(1e-6, Math.abs(base)) && TERM_WORDS[c.term.replace('^2', '')])
+    .filter((c) => c.part > 0.05 * Math.max(1e-6, Math.abs(base)) && TERM_WORDS[termFeature(c.term)])
     .sort((a, b) => b.part - a.part)
     .slice(0, 2)
-    .map((c) => TERM_WORDS[c.term.replace('^2', '')]!(f));
+    .map((c) => TERM_WORDS[termFeature(c.term)]!(f));
 }
 
-function interval(file: QualityModelFile, cer: number): [number, number] {
+function interval(file: QualityModelFile, cer: number, words = Infinity): [number, number] {
   const r = Math.sqrt(cer);
-  const lo = file.interval ? Math.max(0, r + file.interval.lower) ** 2 : cer;
-  const hi = file.interval ? Math.min(1, Math.max(0, r + file.interval.upper) ** 2) : cer;
+  const short = file.interval?.short;
+  const band = short && words < short.words ? short : file.interval;
+  const lo = band ? Math.max(0, r + band.lower) ** 2 : cer;
+  const hi = band ? Math.min(1, Math.max(0, r + band.upper) ** 2) : cer;
   return [Math.min(lo, cer), Math.max(hi, cer)];
 }
 
@@ -286,9 +323,13 @@ export function estimate(input: PageInput | RestoredPage, options: EstimateOptio
     (rules.jumbled === true && evidence.jumbled.length > 0) ||
     (rules.gaps === true && evidence.gaps.length > 0);
   const needsReview = score < threshold || ruled;
-  const cerInterval = interval(file, cer);
+  const cerInterval = interval(file, cer, features.wordTokens);
   if (needsReview && !ruled) {
-    for (const d of prediction ? drivers(file, features, prediction.model) : []) {
+    for (const d of [...imageReasons(features), ...(prediction ? drivers(file, features, prediction.model) : [])]) {
+      if (d.includes('ink edges') && reasons.some((r) => r.includes('ink edges'))) continue;
+      if (d.startsWith('1-bit scan') && reasons.some((r) => r.startsWith('1-bit scan'))) continue;
+      if (d.startsWith('faint print') && reasons.some((r) => r.startsWith('faint print'))) continue;
+      if (d.startsWith('signature block') && reasons.some((r) => r.startsWith('signature block'))) continue;
       // Already said in other words (the x-height), or too small to name.
       if (d.includes('x-height') && reasons.some((r) => r.includes('x-height'))) continue;
       if (d.startsWith('restorer changed') && (features.restoreChangedShare ?? 0) < 0.05) continue;

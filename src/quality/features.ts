@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isValidSyllable, normalizeKey } from '../restore/orthography.js';
+import { upperShare } from '../structure/fold.js';
+import { matchRecipientsLabel } from '../structure/phrases.js';
 import { getModel, type LanguageModel } from '../restore/lm.js';
 import { BOS, EOS, lmSymbols, lmSymbolsAligned, tokenize } from '../restore/tokenize.js';
 import type { BBox, ImageStats, RestoredToken } from '../types.js';
@@ -144,6 +146,19 @@ export interface QualityFeatures {
   charsPerToken: number;
   /** Share of tokens made only of punctuation other than . , ; : - (stray marks read as text). */
   strayPunctShare: number;
+  /**
+   * Share of text lines that are fragments: one or two tokens, fewer than 8 letters, no digit
+   * (a signature block read in pieces under a seal: "ĐỐC", "ông Dũng", a lone ":").
+   */
+  fragmentLineShare: number;
+  /**
+   * On a closing page (one with the "Nơi nhận:" list), how much of the signature block is missing:
+   * 0.5 for no title line ("PHÓ GIÁM ĐỐC"), 0.5 for no signer's name ("Trương Thanh Thảo"). Seals
+   * and signatures over the block make the OCR drop or garble it; 0 on other pages.
+   */
+  signerGap: number;
+  /** Non-print marks on the page, 0 when the OCR stage reported none (undefined without OCR words). */
+  markCount?: number;
 }
 
 /** Letters of Vietnamese (and plain Latin, used for codes and loan words). */
@@ -466,6 +481,40 @@ export function jumbledLines(pairs: readonly WordPair[]): Array<[number, number]
   return runs.filter(([a, b, n]) => b > a || n >= 6).map(([a, b]) => [a, b]);
 }
 
+/** Share of non-blank lines that are fragments (see QualityFeatures.fragmentLineShare). */
+export function fragmentShare(text: string): number {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 0;
+  const fragments = lines.filter((l) => {
+    const tokens = l.trim().split(/\s+/u);
+    if (tokens.length > 2 || /\p{N}/u.test(l)) return false;
+    return [...l].filter((c) => /\p{L}/u.test(c)).length < 8;
+  });
+  return fragments.length / lines.length;
+}
+
+const syllables = (line: string): string[] => line.split(/\s+/u).map((t) => t.replace(EDGE_PUNCT, '')).filter((t) => t !== '');
+
+/** See QualityFeatures.signerGap. */
+export function signerGap(text: string): number {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const at = lines.findIndex((l) => matchRecipientsLabel(l) !== null);
+  if (at < 0) return 0;
+  // The block may be read before the list (right column first), so look a few lines above it too.
+  const block = lines.slice(Math.max(0, at - 4)).filter((l, i, all) => all[i] !== lines[at] && !/^[-–+•*]/u.test(l));
+  const title = block.some((l) => {
+    const words = syllables(l);
+    return words.length >= 2 && upperShare(l) >= 0.85 && words.filter((w) => w.length >= 2 && isValidSyllable(w)).length >= 2;
+  });
+  const name = block.some((l) => {
+    const words = syllables(l);
+    return (
+      words.length >= 2 && words.length <= 5 && words.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w) && isValidSyllable(w)) && /^[\p{L}\s]+$/u.test(l)
+    );
+  });
+  return (title ? 0 : 0.5) + (name ? 0 : 0.5);
+}
+
 /** Computes every feature the page's data allows. */
 export function extractFeatures(page: PageInput): QualityFeatures {
   const text = page.text.normalize('NFC');
@@ -502,6 +551,8 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     oddTokenShare: wordTokens === 0 ? 0 : odd / wordTokens,
     shortTokenShare: tokens.length === 0 ? 0 : short / tokens.length,
     charsPerToken: tokens.length === 0 ? 0 : chars / tokens.length,
+    fragmentLineShare: fragmentShare(text),
+    signerGap: signerGap(text),
     strayPunctShare: tokens.length === 0 ? 0 : tokens.filter((t) => !/[\p{L}\p{N}]/u.test(t) && !/^[.,;:\-–—…()"“”/]+$/u.test(t)).length / tokens.length,
   };
   if (dict) features.dictionaryShare = wordTokens === 0 ? 0 : known / wordTokens;
@@ -556,6 +607,7 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     features.lmBadPairShare = pairs.filter((p) => p.pmi < BAD_PAIR_PMI).length / pairs.length;
   }
   if (page.marks !== undefined) features.marks = page.marks;
+  if (page.words && page.words.length > 0) features.markCount = page.marks ?? 0;
   if (page.sharpness !== undefined) features.sharpness = page.sharpness;
   const img = page.image;
   if (img && img.dpi > 0) {

@@ -37,7 +37,15 @@ export interface QualityModelFile {
    * Residual quantiles (10th, 90th) of √CER on cross-validated dev pages: the interval of an
    * estimate is (√cer + lower)² … (√cer + upper)².
    */
-  interval?: { lower: number; upper: number };
+  interval?: {
+    lower: number;
+    upper: number;
+    /**
+     * Pages with fewer letter tokens than `words` (a closing page with a few lines) have their
+     * own, wider quantiles: one misread line weighs more there.
+     */
+    short?: { words: number; lower: number; upper: number };
+  };
   /**
    * Evidence that flags a page whatever its estimated CER, each kept only when it did not
    * raise false alarms on dev pages: a word at confidence 0, lines interleaved or merged, words
