@@ -81,6 +81,8 @@ interface VanbanFigures {
   pages: number;
   seconds: number;
   rssMiB: number;
+  /** Engine calls of the run per kind (page, turned, missed, column, weak): calls and pixels. */
+  calls: Record<string, { calls: number; pixels: number }>;
 }
 
 /** vanban in a child process, so its peak RSS is its own: `convert` with 2 jobs, worker start-up included. */
@@ -93,10 +95,12 @@ function runVanban(files: string[], inDir: string, out: string): VanbanFigures {
 
 async function vanbanChild(inDir: string, out: string): Promise<void> {
   const { convert } = await import('../src/batch/convert.js');
+  const { ocrCallStats } = await import('../src/ocr/index.js');
   const started = performance.now();
   const summary = await convert([inDir], { out, jobs: JOBS, force: true });
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ pages: summary.pages, seconds, rssMiB: process.resourceUsage().maxRSS / 1024 }));
+  const calls = Object.fromEntries(Object.entries(ocrCallStats()).map(([k, v]) => [k, { calls: v.calls, pixels: v.pixels }]));
+  console.log(JSON.stringify({ pages: summary.pages, seconds, rssMiB: process.resourceUsage().maxRSS / 1024, calls }));
 }
 
 /** Stage times of one page, each stage alone on an idle worker. */
@@ -148,6 +152,10 @@ export default async function benchCompare(): Promise<Record<string, number | st
     figures['vanban CPU s/page'] = vanbanCpu / v.pages;
     figures['vanban pages/min'] = (60 * v.pages) / v.seconds;
     figures['vanban peak RSS MiB'] = v.rssMiB;
+    const perPage = Object.entries(v.calls).map(([k, c]) => `${k} ${(c.calls / v.pages).toFixed(2)} (${(c.pixels / v.pages / 1e6).toFixed(2)} MP)`);
+    const allCalls = Object.values(v.calls).reduce((n, c) => n + c.calls, 0);
+    figures['vanban OCR calls/page'] = allCalls / v.pages;
+    console.log(`[compare] vanban engine calls per page: ${allCalls / v.pages} = ${perPage.join(', ')}`);
     console.log(`[compare] vanban convert --jobs ${JOBS}: ${v.pages} pages in ${v.seconds.toFixed(1)} s = ${((60 * v.pages) / v.seconds).toFixed(1)} pages/min, ${(vanbanCpu / v.pages).toFixed(1)} CPU s/page, peak RSS ${v.rssMiB.toFixed(0)} MiB`);
     if (!hasOcrmypdf()) {
       console.log('[compare] ocrmypdf is not installed: no comparison (apt-get install ocrmypdf to add it)');

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OcrPool } from '../src/ocr/index.js';
+import { OcrPool, ocrCallStats } from '../src/ocr/index.js';
 import { cer } from '../src/quality/index.js';
 import { mapBox } from '../src/ocr/extract.js';
 import { isVanbanError } from '../src/errors.js';
@@ -88,6 +88,22 @@ describe('OcrPool on a rendered administrative page', () => {
         if (l.baseline) expect(Math.abs(l.baseline[1] - l.bbox[3])).toBeLessThan(l.bbox[3] - l.bbox[1]);
       }
     }
+  });
+
+  it('counts its engine calls: one page pass with the whole image, column re-reads only of smaller crops', async () => {
+    const prepared = await padded(drawn);
+    const before = ocrCallStats();
+    const again = await pool.recognize(prepared);
+    const after = ocrCallStats();
+    const delta = (kind: string, key: 'calls' | 'pixels'): number => (after[kind]?.[key] ?? 0) - (before[kind]?.[key] ?? 0);
+    expect(again.text).toBe(page.text);
+    expect(delta('page', 'calls')).toBe(1);
+    expect(delta('page', 'pixels')).toBe(prepared.width * prepared.height);
+    expect(delta('turned', 'calls')).toBe(0);
+    // At most one crop per column block (header and closing: four), each smaller than the page.
+    expect(delta('column', 'calls')).toBeLessThanOrEqual(4);
+    expect(delta('column', 'pixels')).toBeLessThan(prepared.width * prepared.height);
+    expect(after.page!.cpuMs).toBeGreaterThan(0);
   });
 
   it('fails a broken page with OCR_FAILED and keeps serving the next ones', async () => {

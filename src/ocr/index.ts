@@ -1,4 +1,4 @@
 /** OCR stage: PreparedImage → OcrPage (tesseract.js workers + reading order). */
 export { OcrPool, type OcrPoolOptions } from './pool.js';
-export { createEngine, traineddataDir } from './engine.js';
+export { createEngine, ocrCallStats, traineddataDir, type OcrCallStats } from './engine.js';
 export { blocksToText, orderReading } from './layout.js';
