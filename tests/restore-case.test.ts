@@ -103,12 +103,14 @@ describe('restore: glued and split words', () => {
     ['SởTàichính tỉnh', 'Sở Tài chính tỉnh'],
     ['kế hoạchnày được ban hành', 'kế hoạch này được ban hành'],
     ['BÁOCÁO', 'BÁO CÁO'],
+    ['Nơi nhận:\n-Như trên;\n- Lưu: VT,KH.', 'Nơi nhận:\n- Như trên;\n- Lưu: VT, KH.'],
+    ['các sở,ban,ngành', 'các sở, ban, ngành'],
   ])('%s', (input, expected) => {
     expect(restore(input).text).toBe(expected);
   });
 
   it('keeps numbers, codes and names whole', () => {
-    for (const text of ['lúc 15h30 tại phòng 3a, mã VX1', 'ông Mihai từ Romania', 'diện tích 12ha']) {
+    for (const text of ['lúc 15h30 tại phòng 3a, mã VX1', 'ông Mihai từ Romania', 'diện tích 12ha', 'tăng 1,5 lần', 'giá trị -5 độ', 'kinh tế - xã hội']) {
       const out = restore(text).text;
       expect(out.replace(/\s+/gu, '')).toBe(text.replace(/\s+/gu, ''));
       if (!text.includes('ha')) expect(out).toBe(text);

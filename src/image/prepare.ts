@@ -14,6 +14,7 @@ import { findPageQuad, straightenLines, warpQuad } from './dewarp.js';
 import { detectOrientationPoints, MIN_CONTRAST } from './orientation.js';
 import { rotateGray } from './rotate.js';
 import { removeRules } from './rules.js';
+import { removeSeals } from './seal.js';
 import { blurGray, edgeWidth, isBilevel, unsharpGray } from './sharpness.js';
 import { imageStats } from './stats.js';
 import { inkPoints, measureSkewPoints } from './skew.js';
@@ -46,6 +47,12 @@ export interface PrepareOptions {
    * fuses with descenders and dots below (see README); true: always; false: never.
    */
   rules?: boolean | 'auto';
+  /**
+   * Erase round seals found by shape (see seal.ts): 'auto' (default) on pages where no
+   * colour mark was found (1-bit and grey scans, where a red seal has become black or grey
+   * ink that colour cannot tell from print); true: every page; false: never.
+   */
+  seals?: boolean | 'auto';
   /**
    * Find red stamps and seals and blue pen by colour, erase them from the image and
    * list them as marks (colour inputs only). Default true.
@@ -247,6 +254,15 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     if (s.range > 0) {
       img = s.image;
       steps.push('straighten');
+    }
+  }
+  const seals = options.seals ?? 'auto';
+  if (seals === true || (seals === 'auto' && marks.length === 0)) {
+    // A grey seal (a red one scanned in grey) is lighter than print: find it by a looser threshold.
+    const r = removeSeals(img, { dpi, inkBelow: bilevel ? 128 : 170 });
+    if (r.erased > 0) {
+      img = r.image;
+      steps.push('remove-seals');
     }
   }
   const smooth = options.smoothBilevel ?? false;

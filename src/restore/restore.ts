@@ -384,7 +384,8 @@ const VIETNAMESE_MARK = /[\u0309\u0323\u031B\u0306đĐ]|\u0302[\u0300\u0301\u030
 /**
  * Splits words the OCR glued together ("trẻem" → "trẻ em", "Độclập" → "Độc lập",
  * "SởGiáodục" → "Sở Giáo dục", "26tháng" → "26 tháng") and opens a space after a colon
- * or semicolon glued to the next word or number ("Số:1906" → "Số: 1906"). A word is cut
+ * or semicolon glued to the next word or number ("Số:1906" → "Số: 1906"), after a comma
+ * between two words ("VT,NC" → "VT, NC") and after a list dash opening a line ("-Lưu:"). A word is cut
  * only when it is no word itself and the model is sure of the pieces. In a garbled page
  * an unknown word is far more often a misread than two glued words ("gido" is giáo, not
  * gì đó): there only words with the evidence of an inner capital or Vietnamese-only marks
@@ -409,6 +410,20 @@ function splitGlued(
     // "Số:1906", "Điều 2;tổ chức": a colon or semicolon after a word, glued to what follows.
     if (t.kind === 'punct' && (t.text === ':' || t.text === ';') && prev?.kind === 'word' && next !== undefined &&
         (next.kind === 'word' || next.kind === 'number' || next.kind === 'code')) {
+      out.push(t, space(t.end));
+      outFrom.push(src, src);
+      split = true;
+      return;
+    }
+    // "sở,ban,ngành", "VT,NC": a comma between two words always takes a space (1,5 is a number token).
+    if (t.kind === 'punct' && t.text === ',' && prev?.kind === 'word' && next?.kind === 'word') {
+      out.push(t, space(t.end));
+      outFrom.push(src, src);
+      split = true;
+      return;
+    }
+    // "-Lưu: VT", "-Như trên;": a list dash opening a line, glued to its first word (small print).
+    if (t.kind === 'punct' && (t.text === '-' || t.text === '–') && (prev === undefined || prev.kind === 'newline') && next?.kind === 'word' && /^\p{Lu}/u.test(next.text)) {
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
