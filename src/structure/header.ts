@@ -444,6 +444,19 @@ export interface TitleResult {
 const centre = (b: readonly number[]): number => (b[0]! + b[2]!) / 2;
 
 /**
+ * Horizontal centre of a line's print: the span of its words that carry a letter or a figure, so a
+ * speck or stroke that OCR glued to the line far to its side ("BÁO CÁO        |") does not move it.
+ */
+function printCentre(src: SourceLine): number {
+  const box = src.bbox!;
+  const tokens = src.text.trim().split(/\s+/);
+  if (!src.words?.length || tokens.length !== src.words.length) return centre(box);
+  const inked = src.words.filter((_w, k) => /[\p{L}\d]/u.test(tokens[k]!));
+  if (!inked.length) return centre(box);
+  return (Math.min(...inked.map((w) => w.bbox[0])) + Math.max(...inked.map((w) => w.bbox[2]))) / 2;
+}
+
+/**
  * Title lines under the type name, then (decisions, resolutions) the issuing
  * authority. The title ends at the first of: the authority line, a basis, the
  * addressees, the body (a numbered heading, a full-width line, a mixed-case
@@ -459,7 +472,7 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   let span = 0;
   for (const l of lines) if (l.bbox && l.page === typeLine?.page) span = Math.max(span, l.bbox[2]);
   const offCentre = (src: SourceLine): boolean =>
-    !!(typeLine?.bbox && src.bbox && span > 0 && src.page === typeLine.page && Math.abs(centre(src.bbox) - centre(typeLine.bbox)) > 0.12 * span);
+    !!(typeLine?.bbox && src.bbox && span > 0 && src.page === typeLine.page && Math.abs(printCentre(src) - printCentre(typeLine)) > 0.12 * span);
   const withAuthority = typeName === null || WITH_AUTHORITY.has(typeName);
   const nextText = (k: number): { text: string; at: number } | null => {
     for (let j = k; j < lines.length && j < k + 3; j++) {

@@ -30,6 +30,38 @@ export function linesFromText(text: string): SourceLine[] {
   return out;
 }
 
+/**
+ * Marks OCR glued to the edges of a printed line: a word far taller than the line's print (a
+ * handwritten note or a pen stroke in the margin, "NWÀ | 2. Kinh phí …"), or a speck a few pixels
+ * wide with no letter or figure ("BÁO CÁO        |"). They are dropped from the line's ends, with
+ * their boxes, so a marker or a title still opens or centres the line. Figures are never dropped:
+ * numbers written by hand into printed blanks are judged elsewhere.
+ */
+export function dropEdgeMarks(src: SourceLine): SourceLine {
+  const words = src.words;
+  const tokens = src.text.trim().split(/\s+/);
+  if (!words || words.length < 3 || tokens.length !== words.length) return src;
+  const heights = words.map((w) => w.bbox[3] - w.bbox[1]).sort((a, b) => a - b);
+  const median = heights[Math.floor(heights.length / 2)]!;
+  const stray = (k: number): boolean => {
+    const t = tokens[k]!;
+    if (/\d/.test(t)) return false;
+    const [x0, y0, x1, y1] = words[k]!.bbox;
+    if (median > 0 && y1 - y0 > 2.5 * median) return true;
+    return !/\p{L}/u.test(t) && x1 - x0 <= 6 && y1 - y0 <= 6;
+  };
+  let a = 0;
+  let b = words.length;
+  while (a < b - 1 && stray(a)) a++;
+  while (b - 1 > a && stray(b - 1)) b--;
+  // A speck between a dropped mark and the print goes with the mark.
+  while (a > 0 && a < b - 1 && !/[\p{L}\d]/u.test(tokens[a]!)) a++;
+  if (a === 0 && b === words.length) return src;
+  const kept = words.slice(a, b);
+  const bbox: BBox = [Math.min(...kept.map((w) => w.bbox[0])), Math.min(...kept.map((w) => w.bbox[1])), Math.max(...kept.map((w) => w.bbox[2])), Math.max(...kept.map((w) => w.bbox[3]))];
+  return { ...src, text: tokens.slice(a, b).join(' '), bbox, words: kept };
+}
+
 function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
   let index = 0;
   let first = true;
@@ -42,7 +74,7 @@ function pushOcrPage(out: SourceLine[], page: OcrPage, texts?: string[]): void {
       const bbox: BBox = [...line.bbox];
       const src: SourceLine = { text: text.normalize('NFC').replace(/\s+$/, '').replace(/Ð/g, 'Đ').replace(/ð/g, 'đ'), page: page.pageNumber, line: index, bbox, column: block.column, conf: line.conf };
       if (line.words?.length) src.words = line.words.map((w) => ({ bbox: w.bbox, conf: w.conf }));
-      out.push(src);
+      out.push(dropEdgeMarks(src));
       index++;
     }
   }

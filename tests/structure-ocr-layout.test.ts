@@ -1,0 +1,84 @@
+// What OCR does to a page's lines and boxes, and how the structure reads through it. Each case is
+// a general form of Nghị định 30/2020 layout under scan damage, built as OCR pages with word boxes.
+import { describe, expect, it } from 'vitest';
+import { extract } from '../src/structure/index.js';
+import { dropEdgeMarks } from '../src/structure/lines.js';
+import type { BBox, OcrBlock, OcrLine, OcrPage } from '../src/types.js';
+
+type W = [string, number] | [string, number, BBox];
+
+/** An OCR line whose words are laid out left to right from x0 (20 px a letter, 40 px high) unless a box is given. */
+function line(words: W[], x0: number, y: number): OcrLine {
+  let x = x0;
+  const ws = words.map(([text, conf, box]) => {
+    const bbox: BBox = box ?? [x, y, x + 20 * text.length, y + 40];
+    x = bbox[2] + 15;
+    return { text, conf, bbox };
+  });
+  const bbox: BBox = [Math.min(...ws.map((w) => w.bbox[0])), Math.min(...ws.map((w) => w.bbox[1])), Math.max(...ws.map((w) => w.bbox[2])), Math.max(...ws.map((w) => w.bbox[3]))];
+  return { text: words.map((w) => w[0]).join(' '), conf: ws.reduce((s, w) => s + w.conf, 0) / ws.length, bbox, words: ws };
+}
+
+/** Words of a text, all read with confidence 95. */
+const ok = (text: string): W[] => text.split(' ').map((t) => [t, 95]);
+
+function page(blocks: OcrBlock[]): OcrPage {
+  return { pageNumber: 1, width: 2480, height: 3508, dpi: 300, skew: 0, rotation: 0, steps: [], text: blocks.map((b) => b.lines.map((l) => l.text).join('\n')).join('\n\n'), confidence: 90, blocks };
+}
+
+const block = (column: OcrBlock['column'], lines: OcrLine[]): OcrBlock => ({
+  column,
+  bbox: [Math.min(...lines.map((l) => l.bbox[0])), Math.min(...lines.map((l) => l.bbox[1])), Math.max(...lines.map((l) => l.bbox[2])), Math.max(...lines.map((l) => l.bbox[3]))],
+  lines,
+});
+
+const header = (): OcrBlock[] => [
+  block('left', [line(ok('ỦY BAN NHÂN DÂN'), 300, 140), line(ok('TỈNH QUẢNG NAM'), 320, 190), line(ok('Số: 12/BC-UBND'), 320, 260)]),
+  block('right', [line(ok('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), 1200, 140), line(ok('Độc lập - Tự do - Hạnh phúc'), 1300, 190), line(ok('Tam Kỳ, ngày 12 tháng 4 năm 2024'), 1300, 260)]),
+];
+
+describe('marks OCR glued to the edges of a printed line', () => {
+  it('a speck far to the right of the type line does not move its centre: the centred title under it is read', () => {
+    // "BÁO CÁO" centred at x ≈ 1130, a 2-px speck at x = 2100 read into the same line.
+    const typeLine = line([['BÁO', 93], ['CÁO', 96], ['|', 60, [2100, 420, 2102, 422]]], 1050, 400);
+    const doc = extract([
+      page([
+        ...header(),
+        block('right', [typeLine]),
+        block('full', [line(ok('Tình hình cảng, cụm cảng'), 880, 470), line(ok('hàng hóa thủy nội địa'), 920, 520)]),
+        block('full', [line(ok('Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở báo cáo như sau:'), 250, 620)]),
+      ]),
+    ]);
+    expect(doc.type).toBe('BÁO CÁO');
+    expect(doc.title).toBe('Tình hình cảng, cụm cảng hàng hóa thủy nội địa');
+  });
+
+  it('a margin note read as a tall word before "2." leaves the numbered heading in place', () => {
+    const note: W = ['NWÀ', 0, [90, 1500, 160, 1890]];
+    const doc = extract([
+      page([
+        ...header(),
+        block('full', [line(ok('BÁO CÁO'), 1050, 400), line(ok('Kết quả công tác quý I'), 950, 470)]),
+        block('full', [line(ok('1. Tình hình chung'), 300, 1400)]),
+        block('full', [line(ok('Các đơn vị đã triển khai đầy đủ.'), 300, 1480)]),
+        block('full', [line([note, ['|', 68, [340, 1600, 342, 1602]], ...ok('2. Kinh phí hoạt động')], 460, 1580)]),
+        block('full', [line(ok('Kinh phí được cấp đủ.'), 300, 1660)]),
+      ]),
+    ]);
+    expect(doc.sections.map((s) => [s.number, s.title])).toEqual([
+      ['1', 'Tình hình chung'],
+      ['2', 'Kinh phí hoạt động'],
+    ]);
+  });
+
+  it('keeps figures and ordinary words at a line edge, and the line box follows what is kept', () => {
+    const src = { text: '', page: 1, line: 0 };
+    const l = line([['NWÀ', 0, [90, 100, 160, 500]], ...ok('2. Kinh phí'), ['12', 20, [900, 100, 940, 500]]], 300, 120);
+    const out = dropEdgeMarks({ ...src, text: l.text, bbox: l.bbox, words: l.words });
+    expect(out.text).toBe('2. Kinh phí 12');
+    expect(out.bbox![0]).toBe(l.words![1]!.bbox[0]);
+    const plain = line(ok('Các đơn vị thực hiện'), 300, 120);
+    const same = { ...src, text: plain.text, bbox: plain.bbox, words: plain.words };
+    expect(dropEdgeMarks(same)).toBe(same);
+  });
+});
