@@ -192,7 +192,7 @@ for (const id of ids) {
   for (const [k, v] of Object.entries(ev.fields)) {
     evalCount[k] = (evalCount[k] ?? 0) + 1;
     if (v) evalRight[k] = (evalRight[k] ?? 0) + 1;
-    else if (looseMode) misses.push(`${id} ${k}~ got ${JSON.stringify(ev.fieldValues[k]?.got)} want ${JSON.stringify(ev.fieldValues[k]?.want)}`);
+    else if (looseMode) misses.push(`${id} ${k}~ got ${JSON.stringify(ev.fieldValues[k as keyof typeof ev.fieldValues]?.got)} want ${JSON.stringify(ev.fieldValues[k as keyof typeof ev.fieldValues]?.want)}`);
     else if (k === 'signerName') misses.push(`${id} ${k}: got ${JSON.stringify(ev.fieldValues[k]?.got)} want ${JSON.stringify(ev.fieldValues[k]?.want)}`);
   }
   const es = compareSections(doc.sections as never, truth.sections as never);
