@@ -82,3 +82,42 @@ describe('marks OCR glued to the edges of a printed line', () => {
     expect(dropEdgeMarks(same)).toBe(same);
   });
 });
+
+describe('header lines OCR read right with next to no confidence', () => {
+  it('"Số: 564/TB-PNV" read whole at confidence 0 still gives number and symbol; a speck after "/" is dropped', () => {
+    const blocks = (numberLine: OcrLine): OcrBlock[] => [
+      block('left', [line(ok('UBND HUYỆN BẢO THẮNG'), 300, 140), line(ok('PHÒNG NỘI VỤ'), 390, 190), numberLine]),
+      block('right', [line(ok('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), 1200, 140), line(ok('Độc lập - Tự do - Hạnh phúc'), 1300, 190), line(ok('Bảo Thắng, ngày 22 tháng 8 năm 2024'), 1300, 260)]),
+      block('full', [line(ok('THÔNG BÁO'), 1050, 400), line(ok('Lịch tiếp công dân'), 990, 460)]),
+    ];
+    const a = extract([page(blocks(line([['SốỒ:564/TB-PNV', 0]], 380, 265)))]);
+    expect([a.number, a.symbol, a.title]).toEqual(['564', 'TB-PNV', 'Lịch tiếp công dân']);
+    const b = extract([page(blocks(line([['Số:', 3], ['2224/,SKHĐT-VP', 3]], 380, 265)))]);
+    expect([b.number, b.symbol]).toEqual(['2224', 'SKHĐT-VP']);
+    // Handwriting read at low confidence gives nothing.
+    const c = extract([page(blocks(line([['Sổ', 5], ['tay', 5], ['ghi', 5]], 380, 265)))]);
+    expect([c.number, c.symbol]).toEqual([null, null]);
+  });
+});
+
+describe('section headings OCR misread', () => {
+  const doc = (body: string[]): string =>
+    ['ỦY BAN NHÂN DÂN', 'TỈNH QUẢNG NAM', 'Số: 12/QĐ-UBND', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Tam Kỳ, ngày 12 tháng 4 năm 2024', '', 'QUY CHẾ', 'Làm việc của Ủy ban', '', ...body].join('\n');
+
+  it('"Chương !I" is Chương II: "!" mixed with strokes of a roman numeral', () => {
+    const d = extract(doc(['„Chương !', 'QUY ĐỊNH CHUNG', 'Điều 1. Phạm vi', 'Quy chế này quy định.', 'Chương !I', 'TỔ CHỨC THỰC HIỆN', 'Điều 2. Hiệu lực', 'Có hiệu lực.']));
+    expect(d.sections.map((s) => [s.number, s.title, s.children.map((c) => c.number)])).toEqual([
+      ['Chương I', 'QUY ĐỊNH CHUNG', ['Điều 1']],
+      ['Chương II', 'TỔ CHỨC THỰC HIỆN', ['Điều 2']],
+    ]);
+  });
+
+  it('"2, Các …" is item 2 where the numbering expects a 2; elsewhere a figure and a comma open a sentence', () => {
+    const d = extract(doc(['1. Phạm vi áp dụng', 'Các cơ quan thực hiện.', '2, Các thay đổi khác phải báo cáo.', '3. Hiệu lực', 'Có hiệu lực.']));
+    expect(d.sections.map((s) => s.number)).toEqual(['1', '2', '3']);
+    expect(d.sections[1]!.text).toBe('Các thay đổi khác phải báo cáo.');
+    const e = extract(doc(['1. Phạm vi áp dụng', 'Các cơ quan thực hiện.', '5, Các đơn vị khác phối hợp.', '2. Hiệu lực', 'Có hiệu lực.']));
+    expect(e.sections.map((s) => s.number)).toEqual(['1', '2']);
+    expect(e.sections[0]!.text).toContain('5, Các đơn vị khác phối hợp.');
+  });
+});

@@ -108,7 +108,8 @@ interface NumberParse {
 
 /** "¥4 /KH-UBND Quảng Bình, ngày…" → number "4" (low confidence), symbol "KH-UBND", rest "Quảng Bình, ngày…". */
 export function parseNumber(afterLabel: string): NumberParse {
-  const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
+  // A speck after the "/" ("2224/,SKHĐT-VP") is no part of the symbol.
+  const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*[,.'`’]?\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
   if (!m) {
     // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
     const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
@@ -146,6 +147,18 @@ function writtenIntoBlank(src: SourceLine): boolean {
   const figure = tokens[slash - 1]!;
   const conf = src.words[slash - 1]!.conf;
   return /\d/.test(figure) && matchNumberLabel(figure) === null && conf !== undefined && conf < 50;
+}
+
+/**
+ * "Số: 564/TB-PNV" whole: a label, figures, "/" and a symbol of capitals and hyphens. Tesseract may
+ * give such a line next to no confidence (a bold face, a rule under it) though it read it right;
+ * a hand or a stamp does not write that form.
+ */
+function printedNumberLine(text: string): boolean {
+  const label = matchNumberLabel(text);
+  if (label === null) return false;
+  const p = parseNumber(text.slice(label));
+  return p.number !== null && p.symbol !== null && /^(?:\d{4}\/)?[\p{Lu}\d&.]+(?:-[\p{Lu}\d&.]+)+$/u.test(p.symbol) && /\p{Lu}{2}/u.test(p.symbol);
 }
 
 /**
@@ -221,7 +234,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
     if (isDecoration(text)) continue;
     // OCR barely saw print here (handwriting, a stamp, a photo's edge): nothing of the header comes from it.
-    if (src.conf !== undefined && src.conf < 30) continue;
+    if (src.conf !== undefined && src.conf < 30 && !(seenNumber === false && printedNumberLine(text))) continue;
 
     // Title block: the type name alone on a line ends the header.
     // OCR may file the centred type line with a header column; in the left column it can only follow the number.

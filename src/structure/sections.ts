@@ -17,6 +17,8 @@ export interface Marker {
   number: string;
   /** Text after the marker on the same line. */
   rest: string;
+  /** Read through an OCR slip ("2, Các …" for "2. Các …"): a marker only where the numbering expects it. */
+  weak?: boolean;
 }
 
 const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
@@ -48,7 +50,7 @@ export function matchMarker(line: string): Marker | null {
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
-  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|[!|]|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h!|]{1,6}|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
     const word = m[1]!;
     const style: NumberingStyle | null =
       word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
@@ -73,6 +75,10 @@ export function matchMarker(line: string): Marker | null {
   }
   if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\s|-\s?)\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
+  }
+  // "2, Các thay đổi …": the dot of "2." read as a comma, before a capitalised word.
+  if ((m = /^(\d{1,2}),\s+(?=\p{Lu}\p{Ll})/u.exec(t))) {
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
     return { style: 'khoan', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
@@ -245,6 +251,11 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
     const mk = out[k]!.marker;
     if (!mk || mk.style !== 'arabic') continue;
     const n = Number(mk.number);
+    if (mk.weak && !(n === 1 || (last && n === last.n + 1))) {
+      // Not the number the sequence expects: a figure and a comma that open a sentence.
+      out[k] = { ...out[k]!, marker: null, text: `${mk.number}, ${out[k]!.text}` };
+      continue;
+    }
     if (last && n !== last.n + 1) {
       const next = markerAfter(k);
       const sub = next?.style === 'arabic2' ? /^(\d+)\.(\d+)$/.exec(next.number) : null;
