@@ -121,3 +121,56 @@ describe('section headings OCR misread', () => {
     expect(e.sections[0]!.text).toContain('5, Các đơn vị khác phối hợp.');
   });
 });
+
+describe('headings and titles whose lines OCR lost', () => {
+  const doc = (body: string[]): string =>
+    ['ỦY BAN NHÂN DÂN', 'TỈNH QUẢNG NAM', 'Số: 12/QĐ-UBND', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Tam Kỳ, ngày 12 tháng 4 năm 2024', '', 'QUY CHẾ', 'Làm việc của Ủy ban', '', ...body].join('\n');
+
+  it('"Chương" without its numeral takes the next number, its title after a blank line stays its title; an upper-case line alone before an article, after a chapter, is the next chapter', () => {
+    const d = extract(
+      doc(['Chương', 'QUY ĐỊNH CHUNG', 'Điều 1. Phạm vi', 'Quy chế này quy định.', 'Chương!', '', 'TỔ CHỨC THỰC HIỆN', 'Điều 2. Trách nhiệm', 'Các sở thực hiện.', '', 'ĐIỀU KHOẢN THI HÀNH', '', 'Điều 3. Hiệu lực', 'Có hiệu lực.']),
+    );
+    expect(d.sections.map((s) => [s.number, s.title, s.children.map((c) => c.number)])).toEqual([
+      ['Chương I', 'QUY ĐỊNH CHUNG', ['Điều 1']],
+      ['Chương II', 'TỔ CHỨC THỰC HIỆN', ['Điều 2']],
+      ['Chương III', 'ĐIỀU KHOẢN THI HÀNH', ['Điều 3']],
+    ]);
+  });
+
+  it('without chapters, an upper-case line before an article stays text', () => {
+    const d = extract(doc(['Điều 1. Phạm vi', 'Quy chế này quy định.', 'CÁC ĐƠN VỊ', 'Điều 2. Hiệu lực', 'Có hiệu lực.']));
+    expect(d.sections.map((s) => s.number)).toEqual(['Điều 1', 'Điều 2']);
+  });
+
+  it('"_. 1 QUY HOẠCH …": specks and a "1" for "I" before an upper-case heading make roman I', () => {
+    const d = extract(doc(['Đối tượng thực hiện báo cáo.', '_. 1 QUY HOẠCH TỈNH', 'Chủ trì xây dựng kế hoạch.', 'II. TỔ CHỨC THỰC HIỆN', 'Các sở thực hiện.']));
+    expect(d.sections.map((s) => [s.number, s.title])).toEqual([
+      ['I', 'QUY HOẠCH TỈNH'],
+      ['II', 'TỔ CHỨC THỰC HIỆN'],
+    ]);
+  });
+
+  it('a report whose type line OCR lost: the centred block under the header is still its title', () => {
+    const body = (y: number, text: string): OcrLine => line(ok(text), 250, y);
+    const blocks = (title: OcrLine[]): OcrBlock[] => [
+      ...header().map((b, k) => (k === 0 ? block('left', [...b.lines.slice(0, 2), line(ok('Số: 616/BC-UBND'), 320, 260)]) : b)),
+      block('full', title),
+      block('full', [
+        body(700, 'Là định hướng phát triển cảng hàng không, sân bay được xác định trong quy hoạch.'),
+        body(750, 'Đủ 16 tuổi trở lên và không quá 55 tuổi đối với nữ, 60 tuổi đối với nam, như sau:'),
+        body(800, 'Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc rà soát các quy hoạch ngành.'),
+      ]),
+    ];
+    const bodyLines = blocks([])[3]!.lines;
+    const mid = (Math.min(...bodyLines.map((l) => l.bbox[0])) + Math.max(...bodyLines.map((l) => l.bbox[2]))) / 2;
+    const centred = (text: string, y: number): OcrLine => {
+      const width = 20 * text.replace(/ /g, '').length + 15 * (text.split(' ').length - 1);
+      return line(ok(text), Math.round(mid - width / 2), y);
+    };
+    const d = extract([page(blocks([centred('Quy hoạch tỉnh: chi tiết đến', 500), centred('đơn vị hành chính cấp xã', 550)]))]);
+    expect([d.type, d.title]).toEqual(['BÁO CÁO', 'Quy hoạch tỉnh: chi tiết đến đơn vị hành chính cấp xã']);
+    // A sentence at the left margin is body, not title.
+    const e = extract([page(blocks([body(500, 'Thực hiện kế hoạch của tỉnh, Ủy ban báo cáo kết quả như sau:')]))]);
+    expect([e.type, e.title]).toEqual(['BÁO CÁO', null]);
+  });
+});

@@ -360,9 +360,34 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     } else if (result.symbol) {
       const t = typeFromSymbol(result.symbol.value);
       if (t) result.type = { value: t, page: result.symbol.page, line: result.symbol.line, confidence: 0.6 };
+      // The type line lost to OCR (blur, a faint bold face): under a complete header, a centred block is still the title.
+      if (t && t.name !== 'CÔNG VĂN' && result.dateText && centredBlockAt(lines, i)) {
+        const tt = parseTitle(lines, i, t.name);
+        if (tt.title) result.title = { ...tt.title, confidence: Math.round(tt.title.confidence * 0.8 * 100) / 100 };
+        if (tt.authority) result.authority = tt.authority;
+        result.end = tt.end;
+      }
     }
   }
   return result;
+}
+
+/**
+ * The line at `at` (or the first after blank lines) is centred on the page and shorter than the body's
+ * lines: the place of a title. Needs boxes; plain text without a type line is read as a letter.
+ */
+function centredBlockAt(lines: readonly SourceLine[], at: number): boolean {
+  let k = at;
+  while (k < lines.length && !lines[k]!.text.trim()) k++;
+  const src = lines[k];
+  if (!src?.bbox || k > at + 3) return false;
+  const same = lines.filter((l) => l.page === src.page && l.bbox && l.column !== 'left' && l.column !== 'right' && l.text.trim().length > 20);
+  if (same.length < 3) return false;
+  const x0 = Math.min(...same.map((l) => l.bbox![0]));
+  const x1 = Math.max(...same.map((l) => l.bbox![2]));
+  const span = x1 - x0;
+  const width = src.bbox[2] - src.bbox[0];
+  return span > 0 && Math.abs(printCentre(src) - (x0 + x1) / 2) < 0.08 * span && width < 0.8 * span && !opensBody(src.text.trim());
 }
 
 /** Marks at the edges of a title line that are no print: speckle, stamp edges, strokes ("|", "~", "}{"). */

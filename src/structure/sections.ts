@@ -63,6 +63,10 @@ export function matchMarker(line: string): Marker | null {
       return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
     }
   }
+  // "Chương" alone, or with a speck for its numeral ("Chương!"): OCR lost the numeral; the sequence gives it.
+  if ((m = /^([a-z]{5,7})\s*[!|.,:'`]?$/.exec(f)) && /^C/.test(t) && distance(m[1]!, 'chuong') <= 1) {
+    return { style: 'chuong', number: 'Chương', rest: '', weak: true };
+  }
   // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
   if ((m = /^([a-z]{4})\s+(\d{1,3})\s*[.:]\s*/.exec(f)) && distance(m[1]!, 'dieu') <= 1 && /^[dp]/.test(m[1]!)) {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
@@ -91,8 +95,10 @@ export function matchMarker(line: string): Marker | null {
     }
   }
   // "I. MỤC ĐÍCH" with its dot lost by OCR: a roman numeral before an upper-case heading line.
-  if ((m = /^([IVX]{1,4})\s+(?=\p{Lu}{2})/u.exec(t)) && ROMAN.test(m[1]!) && upperShare(t) > 0.9 && t.length < 120) {
-    return { style: 'roman', number: m[1]!, rest: t.slice(m[0].length).trim() };
+  // Specks before it ("_. 1 QUY HOẠCH …") go, and "1"/"l" for "I" is read back, as the heading is upper case.
+  const bare = t.replace(/^[_.,'`~|•·-]+\s*(?=[IVXl1]{1,4}\s)/u, '');
+  if ((m = /^([IVXl1]{1,4})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[l1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
+    return { style: 'roman', number: m[1]!.replace(/[l1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
   }
   if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
     return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
@@ -133,6 +139,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     const t = src.text.trim();
     if (!t) {
       prevLine = null;
+      // "Chương II", a blank, then its title: OCR splits the centred heading into blocks.
+      if (cur && cur.text === '' && cur.marker && ['chuong', 'phan', 'muc'].includes(cur.marker.style)) continue;
       if (cur) closed = cur;
       cur = null;
       continue;
@@ -235,6 +243,40 @@ function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
 }
 
 /**
+ * Chapters OCR damaged, told by the sequence of chapters and articles:
+ * - "Chương" whose numeral was lost takes the next number (I when it is the first);
+ * - in a document of chapters (and no "Mục" between chapters and articles), an upper-case line alone
+ *   just before an article ("Điều 5."), after a chapter was read, is a chapter heading whose "Chương …"
+ *   line OCR lost: it takes the next number.
+ */
+function restoreLostChapters(paragraphs: readonly Paragraph[]): Paragraph[] {
+  if (!paragraphs.some((p) => p.marker?.style === 'chuong')) return [...paragraphs];
+  const hasMuc = paragraphs.some((p) => p.marker?.style === 'muc');
+  let last = 0;
+  let arabic = false;
+  const next = (): string => {
+    last += 1;
+    return `Chương ${arabic ? String(last) : toRoman(last)}`;
+  };
+  return paragraphs.map((p, k) => {
+    const mk = p.marker;
+    if (mk?.style === 'chuong') {
+      if (mk.number === 'Chương') return { ...p, marker: { ...mk, number: next() } };
+      const num = mk.number.slice('Chương '.length);
+      arabic = /^\d+$/.test(num);
+      last = arabic ? Number(num) : fromRoman(num);
+      return p;
+    }
+    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') return p;
+    const prev = paragraphs[k - 1]?.marker;
+    if (prev && prev.style === 'chuong' && paragraphs[k - 1]!.text === '') return p;
+    const t = p.text.trim().replace(/^["“'`]+/, '');
+    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
+    return { ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } };
+  });
+}
+
+/**
  * Arabic numbers OCR broke, told by the sequence around them:
  * - "4.1." read as "44." under "4." when "4.2." follows: the sub-item it was;
  * - "2." lost before a short heading line ("Doanh thu tài chính") between "1." and "3.": when exactly
@@ -282,7 +324,7 @@ const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = repairArabic(restoreLostRomans(input));
+  const paragraphs = repairArabic(restoreLostChapters(restoreLostRomans(input)));
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
