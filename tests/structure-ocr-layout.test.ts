@@ -112,10 +112,16 @@ describe('section headings OCR misread', () => {
     ]);
   });
 
-  it('"2, Các …" is item 2 where the numbering expects a 2; elsewhere a figure and a comma open a sentence', () => {
+  it('"2, Các …" and "1L. …" are items 2 and 1 where the numbering expects them; elsewhere a figure and a comma open a sentence', () => {
     const d = extract(doc(['1. Phạm vi áp dụng', 'Các cơ quan thực hiện.', '2, Các thay đổi khác phải báo cáo.', '3. Hiệu lực', 'Có hiệu lực.']));
     expect(d.sections.map((s) => s.number)).toEqual(['1', '2', '3']);
     expect(d.sections[1]!.text).toBe('Các thay đổi khác phải báo cáo.');
+    // "1L." for "1.": a stroke between the figure and its dot.
+    const g = extract(doc(['Điều 2. Trách nhiệm', '1L. Tiếp nhận hồ sơ đề nghị.', '2. Trả kết quả.']));
+    expect(g.sections[0]!.children.map((s) => [s.number, s.text])).toEqual([
+      ['1', 'Tiếp nhận hồ sơ đề nghị.'],
+      ['2', 'Trả kết quả.'],
+    ]);
     const e = extract(doc(['1. Phạm vi áp dụng', 'Các cơ quan thực hiện.', '5, Các đơn vị khác phối hợp.', '2. Hiệu lực', 'Có hiệu lực.']));
     expect(e.sections.map((s) => s.number)).toEqual(['1', '2']);
     expect(e.sections[0]!.text).toContain('5, Các đơn vị khác phối hợp.');

@@ -19,6 +19,8 @@ export interface Marker {
   rest: string;
   /** Read through an OCR slip ("2, Các …" for "2. Các …"): a marker only where the numbering expects it. */
   weak?: boolean;
+  /** For a weak marker, the marker as printed, to put back when the numbering refuses it. */
+  lead?: string;
 }
 
 const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
@@ -82,7 +84,11 @@ export function matchMarker(line: string): Marker | null {
   }
   // "2, Các thay đổi …": the dot of "2." read as a comma, before a capitalised word.
   if ((m = /^(\d{1,2}),\s+(?=\p{Lu}\p{Ll})/u.exec(t))) {
-    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true };
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true, lead: m[0].trim() };
+  }
+  // "1L. Tiếp nhận …": a stroke glued between the figure and its dot.
+  if ((m = /^(\d)[lLI|!]\.\s*(?=\p{Lu}\p{Ll})/u.exec(t))) {
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true, lead: m[0].trim() };
   }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
     return { style: 'khoan', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
@@ -295,7 +301,7 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
     const n = Number(mk.number);
     if (mk.weak && !(n === 1 || (last && n === last.n + 1))) {
       // Not the number the sequence expects: a figure and a comma that open a sentence.
-      out[k] = { ...out[k]!, marker: null, text: `${mk.number}, ${out[k]!.text}` };
+      out[k] = { ...out[k]!, marker: null, text: `${mk.lead ?? `${mk.number},`} ${out[k]!.text}` };
       continue;
     }
     if (last && n !== last.n + 1) {
