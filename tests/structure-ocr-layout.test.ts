@@ -180,3 +180,10 @@ describe('headings and titles whose lines OCR lost', () => {
     expect([e.type, e.title]).toEqual(['BÁO CÁO', null]);
   });
 });
+
+describe('title under the type in another OCR block', () => {
+  it('a title opening like a basis ("Theo đề nghị …") is still the title when a blank line parts it from the type', () => {
+    const text = ['UBND TỈNH BẾN TRE', 'SỞ NỘI VỤ', 'Số: 15/BC-SNV', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Bến Tre, ngày 3 tháng 11 năm 2026', 'BÁO CÁO', '', 'Theo đề nghị của ông, bà trưởng', 'phòng (chức năng, nghiệp vụ)', '', 'A.1) Danh mục dùng chung, bao gồm các danh mục sau đây.'].join('\n');
+    expect(extract(text).title).toBe('Theo đề nghị của ông, bà trưởng phòng (chức năng, nghiệp vụ)');
+  });
+});

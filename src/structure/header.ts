@@ -547,11 +547,13 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
       continue;
     }
     // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
-    const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
+    // Only blank lines between the type and it count as "right under" (OCR puts the type and the title in two blocks).
+    const underType = parts.length === 0 && (i === from || lines.slice(from, i).every((l) => !l.text.trim()));
+    const basisAsTitle = underType && /^(theo|xet)\s/.test(fold(t));
     // Under a title line, a lettered item ("A.1) Danh mục …", "C.3. Kết quả") or a "-" item opens the body.
     const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
     // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
-    const itemAsTitle = parts.length === 0 && i === from && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
+    const itemAsTitle = underType && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
     if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
