@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { extract } from '../src/structure/index.js';
 import { dropEdgeMarks } from '../src/structure/lines.js';
-import type { BBox, OcrBlock, OcrLine, OcrPage } from '../src/types.js';
+import type { BBox, OcrBlock, OcrLine, OcrPage, RestoredPage } from '../src/types.js';
 
 type W = [string, number] | [string, number, BBox];
 
@@ -185,5 +185,29 @@ describe('title under the type in another OCR block', () => {
   it('a title opening like a basis ("Theo đề nghị …") is still the title when a blank line parts it from the type', () => {
     const text = ['UBND TỈNH BẾN TRE', 'SỞ NỘI VỤ', 'Số: 15/BC-SNV', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Bến Tre, ngày 3 tháng 11 năm 2026', 'BÁO CÁO', '', 'Theo đề nghị của ông, bà trưởng', 'phòng (chức năng, nghiệp vụ)', '', 'A.1) Danh mục dùng chung, bao gồm các danh mục sau đây.'].join('\n');
     expect(extract(text).title).toBe('Theo đề nghị của ông, bà trưởng phòng (chức năng, nghiệp vụ)');
+  });
+});
+
+describe('a margin note before a numbered line, after restoration', () => {
+  it('a doubtful word wholly left of the text margin is dropped, also when the restorer already dropped the tall mark beside it', () => {
+    const body = (y: number, text: string, x = 270): OcrLine => line(ok(text), x, y);
+    const numbered = line([['AY^', 0, [67, 744, 127, 834]], ['w', 48, [94, 668, 124, 726]], ...ok('1. Triệu tập và hỏi cung bị can theo quy định')], 274, 710);
+    const ocr = page([
+      ...header(),
+      block('full', [line(ok('BÁO CÁO'), 1050, 400), line(ok('Kết quả công tác quý I'), 950, 460)]),
+      block('full', [
+        body(560, 'Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc rà soát.'),
+        body(610, 'Các đơn vị đã triển khai đầy đủ các nội dung được giao trong quý.'),
+        numbered,
+        body(800, '2. Tổ chức thực hiện các nhiệm vụ được giao trong năm'),
+        body(850, 'Các sở, ban, ngành phối hợp thực hiện đầy đủ và kịp thời.'),
+        body(900, 'Ủy ban nhân dân các huyện báo cáo kết quả về Sở Nội vụ.'),
+      ]),
+    ]);
+    const text = ocr.text.replace('AY^ w 1.', 'w 1.');
+    const restored = { ocr, text, words: [], confidence: 90 } as unknown as RestoredPage;
+    const doc = extract([restored]);
+    expect(doc.sections.map((s) => s.number)).toEqual(['1', '2']);
+    expect(doc.sections[0]!.title ?? doc.sections[0]!.text).toBe('Triệu tập và hỏi cung bị can theo quy định');
   });
 });
