@@ -217,6 +217,12 @@ function flatten(xs: readonly TruthSection[], prefix = ''): { key: string; secti
 
 /** Section-tree matches: same numbering path, title within 10 % CER. */
 export function compareSections(got: readonly TruthSection[], want: readonly TruthSection[]): DocResult['sections'] {
+  const { truth, found, matched } = sectionMatches(got, want);
+  return { truth, found, matched };
+}
+
+/** compareSections with the nodes left unmatched on either side ("path | heading"), to read what went wrong. */
+export function sectionMatches(got: readonly TruthSection[], want: readonly TruthSection[]): DocResult['sections'] & { missed: string[]; extra: string[] } {
   // Truth written before issue 14 has no appendix sections ("Phụ lục …" after the signer): compare like with like.
   const appendix = (s: TruthSection): boolean => s.number.startsWith('Phụ lục');
   const g = flatten(want.some(appendix) ? got : got.filter((s) => !appendix(s)));
@@ -224,17 +230,18 @@ export function compareSections(got: readonly TruthSection[], want: readonly Tru
   const pool = new Map<string, TruthSection[]>();
   for (const s of g) pool.set(s.key, [...(pool.get(s.key) ?? []), s.section]);
   let matched = 0;
+  const missed: string[] = [];
   for (const s of w) {
     const cands = pool.get(s.key);
-    if (!cands?.length) continue;
     const want = headingOf(s.section);
-    const i = cands.findIndex((t) => score(headingOf(t, [...want].length), want).cer <= 0.1);
+    const i = cands?.length ? cands.findIndex((t) => score(headingOf(t, [...want].length), want).cer <= 0.1) : -1;
     if (i >= 0) {
       matched++;
-      cands.splice(i, 1);
-    }
+      cands!.splice(i, 1);
+    } else missed.push(`${s.key} | ${want.slice(0, 100)}`);
   }
-  return { truth: w.length, found: g.length, matched };
+  const extra = [...pool].flatMap(([key, xs]) => xs.map((x) => `${key} | ${headingOf(x).slice(0, 100)}`));
+  return { truth: w.length, found: g.length, matched, missed, extra };
 }
 
 // ---------------------------------------------------------------- statistics

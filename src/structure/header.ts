@@ -108,7 +108,8 @@ interface NumberParse {
 
 /** "¥4 /KH-UBND Quảng Bình, ngày…" → number "4" (low confidence), symbol "KH-UBND", rest "Quảng Bình, ngày…". */
 export function parseNumber(afterLabel: string): NumberParse {
-  const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
+  // A speck after the "/" ("2224/,SKHĐT-VP") is no part of the symbol.
+  const m = /^\s*([^\s/]*(?:\s+[^\s/]+)?)?\s*\/\s*[,.'`’]?\s*((?:\d{4}\s*\/\s*)?[\p{L}\d&.]+(?:\s*-\s*[\p{L}\d&.]+)*)/u.exec(afterLabel);
   if (!m) {
     // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
     const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
@@ -146,6 +147,18 @@ function writtenIntoBlank(src: SourceLine): boolean {
   const figure = tokens[slash - 1]!;
   const conf = src.words[slash - 1]!.conf;
   return /\d/.test(figure) && matchNumberLabel(figure) === null && conf !== undefined && conf < 50;
+}
+
+/**
+ * "Số: 564/TB-PNV" whole: a label, figures, "/" and a symbol of capitals and hyphens. Tesseract may
+ * give such a line next to no confidence (a bold face, a rule under it) though it read it right;
+ * a hand or a stamp does not write that form.
+ */
+function printedNumberLine(text: string): boolean {
+  const label = matchNumberLabel(text);
+  if (label === null) return false;
+  const p = parseNumber(text.slice(label));
+  return p.number !== null && p.symbol !== null && /^(?:\d{4}\/)?[\p{Lu}\d&.]+(?:-[\p{Lu}\d&.]+)+$/u.test(p.symbol) && /\p{Lu}{2}/u.test(p.symbol);
 }
 
 /**
@@ -221,7 +234,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
     if (isDecoration(text)) continue;
     // OCR barely saw print here (handwriting, a stamp, a photo's edge): nothing of the header comes from it.
-    if (src.conf !== undefined && src.conf < 30) continue;
+    if (src.conf !== undefined && src.conf < 30 && !(seenNumber === false && printedNumberLine(text))) continue;
 
     // Title block: the type name alone on a line ends the header.
     // OCR may file the centred type line with a header column; in the left column it can only follow the number.
@@ -347,9 +360,34 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     } else if (result.symbol) {
       const t = typeFromSymbol(result.symbol.value);
       if (t) result.type = { value: t, page: result.symbol.page, line: result.symbol.line, confidence: 0.6 };
+      // The type line lost to OCR (blur, a faint bold face): under a complete header, a centred block is still the title.
+      if (t && t.name !== 'CÔNG VĂN' && result.dateText && centredBlockAt(lines, i)) {
+        const tt = parseTitle(lines, i, t.name);
+        if (tt.title) result.title = { ...tt.title, confidence: Math.round(tt.title.confidence * 0.8 * 100) / 100 };
+        if (tt.authority) result.authority = tt.authority;
+        result.end = tt.end;
+      }
     }
   }
   return result;
+}
+
+/**
+ * The line at `at` (or the first after blank lines) is centred on the page and shorter than the body's
+ * lines: the place of a title. Needs boxes; plain text without a type line is read as a letter.
+ */
+function centredBlockAt(lines: readonly SourceLine[], at: number): boolean {
+  let k = at;
+  while (k < lines.length && !lines[k]!.text.trim()) k++;
+  const src = lines[k];
+  if (!src?.bbox || k > at + 3) return false;
+  const same = lines.filter((l) => l.page === src.page && l.bbox && l.column !== 'left' && l.column !== 'right' && l.text.trim().length > 20);
+  if (same.length < 3) return false;
+  const x0 = Math.min(...same.map((l) => l.bbox![0]));
+  const x1 = Math.max(...same.map((l) => l.bbox![2]));
+  const span = x1 - x0;
+  const width = src.bbox[2] - src.bbox[0];
+  return span > 0 && Math.abs(printCentre(src) - (x0 + x1) / 2) < 0.08 * span && width < 0.8 * span && !opensBody(src.text.trim());
 }
 
 /** Marks at the edges of a title line that are no print: speckle, stamp edges, strokes ("|", "~", "}{"). */
@@ -444,6 +482,19 @@ export interface TitleResult {
 const centre = (b: readonly number[]): number => (b[0]! + b[2]!) / 2;
 
 /**
+ * Horizontal centre of a line's print: the span of its words that carry a letter or a figure, so a
+ * speck or stroke that OCR glued to the line far to its side ("BÁO CÁO        |") does not move it.
+ */
+function printCentre(src: SourceLine): number {
+  const box = src.bbox!;
+  const tokens = src.text.trim().split(/\s+/);
+  if (!src.words?.length || tokens.length !== src.words.length) return centre(box);
+  const inked = src.words.filter((_w, k) => /[\p{L}\d]/u.test(tokens[k]!));
+  if (!inked.length) return centre(box);
+  return (Math.min(...inked.map((w) => w.bbox[0])) + Math.max(...inked.map((w) => w.bbox[2]))) / 2;
+}
+
+/**
  * Title lines under the type name, then (decisions, resolutions) the issuing
  * authority. The title ends at the first of: the authority line, a basis, the
  * addressees, the body (a numbered heading, a full-width line, a mixed-case
@@ -459,7 +510,7 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
   let span = 0;
   for (const l of lines) if (l.bbox && l.page === typeLine?.page) span = Math.max(span, l.bbox[2]);
   const offCentre = (src: SourceLine): boolean =>
-    !!(typeLine?.bbox && src.bbox && span > 0 && src.page === typeLine.page && Math.abs(centre(src.bbox) - centre(typeLine.bbox)) > 0.12 * span);
+    !!(typeLine?.bbox && src.bbox && span > 0 && src.page === typeLine.page && Math.abs(printCentre(src) - printCentre(typeLine)) > 0.12 * span);
   const withAuthority = typeName === null || WITH_AUTHORITY.has(typeName);
   const nextText = (k: number): { text: string; at: number } | null => {
     for (let j = k; j < lines.length && j < k + 3; j++) {
@@ -496,11 +547,13 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
       continue;
     }
     // A first line "Theo đề nghị …" right under the type is the title (a basis follows the title, never replaces it).
-    const basisAsTitle = parts.length === 0 && i === from && /^(theo|xet)\s/.test(fold(t));
+    // Only blank lines between the type and it count as "right under" (OCR puts the type and the title in two blocks).
+    const underType = parts.length === 0 && (i === from || lines.slice(from, i).every((l) => !l.text.trim()));
+    const basisAsTitle = underType && /^(theo|xet)\s/.test(fold(t));
     // Under a title line, a lettered item ("A.1) Danh mục …", "C.3. Kết quả") or a "-" item opens the body.
     const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
     // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
-    const itemAsTitle = parts.length === 0 && i === from && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
+    const itemAsTitle = underType && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
     if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {

@@ -17,6 +17,10 @@ export interface Marker {
   number: string;
   /** Text after the marker on the same line. */
   rest: string;
+  /** Read through an OCR slip ("2, Các …" for "2. Các …"): a marker only where the numbering expects it. */
+  weak?: boolean;
+  /** For a weak marker, the marker as printed, to put back when the numbering refuses it. */
+  lead?: string;
 }
 
 const ROMAN = /^(?:X{0,3})(?:IX|IV|V?I{0,3})$/;
@@ -48,7 +52,7 @@ export function matchMarker(line: string): Marker | null {
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
   // Chương / Phần / Mục + number; "Chương" tolerates one OCR error ("Chwong", "Cbuong").
-  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h]{1,6}|[!|]|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
+  if ((m = /^([a-z]{3,7})\s+([0-9]{1,3}|[ivxl1h!|]{1,6}|thu [a-z]+)(?![\p{L}\d])\s*[.:]?\s*/du.exec(f))) {
     const word = m[1]!;
     const style: NumberingStyle | null =
       word === 'phan' ? 'phan' : word === 'muc' ? 'muc' : word.length >= 5 && distance(word, 'chuong') <= 1 ? 'chuong' : null;
@@ -60,6 +64,10 @@ export function matchMarker(line: string): Marker | null {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
       return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
     }
+  }
+  // "Chương" alone, or with a speck for its numeral ("Chương!"): OCR lost the numeral; the sequence gives it.
+  if ((m = /^([a-z]{5,7})\s*[!|.,:'`]?$/.exec(f)) && /^C/.test(t) && distance(m[1]!, 'chuong') <= 1) {
+    return { style: 'chuong', number: 'Chương', rest: '', weak: true };
   }
   // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
   if ((m = /^([a-z]{4})\s+(\d{1,3})\s*[.:]\s*/.exec(f)) && distance(m[1]!, 'dieu') <= 1 && /^[dp]/.test(m[1]!)) {
@@ -74,6 +82,14 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\s|-\s?)\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
+  // "2, Các thay đổi …": the dot of "2." read as a comma, before a capitalised word.
+  if ((m = /^(\d{1,2}),\s+(?=\p{Lu}\p{Ll})/u.exec(t))) {
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true, lead: m[0].trim() };
+  }
+  // "1L. Tiếp nhận …": a stroke glued between the figure and its dot.
+  if ((m = /^(\d)[lLI|!]\.\s*(?=\p{Lu}\p{Ll})/u.exec(t))) {
+    return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim(), weak: true, lead: m[0].trim() };
+  }
   if ((m = /^(\d{1,2})\)\s*(?=\p{L})/u.exec(t))) {
     return { style: 'khoan', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
@@ -85,8 +101,10 @@ export function matchMarker(line: string): Marker | null {
     }
   }
   // "I. MỤC ĐÍCH" with its dot lost by OCR: a roman numeral before an upper-case heading line.
-  if ((m = /^([IVX]{1,4})\s+(?=\p{Lu}{2})/u.exec(t)) && ROMAN.test(m[1]!) && upperShare(t) > 0.9 && t.length < 120) {
-    return { style: 'roman', number: m[1]!, rest: t.slice(m[0].length).trim() };
+  // Specks before it ("_. 1 QUY HOẠCH …") go, and "1"/"l" for "I" is read back, as the heading is upper case.
+  const bare = t.replace(/^[_.,'`~|•·-]+\s*(?=[IVXl1]{1,4}\s)/u, '');
+  if ((m = /^([IVXl1]{1,4})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[l1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
+    return { style: 'roman', number: m[1]!.replace(/[l1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
   }
   if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
     return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
@@ -127,6 +145,8 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     const t = src.text.trim();
     if (!t) {
       prevLine = null;
+      // "Chương II", a blank, then its title: OCR splits the centred heading into blocks.
+      if (cur && cur.text === '' && cur.marker && ['chuong', 'phan', 'muc'].includes(cur.marker.style)) continue;
       if (cur) closed = cur;
       cur = null;
       continue;
@@ -229,6 +249,40 @@ function restoreLostRomans(paragraphs: readonly Paragraph[]): Paragraph[] {
 }
 
 /**
+ * Chapters OCR damaged, told by the sequence of chapters and articles:
+ * - "Chương" whose numeral was lost takes the next number (I when it is the first);
+ * - in a document of chapters (and no "Mục" between chapters and articles), an upper-case line alone
+ *   just before an article ("Điều 5."), after a chapter was read, is a chapter heading whose "Chương …"
+ *   line OCR lost: it takes the next number.
+ */
+function restoreLostChapters(paragraphs: readonly Paragraph[]): Paragraph[] {
+  if (!paragraphs.some((p) => p.marker?.style === 'chuong')) return [...paragraphs];
+  const hasMuc = paragraphs.some((p) => p.marker?.style === 'muc');
+  let last = 0;
+  let arabic = false;
+  const next = (): string => {
+    last += 1;
+    return `Chương ${arabic ? String(last) : toRoman(last)}`;
+  };
+  return paragraphs.map((p, k) => {
+    const mk = p.marker;
+    if (mk?.style === 'chuong') {
+      if (mk.number === 'Chương') return { ...p, marker: { ...mk, number: next() } };
+      const num = mk.number.slice('Chương '.length);
+      arabic = /^\d+$/.test(num);
+      last = arabic ? Number(num) : fromRoman(num);
+      return p;
+    }
+    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') return p;
+    const prev = paragraphs[k - 1]?.marker;
+    if (prev && prev.style === 'chuong' && paragraphs[k - 1]!.text === '') return p;
+    const t = p.text.trim().replace(/^["“'`]+/, '');
+    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
+    return { ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } };
+  });
+}
+
+/**
  * Arabic numbers OCR broke, told by the sequence around them:
  * - "4.1." read as "44." under "4." when "4.2." follows: the sub-item it was;
  * - "2." lost before a short heading line ("Doanh thu tài chính") between "1." and "3.": when exactly
@@ -245,6 +299,11 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
     const mk = out[k]!.marker;
     if (!mk || mk.style !== 'arabic') continue;
     const n = Number(mk.number);
+    if (mk.weak && !(n === 1 || (last && n === last.n + 1))) {
+      // Not the number the sequence expects: a figure and a comma that open a sentence.
+      out[k] = { ...out[k]!, marker: null, text: `${mk.lead ?? `${mk.number},`} ${out[k]!.text}` };
+      continue;
+    }
     if (last && n !== last.n + 1) {
       const next = markerAfter(k);
       const sub = next?.style === 'arabic2' ? /^(\d+)\.(\d+)$/.exec(next.number) : null;
@@ -271,7 +330,7 @@ const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = repairArabic(restoreLostRomans(input));
+  const paragraphs = repairArabic(restoreLostChapters(restoreLostRomans(input)));
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
