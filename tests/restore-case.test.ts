@@ -73,6 +73,34 @@ describe('restore: case of OCR words', () => {
   });
 });
 
+describe('restore: acronyms in OCR of a diacritic-blind engine', () => {
+  it('passes capitals with no vowel through even where the model has seen them in lower case', () => {
+    // The model keys words in lower case, so it knows vt and hdnd: in a garbled line they were decoded (VT → VỤ).
+    expect(restore('- Lwu: VT, NC.').text).toBe('- Lưu: VT, NC.');
+    expect(restore('- Lwu: VT, HDND.', { mode: 'repair' }).text).toBe('- Lưu: VT, HDND.');
+  });
+
+  it('keeps a word in capitals amid running text as read where the context does not want that word', () => {
+    // An acronym the OCR read as a real word in capitals: neither neighbour expects it.
+    expect(restore('Sinh viên trường Đại học NƠI tham gia hội thảo').text).toBe('Sinh viên trường Đại học NƠI tham gia hội thảo');
+    expect(restore('Sinh vien truong Dai hoc NOI tham gia hoi thao').text).toBe('Sinh viên trường Đại học NOI tham gia hội thảo');
+    // A Roman numeral stays too.
+    expect(restore('Phụ lục VI kèm theo').text).toBe('Phụ lục VI kèm theo');
+  });
+
+  it('capitalises a word in capitals amid running text that the context does want', () => {
+    // eng reads Bộ as BO (the dot below looks like nothing): the neighbours want bộ.
+    expect(restore('cac don vi truc thuoc BO Cong an').text).toBe('các đơn vị trực thuộc Bộ Công an');
+  });
+
+  it('reads the eng engine junk inside a word (€, @) as a garbled letter', () => {
+    expect(restore('k€ hoach ti€p theo').text).toBe('kế hoạch tiếp theo');
+    expect(restore('co s@, don vi').text).toBe('cơ sở, đơn vị');
+    // An e-mail address is no garble.
+    expect(restore('lien he abc@gmail.com').text).toBe('liên hệ abc@gmail.com');
+  });
+});
+
 describe('restore: the standard fixed phrases', () => {
   it('writes the motto right however it was read, at high confidence too', () => {
     expect(restoreTokens([{ text: 'Độclập-Tựdo-Hạnhphúc', conf: 91 }]).map((t) => t.text)).toEqual(['Độc lập - Tự do - Hạnh phúc']);
