@@ -42,6 +42,9 @@ describe('case patterns', () => {
     expect(caseFor('VI', 'vi', running)).toBe('VI');
     // A mixed pattern that is no syllable is a unit or an acronym.
     expect(caseFor('kW', 'kw', running)).toBe('kW');
+    // The eng engine reads a capital Đ as a small b: the đ chosen for it is a capital.
+    expect(caseFor('biéu', 'điều', running)).toBe('Điều');
+    expect(caseFor('bieu', 'biểu', running)).toBe('biểu');
   });
 
   it('tells acronyms from garbled heading words by the line', () => {
@@ -77,7 +80,16 @@ describe('restore: acronyms in OCR of a diacritic-blind engine', () => {
   it('passes capitals with no vowel through even where the model has seen them in lower case', () => {
     // The model keys words in lower case, so it knows vt and hdnd: in a garbled line they were decoded (VT → VỤ).
     expect(restore('- Lwu: VT, NC.').text).toBe('- Lưu: VT, NC.');
-    expect(restore('- Lwu: VT, HDND.', { mode: 'repair' }).text).toBe('- Lưu: VT, HDND.');
+    expect(restore('- Lwu: VT, NC, TH.', { mode: 'repair' }).text).toBe('- Lưu: VT, NC, TH.');
+  });
+
+  it('puts back the Đ of an acronym or a document code read as D or P, where the model knows only the Đ spelling', () => {
+    expect(restore('Nghi quyet so 533/2025/NQ-HPND cua HDND tinh').text).toBe('Nghị quyết số 533/2025/NQ-HĐND của HĐND tỉnh');
+    expect(restore('theo Nghị định số 68/2026/ND-CP và Thông tư 16/2006/TTLT/BLPTBXH-BTC').text).toBe(
+      'theo Nghị định số 68/2026/NĐ-CP và Thông tư 16/2006/TTLT/BLĐTBXH-BTC',
+    );
+    // Acronyms the model knows as read stay: UBND, TP, DT.
+    expect(restore('Công văn 201/QD-SCT của UBND, TP Hà Nội, DT 20 ha').text).toBe('Công văn 201/QĐ-SCT của UBND, TP Hà Nội, DT 20 ha');
   });
 
   it('keeps a word in capitals amid running text as read where the context does not want that word', () => {

@@ -210,12 +210,26 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
   const phrases = (phraseMatch ?? findFixedPhrases(tokens)).texts;
   for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
+  // Document codes keep their digits and shape; only the Đ of their acronyms is put back (ND-CP → NĐ-CP).
+  tokens.forEach((t, i) => {
+    if (t.kind === 'code' && !stray.has(i) && /[DP]/u.test(t.text)) texts[i] = barredD(model, texts[i] ?? t.text);
+  });
+  // An acronym in capitals with no vowel: its Đ may have been read D or P (HDND). Put back
+  // before decoding, so that the model reads the words around it in a context it knows.
+  const readAs = new Map<number, string>();
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || casePattern(t.text) !== 'upper' || /[aeiouy]/u.test(baseForm(normalizeKey(t.text)))) return;
+    const barred = barredD(model, t.text);
+    if (barred === t.text) return;
+    readAs.set(i, t.text);
+    tokens[i] = { ...t, text: barred };
+  });
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   const capsInRunning = capsInRunningText(model, tokens, decisions, contexts, acronyms, phrases);
   for (const d of decisions) {
     const t = tokens[d.token] as Token;
-    const original = joined.has(d.token) ? text.slice(t.start, t.end) : t.text;
+    const original = joined.has(d.token) ? text.slice(t.start, t.end) : (readAs.get(d.token) ?? t.text);
     const key = normalizeKey(t.text);
     let out = t.text;
     const fixed = phrases.get(d.token);
@@ -300,6 +314,39 @@ function capsInRunningText(
     out.set(i, support >= CAPS_WORD_SUPPORT ? 'word' : 'acronym');
   }
   return out;
+}
+
+/**
+ * Đ read as D (an engine without marks, a stripped text) or P (tesseract eng) inside a run
+ * of capitals, the acronyms of document codes and signatures: HDND → HĐND, ND-CP → NĐ-CP,
+ * BLPTBXH → BLĐTBXH. A run changes only when the model has never seen it as read and has
+ * seen the spelling with Đ at least 10 times (UBND, DT, TP stay).
+ */
+function barredD(model: LanguageModel, text: string): string {
+  return text.replace(/\p{Lu}{2,8}/gu, (run) => {
+    if (!/[DP]/u.test(run)) return run;
+    const id = model.id(run.toLowerCase());
+    if (id !== model.unk && model.count(id) >= 3) return run;
+    const at: number[] = [];
+    for (let i = 0; i < run.length; i++) if (run[i] === 'D' || run[i] === 'P') at.push(i);
+    if (at.length > 3) return run;
+    let best = run;
+    let bestCount = 9;
+    for (let mask = 1; mask < 1 << at.length; mask++) {
+      const chars = [...run];
+      at.forEach((p, k) => {
+        if (mask & (1 << k)) chars[p] = 'Đ';
+      });
+      const variant = chars.join('');
+      const v = model.id(variant.toLowerCase());
+      const n = v === model.unk ? 0 : model.count(v);
+      if (n > bestCount) {
+        best = variant;
+        bestCount = n;
+      }
+    }
+    return best;
+  });
 }
 
 /** Plausible as a word on its own: known, or the base of known forms. */
