@@ -105,6 +105,11 @@ describe('restore: acronyms in OCR of a diacritic-blind engine', () => {
     expect(restore('cac don vi truc thuoc BO Cong an').text).toBe('các đơn vị trực thuộc Bộ Công an');
   });
 
+  it("prices the eng engine's own slips on scans from the learned table (it ← ứ, w ← ư)", () => {
+    // cit ← cứ is learned from eng OCR of scanned dev pages (confusions.json engScans); no rule names the word.
+    expect(restore('Can cit Luat To chtrc chinh quyén dia phwong').text).toBe('Căn cứ Luật Tổ chức chính quyền địa phương');
+  });
+
   it('reads the eng engine junk inside a word (€, @) as a garbled letter', () => {
     expect(restore('k€ hoach ti€p theo').text).toBe('kế hoạch tiếp theo');
     expect(restore('co s@, don vi').text).toBe('cơ sở, đơn vị');
