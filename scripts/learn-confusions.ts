@@ -18,6 +18,14 @@
  *
  * --line-cache keeps the rendered lines' OCR output (corpus text: never commit it), so a
  * rerun with more scans does not OCR the lines again.
+ *
+ * --eng-scans counts the slips of tesseract.js `eng` OCR of scanned pages (the cache of
+ * `eval-restore-scans.ts --lang eng`, against --gt as above): a diacritic-blind engine on
+ * real scans prints its own look-alikes (ứ → it, ượ → wg, ế → é/€, Đ → P/B, ở → &/¢/@).
+ * They go to the table's "engScans" section, which only replaces that section of the
+ * existing --out file (the rendered lines are not read again):
+ *
+ *   tsx scripts/learn-confusions.ts --eng-scans /tmp/ocr-dev-eng --gt .cache/sim/dev [--min 3]
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -127,7 +135,79 @@ async function makeWorker(lang: 'eng' | 'vie'): Promise<Worker> {
   return createWorker(lang, 1, { langPath, gzip: true, cacheMethod: 'none' });
 }
 
+const ENG_SCANS = arg('eng-scans', '');
+
+/**
+ * The "engScans" section: log10 P(observed chunk | true chunk) of the eng engine on scanned
+ * pages, the true chunk's count over the aligned words' truth as denominator, kept where seen
+ * --min times or more. Writes only that section of OUT.
+ */
+function learnEngScans(): void {
+  if (!GT || !existsSync(ENG_SCANS) || !existsSync(GT)) throw new Error(`--eng-scans ${ENG_SCANS} needs --gt <folder of <id>.gt.txt>`);
+  const min = Number(arg('min', '3'));
+  const pairs = new Map<string, number>();
+  const truthCounts = new Map<string, number>();
+  const stats = { pages: 0, skipped: 0, words: 0, same: 0 };
+  for (const f of readdirSync(ENG_SCANS).filter((x) => x.endsWith('.json')).sort()) {
+    const gt = path.join(GT, f.replace(/\.json$/u, '.gt.txt'));
+    if (!existsSync(gt)) continue;
+    const pages = JSON.parse(readFileSync(path.join(ENG_SCANS, f), 'utf8')) as OcrPage[];
+    const truth = readFileSync(gt, 'utf8').normalize('NFC').split('\f');
+    pages.forEach((p, i) => {
+      const ocr = p.text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+      const t = (truth[i] ?? '').replace(/\s+/gu, ' ').trim();
+      const chunks = alignChunks(ocr, t);
+      // The eng engine gets few words exactly right: a page counts when most words align at all.
+      if (chunks.words.length < 0.6 * t.split(' ').length) {
+        stats.skipped++;
+        return;
+      }
+      stats.pages++;
+      for (const c of chunks.words) {
+        stats.words++;
+        if (c.obs.toLowerCase() === c.truth.toLowerCase()) stats.same++;
+        const w = [...c.truth.toLowerCase()];
+        // Every chunk of up to 3 characters of the aligned truth words: the denominators.
+        for (let a = 0; a < w.length; a++) {
+          for (let q = 1; q <= 3 && a + q <= w.length; q++) {
+            const k = w.slice(a, a + q).join('');
+            truthCounts.set(k, (truthCounts.get(k) ?? 0) + 1);
+          }
+        }
+      }
+      for (const { obs, truth: tr } of chunks.edits) {
+        if (obs === tr) continue;
+        const key = `${obs}\t${tr}`;
+        pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      }
+    });
+  }
+  const letters = [...truthCounts].filter(([k]) => [...k].length === 1).reduce((a, [, n]) => a + n, 0);
+  const engScans: Array<[string, string, number]> = [];
+  for (const [key, n] of pairs) {
+    if (n < min) continue;
+    const [obs = '', tr = ''] = key.split('\t');
+    const denom = tr === '' ? letters : Math.max(n, truthCounts.get(tr) ?? 0);
+    engScans.push([obs, tr, Math.round(Math.log10(Math.min(0.9, n / (denom + 1))) * 100) / 100]);
+  }
+  engScans.sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1));
+  const table = JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>;
+  table.engScans = engScans;
+  table.engScanStats = stats;
+  const tmp = `${OUT}.tmp`;
+  writeFileSync(tmp, JSON.stringify(table, null, 0).replace(/\],\[/g, '],\n['));
+  renameSync(tmp, OUT);
+  process.stderr.write(
+    `learn-confusions: eng scans ${stats.pages} pages (${stats.skipped} skipped), ${stats.same}/${stats.words} words exact, ${engScans.length} entries → ${OUT}\n`,
+  );
+}
+
+function engSection(t: Record<string, unknown>): Record<string, unknown> {
+  return t.engScans ? { engScans: t.engScans, engScanStats: t.engScanStats } : {};
+}
+
 async function main(): Promise<void> {
+  if (ENG_SCANS) return learnEngScans();
   const lines = await sampleLines();
   process.stderr.write(`learn-confusions: ${lines.length} lines\n`);
   const pairCounts = new Map<string, number>(); // "obs\ttruth" → count
@@ -228,6 +308,8 @@ async function main(): Promise<void> {
     stats: SCANS ? { ...stats, scans } : stats,
     subs,
     ...(SCANS ? { scanSlips } : {}),
+    // The eng-scan section is learned on its own (--eng-scans): kept across a rebuild.
+    ...(existsSync(OUT) ? engSection(JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {}),
   };
   const tmp = `${OUT}.tmp`;
   writeFileSync(tmp, JSON.stringify(table, null, 0).replace(/\],\[/g, '],\n['));

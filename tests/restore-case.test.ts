@@ -42,6 +42,9 @@ describe('case patterns', () => {
     expect(caseFor('VI', 'vi', running)).toBe('VI');
     // A mixed pattern that is no syllable is a unit or an acronym.
     expect(caseFor('kW', 'kw', running)).toBe('kW');
+    // The eng engine reads a capital Đ as a small b: the đ chosen for it is a capital.
+    expect(caseFor('biéu', 'điều', running)).toBe('Điều');
+    expect(caseFor('bieu', 'biểu', running)).toBe('biểu');
   });
 
   it('tells acronyms from garbled heading words by the line', () => {
@@ -70,6 +73,48 @@ describe('restore: case of OCR words', () => {
     expect(restore(text).text).toBe(text);
     const words = ['Lưu:', 'VT,', 'KHTC.'].map((t) => ({ text: t, conf: 60 }));
     expect(restoreTokens(words).map((t) => t.text)).toEqual(['Lưu:', 'VT,', 'KHTC.']);
+  });
+});
+
+describe('restore: acronyms in OCR of a diacritic-blind engine', () => {
+  it('passes capitals with no vowel through even where the model has seen them in lower case', () => {
+    // The model keys words in lower case, so it knows vt and hdnd: in a garbled line they were decoded (VT → VỤ).
+    expect(restore('- Lwu: VT, NC.').text).toBe('- Lưu: VT, NC.');
+    expect(restore('- Lwu: VT, NC, TH.', { mode: 'repair' }).text).toBe('- Lưu: VT, NC, TH.');
+  });
+
+  it('puts back the Đ of an acronym or a document code read as D or P, where the model knows only the Đ spelling', () => {
+    expect(restore('Nghi quyet so 533/2025/NQ-HPND cua HDND tinh').text).toBe('Nghị quyết số 533/2025/NQ-HĐND của HĐND tỉnh');
+    expect(restore('theo Nghị định số 68/2026/ND-CP và Thông tư 16/2006/TTLT/BLPTBXH-BTC').text).toBe(
+      'theo Nghị định số 68/2026/NĐ-CP và Thông tư 16/2006/TTLT/BLĐTBXH-BTC',
+    );
+    // Acronyms the model knows as read stay: UBND, TP, DT.
+    expect(restore('Công văn 201/QD-SCT của UBND, TP Hà Nội, DT 20 ha').text).toBe('Công văn 201/QĐ-SCT của UBND, TP Hà Nội, DT 20 ha');
+  });
+
+  it('keeps a word in capitals amid running text as read where the context does not want that word', () => {
+    // An acronym the OCR read as a real word in capitals: neither neighbour expects it.
+    expect(restore('Sinh viên trường Đại học NƠI tham gia hội thảo').text).toBe('Sinh viên trường Đại học NƠI tham gia hội thảo');
+    expect(restore('Sinh vien truong Dai hoc NOI tham gia hoi thao').text).toBe('Sinh viên trường Đại học NOI tham gia hội thảo');
+    // A Roman numeral stays too.
+    expect(restore('Phụ lục VI kèm theo').text).toBe('Phụ lục VI kèm theo');
+  });
+
+  it('capitalises a word in capitals amid running text that the context does want', () => {
+    // eng reads Bộ as BO (the dot below looks like nothing): the neighbours want bộ.
+    expect(restore('cac don vi truc thuoc BO Cong an').text).toBe('các đơn vị trực thuộc Bộ Công an');
+  });
+
+  it("prices the eng engine's own slips on scans from the learned table (it ← ứ, w ← ư)", () => {
+    // cit ← cứ is learned from eng OCR of scanned dev pages (confusions.json engScans); no rule names the word.
+    expect(restore('Can cit Luat To chtrc chinh quyén dia phwong').text).toBe('Căn cứ Luật Tổ chức chính quyền địa phương');
+  });
+
+  it('reads the eng engine junk inside a word (€, @) as a garbled letter', () => {
+    expect(restore('k€ hoach ti€p theo').text).toBe('kế hoạch tiếp theo');
+    expect(restore('co s@, don vi').text).toBe('cơ sở, đơn vị');
+    // An e-mail address is no garble.
+    expect(restore('lien he abc@gmail.com').text).toBe('liên hệ abc@gmail.com');
   });
 });
 

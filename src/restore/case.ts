@@ -142,7 +142,8 @@ export function caseFor(observed: string, form: string, ctx: CaseContext | undef
   switch (p) {
     case 'none':
     case 'lower':
-      return form;
+      // A diacritic-blind engine reads a capital Đ as a lower-case b (Điều → biéu), never a small đ.
+      return p === 'lower' && observed.startsWith('b') && form.startsWith('đ') ? capitalise(form) : form;
     case 'capital':
       if (iForL && [...observed].length > 1) return form;
       return capitalise(form);

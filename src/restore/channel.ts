@@ -53,6 +53,7 @@ let cachedLearned: ConfusionTable | undefined;
 export function getConfusions(): ConfusionTable {
   if (cachedTable) return cachedTable;
   const table = new Map<string, number>(getLearnedConfusions());
+  for (const [key, p] of getEngScanConfusions()) table.set(key, Math.max(p, table.get(key) ?? -Infinity));
   for (const [obs, truth, p] of HAND) {
     const key = `${obs}\t${truth}`;
     table.set(key, Math.max(p, table.get(key) ?? -Infinity));
@@ -90,6 +91,24 @@ export function getLearnedConfusions(): ConfusionTable {
   }
   cachedLearned = table;
   return table;
+}
+
+/**
+ * The slips of tesseract.js `eng` on scanned dev pages (confusions.json "engScans", none
+ * when absent): a diacritic-blind engine's own look-alikes on real scans (it ← ứ, wg ← ượ,
+ * € ← ế, p ← đ). Scored like the learned table; not drawn from by the held-out evaluation.
+ */
+function getEngScanConfusions(): ConfusionTable {
+  const out = new Map<string, number>();
+  const rows = (JSON.parse(readFileSync(LEARNED_PATH, 'utf8')) as { engScans?: unknown }).engScans;
+  if (!Array.isArray(rows)) return out;
+  for (const e of rows) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'number') continue;
+    const [obs, truth, p] = e as [string, string, number];
+    if ([...obs].length + [...truth].length > 4 || (obs === '' && [...truth].length > 1) || (truth === '' && [...obs].length > 1)) continue;
+    out.set(`${obs}\t${truth}`, Math.max(-3, Math.min(-0.3, p)));
+  }
+  return out;
 }
 
 let cachedBaseTable: ConfusionTable | undefined;

@@ -41,9 +41,14 @@ interface Slot {
   cands: Candidate[];
 }
 
-/** Letters with OCR junk inside (k§, hi¢n, v&, s6, 16i): a garbled word, not a code. */
-const GARBLE = /^(?=.*\p{L})[\p{L}\p{M}0146§¢&%]{1,6}$/u;
-const DIGIT_LIKE = /[0146§¢&%]/u;
+/**
+ * Letters with OCR junk inside (k§, hi¢n, v&, s6, 16i; the eng engine's ti€p, s@, $ố): a
+ * garbled word, not a code.
+ */
+const GARBLE = /^(?=.*\p{L})[\p{L}\p{M}0146§¢&%€@$]{1,6}$/u;
+const DIGIT_LIKE = /[0146§¢&%€@$]/u;
+const JUNK = /^[§¢&%€@$]$/u;
+const JUNK_END = /[§¢&%€@$]$/u;
 
 /** Whether a code/other token should be decoded as a possibly garbled word. */
 export function isGarbledWord(text: string): boolean {
@@ -65,8 +70,8 @@ export function mergeGarbles(tokens: readonly Token[]): { tokens: Token[]; from:
       let text = t.text;
       while (j + 1 < tokens.length) {
         const nx = tokens[j + 1] as Token;
-        const isJunk = (nx.kind === 'punct' || nx.kind === 'other') && /^[§¢&%]$/u.test(nx.text);
-        if (!(isJunk || (nx.kind === 'word' && /[§¢&%]$/u.test(text)))) break;
+        const isJunk = (nx.kind === 'punct' || nx.kind === 'other') && JUNK.test(nx.text);
+        if (!(isJunk || (nx.kind === 'word' && JUNK_END.test(text)))) break;
         // Do not swallow a junk symbol that ends the run before a space unless a letter precedes it.
         text += nx.text;
         j++;

@@ -16,10 +16,10 @@ import { VanbanError } from '../errors.js';
 import { getModel, type LanguageModel } from './lm.js';
 import { tokenize, type Token } from './tokenize.js';
 import { baseForm, detectToneStyle, isValidSyllable, normalizeKey, setToneStyle, type ToneStyle } from './orthography.js';
-import { caseContexts, caseFor, casePattern, looksLikeAcronym } from './case.js';
+import { caseContexts, caseFor, casePattern, looksLikeAcronym, type CaseContext } from './case.js';
 import { findFixedPhrases } from './phrases.js';
 import { strayMarks } from './noise.js';
-import { DEFAULT_PARAMS, decodeTokens, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
+import { DEFAULT_PARAMS, decodeTokens, type Decision, documentTrust, garbleRate, mergeGarbles, type DecoderParams } from './decoder.js';
 
 export type RestoreMode =
   /** Decide from the text how much to trust it (accented text is mostly left alone; stripped/garbled text is repaired). */
@@ -198,22 +198,49 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const acronyms = new Set<number>();
   tokens.forEach((t, i) => {
     if (t.kind !== 'word' || !looksLikeAcronym(t.text, contexts.get(i), isSyllable)) return;
+    // The model keys words in lower case, so it "knows" every acronym of its corpus (vt,
+    // ubnd): capitals with no vowel at all are an acronym however often it saw them.
+    if (!/[aeiouy]/u.test(baseForm(normalizeKey(t.text)))) {
+      acronyms.add(i);
+      return;
+    }
     const id = model.id(normalizeKey(t.text));
     if (id === model.unk || model.count(id) < 3) acronyms.add(i);
   });
   // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
   const phrases = (phraseMatch ?? findFixedPhrases(tokens)).texts;
   for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
+  // Document codes keep their digits and shape; only the Đ of their acronyms is put back (ND-CP → NĐ-CP).
+  tokens.forEach((t, i) => {
+    if (t.kind === 'code' && !stray.has(i) && /[DP]/u.test(t.text)) texts[i] = barredD(model, texts[i] ?? t.text);
+  });
+  // An acronym in capitals with no vowel: its Đ may have been read D or P (HDND). Put back
+  // before decoding, so that the model reads the words around it in a context it knows.
+  const readAs = new Map<number, string>();
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || casePattern(t.text) !== 'upper' || /[aeiouy]/u.test(baseForm(normalizeKey(t.text)))) return;
+    const barred = barredD(model, t.text);
+    if (barred === t.text) return;
+    readAs.set(i, t.text);
+    tokens[i] = { ...t, text: barred };
+  });
   const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
+  const capsInRunning = capsInRunningText(model, tokens, decisions, contexts, acronyms, phrases);
   for (const d of decisions) {
     const t = tokens[d.token] as Token;
-    const original = joined.has(d.token) ? text.slice(t.start, t.end) : t.text;
+    const original = joined.has(d.token) ? text.slice(t.start, t.end) : (readAs.get(d.token) ?? t.text);
     const key = normalizeKey(t.text);
     let out = t.text;
     const fixed = phrases.get(d.token);
+    const caps = capsInRunning.get(d.token);
     if (fixed !== undefined) out = fixed;
-    else if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
+    else if (caps === 'acronym') out = t.text;
+    else if (caps === 'word' && d.form !== null && !d.form.startsWith('<')) {
+      const ownStyle = detectToneStyle(t.text) ?? style;
+      const form = ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form;
+      out = form.charAt(0).toUpperCase() + form.slice(1);
+    } else if (d.form !== null && d.form !== key && !d.form.startsWith('<')) {
       const ownStyle = detectToneStyle(t.text) ?? style;
       out = caseFor(t.text, ownStyle === 'new' ? setToneStyle(d.form, 'new') : d.form, contexts.get(d.token));
     } else if (!acronyms.has(d.token)) {
@@ -237,6 +264,89 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     });
   }
   return { texts, tokens, from, words };
+}
+
+/** Bigram log10 P below which an all-caps word in running text is not read as a word there. */
+const CAPS_WORD_SUPPORT = -2.5;
+
+/**
+ * A short word in capitals alone in a line of running text (lower-case neighbours, no
+ * heading) is either a capitalised word the OCR read in capitals (của SỞ Tài chính, eng's
+ * BO for Bộ) or an acronym or code that happens to spell a word (Đại học NCL read NƠI).
+ * The decoded neighbours tell which: a word the model expects beside at least one of them
+ * (bigram ≥ 10^-2.5) is a 'word', written capitalised; one it does not expect beside
+ * either is an 'acronym', kept exactly as read.
+ */
+function capsInRunningText(
+  model: LanguageModel,
+  tokens: readonly Token[],
+  decisions: readonly Decision[],
+  contexts: ReadonlyMap<number, CaseContext>,
+  acronyms: ReadonlySet<number>,
+  phrases: ReadonlyMap<number, string>,
+): Map<number, 'word' | 'acronym'> {
+  const out = new Map<number, 'word' | 'acronym'>();
+  const chosen = new Map<number, number>();
+  for (const d of decisions) {
+    const form = d.form !== null && !d.form.startsWith('<') ? d.form : normalizeKey((tokens[d.token] as Token).text);
+    chosen.set(d.token, model.id(form));
+  }
+  /** The word token next to i on its line with only a space between, or -1. */
+  const neighbour = (i: number, step: number): number => {
+    const sp = tokens[i + step];
+    const w = tokens[i + 2 * step];
+    return sp?.kind === 'space' && w?.kind === 'word' ? i + 2 * step : -1;
+  };
+  for (const d of decisions) {
+    const i = d.token;
+    const t = tokens[i] as Token;
+    const ctx = contexts.get(i);
+    if (!ctx || ctx.caps || !ctx.isolated || acronyms.has(i) || phrases.has(i)) continue;
+    if (casePattern(t.text) !== 'upper') continue;
+    const n = [...t.text].length;
+    const id = chosen.get(i) as number;
+    if (n < 2 || n > 4 || id === model.unk || !isValidSyllable(model.symbol(id))) continue;
+    let support = -Infinity;
+    const p = neighbour(i, -1);
+    const q = neighbour(i, 1);
+    if (p >= 0 && chosen.get(p) !== model.unk) support = Math.max(support, model.logProb([chosen.get(p) as number], id));
+    if (q >= 0 && chosen.get(q) !== model.unk) support = Math.max(support, model.logProb([id], chosen.get(q) as number));
+    out.set(i, support >= CAPS_WORD_SUPPORT ? 'word' : 'acronym');
+  }
+  return out;
+}
+
+/**
+ * Đ read as D (an engine without marks, a stripped text) or P (tesseract eng) inside a run
+ * of capitals, the acronyms of document codes and signatures: HDND → HĐND, ND-CP → NĐ-CP,
+ * BLPTBXH → BLĐTBXH. A run changes only when the model has never seen it as read and has
+ * seen the spelling with Đ at least 10 times (UBND, DT, TP stay).
+ */
+function barredD(model: LanguageModel, text: string): string {
+  return text.replace(/\p{Lu}{2,8}/gu, (run) => {
+    if (!/[DP]/u.test(run)) return run;
+    const id = model.id(run.toLowerCase());
+    if (id !== model.unk && model.count(id) >= 3) return run;
+    const at: number[] = [];
+    for (let i = 0; i < run.length; i++) if (run[i] === 'D' || run[i] === 'P') at.push(i);
+    if (at.length > 3) return run;
+    let best = run;
+    let bestCount = 9;
+    for (let mask = 1; mask < 1 << at.length; mask++) {
+      const chars = [...run];
+      at.forEach((p, k) => {
+        if (mask & (1 << k)) chars[p] = 'Đ';
+      });
+      const variant = chars.join('');
+      const v = model.id(variant.toLowerCase());
+      const n = v === model.unk ? 0 : model.count(v);
+      if (n > bestCount) {
+        best = variant;
+        bestCount = n;
+      }
+    }
+    return best;
+  });
 }
 
 /** Plausible as a word on its own: known, or the base of known forms. */
