@@ -190,6 +190,57 @@ function readingRotation(converted: ConvertedPage): 0 | 90 | 180 | 270 {
   return shapes.length > 0 && median(shapes) >= 1 ? 0 : rotation;
 }
 
+const centreX = (b: BBox): number => (b[0] + b[2]) / 2;
+
+/** Steepest slope a line's baseline is given (about 8.5°): beyond it the estimate is noise, not skew. */
+const MAX_SLOPE = 0.15;
+
+/**
+ * The slope (dy/dx, image pixels) of a line's baseline from its words' bottoms: the median of the
+ * slopes between pairs of words (Theil–Sen), so a descender or a dot below does not tilt it.
+ */
+function baselineSlope(words: LayerWord[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    for (let j = i + 1; j < words.length; j += 1) {
+      const a = words[i]!.bbox;
+      const b = words[j]!.bbox;
+      const dx = centreX(b) - centreX(a);
+      if (Math.abs(dx) >= 1) slopes.push((b[3] - a[3]) / dx);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, median(slopes)));
+}
+
+/** Largest drift of a skewed line's baseline, in line heights, left within one flat step. */
+const BASELINE_STEP = 0.2;
+
+/**
+ * The baseline (image pixels) of each word of a line: a little above the words' typical bottom
+ * (dots below and descenders reach lower), following the printed line's slope in flat steps.
+ * On a skewed scan one level for the whole line would put its far end on the next line's
+ * baseline, and plain pdftotext would merge the two lines' words ("tưtheo"); a baseline tilted
+ * or stepped at every word makes it split the line at each word, and a lone "-" ending such a
+ * piece is "dehyphenated" away. So the line is cut into flat steps, each within a fifth of a
+ * line height of the fitted baseline, and never right after a word ending in "-".
+ */
+function lineBaselines(words: LayerWord[], lineBox: BBox, heightPx: number): number[] {
+  const slope = baselineSlope(words);
+  const level = median(words.map((w) => w.bbox[3] - slope * centreX(w.bbox)));
+  const fitted = words.map((w) => Math.min(lineBox[3], level + slope * centreX(w.bbox)));
+  const baselines: number[] = [];
+  let start = 0;
+  for (let k = 1; k <= words.length; k += 1) {
+    const cut = k === words.length || (Math.abs(fitted[k]! - fitted[start]!) > BASELINE_STEP * heightPx && !words[k - 1]!.text.endsWith('-'));
+    if (!cut) continue;
+    const step = median(fitted.slice(start, k)) - heightPx * 0.1;
+    for (let j = start; j < k; j += 1) baselines.push(step);
+    start = k;
+  }
+  return baselines;
+}
+
 /**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
  * word is squeezed to its own box and followed by an explicit space, with a
@@ -236,8 +287,7 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     // stamp), and a font that tall makes extractors merge neighbouring lines and miss word gaps.
     const heightPx = Math.max(1, Math.min(lineBox[3] - lineBox[1], median(words.map((w) => w.bbox[3] - w.bbox[1]))));
     const size = Math.max(1, heightPx * ptPerPx * 0.75);
-    // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
-    const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
+    const baselines = lineBaselines(words, lineBox, heightPx);
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
     // Words go left to right with a real gap between them, whatever their OCR boxes do: a box that
     // starts inside the previous one (italics, a handwritten note, noise) would otherwise be drawn
@@ -250,14 +300,16 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       // begins on the same baseline (a bullet, a margin note) must not glue to it. A line ending
       // in "-" (a dash, "2022 -") would be "dehyphenated" by poppler's pdftotext, the dash dropped
       // and the line glued to the next; an invisible U+FEFF after it keeps the line as it is.
-      const text = !next && word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
+      // Plain pdftotext makes its own lines, which on a skewed page can end at any word (a lone
+      // "-" between two lines' words becomes a line of its own), so every word ending in "-" gets it.
+      const text = word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
       const glyphs = [...text].length;
       const startPx = Math.max(word.bbox[0], cursor);
       // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
       const endPx = Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + chars * 0.1 * heightPx * 0.75);
       cursor = endPx + gapPx;
-      const [x, y] = user(startPx, baselinePx);
+      const [x, y] = user(startPx, baselines[k]!);
       const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
       const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
