@@ -29,7 +29,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchablePdf as buildPdf, type SearchablePdfOptions } from '../src/output/pdf.js';
 import { pageImageReader } from '../src/pdf/index.js';
-import type { VanBanDocument } from '../src/types.js';
+import type { BBox, VanBanDocument } from '../src/types.js';
 import { layerDoc, lineOf, type LayerPage } from './helpers/layer-doc.js';
 import { hasPdftotext } from './helpers/tools.js';
 
@@ -245,6 +245,27 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
     const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
     for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
+  });
+
+  it('keeps every letter on the page: a box starting left of it or a sliver running past its right edge', async () => {
+    const file = await scanPdf('edges.pdf');
+    const lines = [
+      { words: [{ text: 'Nơi', bbox: [-30, 400, 20, 436] as BBox }, { text: 'nhận:', bbox: [26, 400, 90, 436] as BBox }] },
+      { words: [{ text: 'Như', bbox: [1100, 500, 1160, 536] as BBox }, { text: 'trên;', bbox: [1230, 500, 1240, 536] as BBox }] },
+    ];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'edges.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean), `raw ${raw}`).toEqual(['Nơi', 'nhận:', 'Như', 'trên;']);
+  });
+
+  it('keeps a word the engine read twice in the same place (two overlapping lines), which plain pdftotext takes for fake bold', async () => {
+    const file = await scanPdf('twice.pdf');
+    const lines = [lineOf(['Điều', '1.'], 150, 400, 36, 20, 12), { words: [{ text: 'Điều', bbox: [151, 401, 231, 437] as BBox }] }, lineOf(['Điều', '2.'], 150, 470, 36, 20, 12)];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'twice.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(['1.', '2.', 'Điều', 'Điều', 'Điều']);
   });
 
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {

@@ -250,7 +250,10 @@ function lineBaselines(words: LayerWord[], lineBox: BBox, heightPx: number): num
 function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
   const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
-  const upright = uprightFrame(readingRotation(converted), converted.ocr.width, converted.ocr.height);
+  const rotation = readingRotation(converted);
+  const upright = uprightFrame(rotation, converted.ocr.width, converted.ocr.height);
+  // The upright frame's size: text extractors drop every letter that starts off the page.
+  const [frameW, frameH] = rotation % 180 === 0 ? [converted.ocr.width, converted.ocr.height] : [converted.ocr.height, converted.ocr.width];
   const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => upright.box(line.bbox)));
   /** User-space point of an upright-frame point. */
   const user = (u: number, v: number): [number, number] => {
@@ -280,6 +283,10 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     if (last && last[0]!.line === word.line && beside) last.push(placed);
     else lines.push([placed]);
   }
+  // Where each text was drawn (upright pixels): plain pdftotext drops a word drawn over the same
+  // word as "fake bold" (within a tenth of the font size along the line, a fifth across), so the
+  // engine reading one word twice (overlapping lines) must not lose it in the layer.
+  const drawn = new Map<string, Array<[number, number]>>();
   const operators = [pushGraphicsState()];
   for (const words of lines) {
     const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
@@ -305,11 +312,20 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       const text = word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
       const glyphs = [...text].length;
-      const startPx = Math.max(word.bbox[0], cursor);
+      // Every letter starts on the page (pdftotext drops the others: "Nơi" at a negative x gave "ơi"):
+      // a word whose box or sliver runs past the right edge is pulled back onto it (letters closer
+      // than a tenth of the font size apart are taken for overprinting, so it cannot be squeezed more).
+      const sliverPx = chars * 0.1 * heightPx * 0.75;
+      const startPx = Math.max(0, Math.min(Math.max(word.bbox[0], cursor), frameW - 1 - sliverPx));
       // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
-      const endPx = Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + chars * 0.1 * heightPx * 0.75);
+      const endPx = Math.min(frameW - 1, Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + sliverPx));
       cursor = endPx + gapPx;
-      const [x, y] = user(startPx, baselines[k]!);
+      let baselinePx = Math.max(heightPx, Math.min(frameH - 1, baselines[k]!));
+      const fontPx = heightPx * 0.75;
+      const twins = drawn.get(word.text) ?? [];
+      if (twins.some(([tx, ty]) => Math.abs(tx - startPx) < 0.15 * fontPx && Math.abs(ty - baselinePx) < 0.25 * fontPx)) baselinePx += 0.3 * fontPx;
+      drawn.set(word.text, [...twins, [startPx, baselinePx]]);
+      const [x, y] = user(startPx, baselinePx);
       const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
       const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
