@@ -4,7 +4,8 @@
  * `pdftotext -raw` and plain `pdftotext` give back as separate words.
  * Usage: tsx scripts/measure-text-layer.ts [--docs DIR] [files…]  (needs poppler-utils)
  * --docs keeps each converted document as JSON in DIR and reuses it on the next run, so a
- * change to the layer writer is measured again without OCR.
+ * change to the layer writer is measured again without OCR. --convert-only (with --docs) only
+ * converts and keeps the documents, measuring nothing (a long split converted ahead of time).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,10 @@ const argv = process.argv.slice(2);
 const docsAt = argv.indexOf('--docs');
 const docsDir = docsAt >= 0 ? argv.splice(docsAt, 2)[1] : undefined;
 if (docsDir) mkdirSync(docsDir, { recursive: true });
+const convertOnlyAt = argv.indexOf('--convert-only');
+const convertOnly = convertOnlyAt >= 0;
+if (convertOnly) argv.splice(convertOnlyAt, 1);
+if (convertOnly && !docsDir) throw new Error('--convert-only needs --docs DIR');
 const files = argv.length > 0 ? argv : manifest.filter((e) => e.level !== 'bad').map((e) => `fixtures/${e.path}`);
 const dir = mkdtempSync(path.join(tmpdir(), 'vanban-layer-'));
 const pipeline = await Pipeline.create({ jobs: 1 });
@@ -34,6 +39,10 @@ try {
     else {
       doc = await pipeline.convertFile(file);
       if (saved) writeFileSync(saved, JSON.stringify(doc));
+    }
+    if (convertOnly) {
+      console.log(`${file}: converted (${doc.pages.length} pages)`);
+      continue;
     }
     const out = path.join(dir, 'out.pdf');
     writeFileSync(out, (await buildSearchablePdf(doc, file, { pageImage: pageImageReader(file) })).bytes);

@@ -29,7 +29,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSearchablePdf as buildPdf, type SearchablePdfOptions } from '../src/output/pdf.js';
 import { pageImageReader } from '../src/pdf/index.js';
-import type { VanBanDocument } from '../src/types.js';
+import type { BBox, VanBanDocument } from '../src/types.js';
 import { layerDoc, lineOf, type LayerPage } from './helpers/layer-doc.js';
 import { hasPdftotext } from './helpers/tools.js';
 
@@ -207,6 +207,65 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     const out = path.join(dir, 'overlap.out.pdf');
     await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
     for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean), `raw ${raw}`).toEqual(['Kính', 'mẹ', 'A', 'n', 'gửi:']);
+  });
+
+  // Word boxes as the OCR gave them on two skewed simulator dev pages (dev-025-kh, 4.8°, and
+  // dev-007-nq, -4.4°, page images in their own skewed frame): short lines beside long ones.
+  const rising: Array<Array<[string, [number, number, number, number]]>> = [
+      [['Chấp', [359,  913,  478,  972]], ['hành', [493,  905,  600,  950]], ['nội', [618,  899,  682,  947]], ['quy,', [697,  899,  785,  943]], ['quy', [801,  891,  882,  935]], ['chế', [894,  871,  974,  917]], ['của', [989,  863,  1071,  909]], ['cơ', [1083,  869,  1140,  901]], ['sở', [1154,  851,  1212,  895]], ['cai', [1226,  848,  1288,  889]], ['nghiện', [1306,  834,  1452,  892]], ['ma', [1470,  836,  1538,  868]], ['túy:', [1549,  817,  1629,  872]], ['50', [1645,  814,  1698,  854]], ['điểm;', [1713,  797,  1832,  854]]],
+      [['1.', [365,  998,  404,  1035]], ['Xếp', [419,  985,  512,  1041]], ['loại', [527,  979,  609,  1030]], ['theo', [623,  969,  729,  1014]], ['Tuần', [743,  955,  858,  1004]]],
+      [['Chủ', [371,  1063,  460,  1109]], ['đầu', [481,  1055,  562,  1100]], ['tư', [583,  1055,  632,  1091]], ['dự', [651,  1045,  712,  1094]], ['án', [731,  1037,  785,  1079]], ['sản', [807,  1028,  886,  1073]], ['xuất', [906,  1018,  1001,  1064]], ['phim', [1022,  1010,  1128,  1064]], ['sử', [1148,  1000,  1206,  1044]], ['dụng', [1226,  993,  1336,  1047]], ['ngân', [1358,  982,  1467,  1036]], ['sách', [1486,  969,  1590,  1015]], ['nhà', [1613,  960,  1696,  1005]], ['nước', [1716,  949,  1832,  996]], ['là', [1854,  944,  1892,  985]], ['Bộ,', [1913,  938,  1983,  987]], ['cơ', [2006,  940,  2063,  972]], ['quan', [2083,  930,  2193,  975]]],
+      [['ngang', [261,  1150,  396,  1198]], ['Bộ,', [420,  1133,  491,  1181]], ['Cơ', [514,  1126,  582,  1166]], ['quan', [603,  1123,  713,  1169]], ['thuộc', [733,  1102,  856,  1155]], ['Chính', [877,  1088,  1008,  1136]], ['phủ,', [1031,  1077,  1125,  1133]], ['Cơ', [1149,  1073,  1216,  1113]], ['quan', [1237,  1070,  1347,  1116]], ['trung', [1367,  1053,  1480,  1105]], ['ương', [1504,  1047,  1623,  1093]], ['của', [1645,  1026,  1727,  1071]], ['tổ', [1744,  1019,  1786,  1063]], ['chức', [1807,  1011,  1918,  1058]], ['chính', [1939,  1000,  2059,  1047]], ['trị,', [2080,  995,  2135,  1043]], ['tổ', [2156,  984,  2198,  1028]]],
+  ];
+  const falling: Array<Array<[string, [number, number, number, number]]>> = [
+      [['Căn', [344,  712,  406,  743]], ['cứ', [417,  716,  459,  747]], ['Luật', [464,  719,  536,  759]], ['Đầu', [546,  725,  611,  759]], ['tư', [621,  737,  656,  762]], ['công', [662,  735,  737,  776]], ['ngày', [747,  741,  824,  783]], ['13', [832,  750,  869,  779]], ['tháng', [880,  752,  968,  794]], ['6', [977,  761,  997,  788]], ['năm', [1007,  763,  1072,  794]], ['2019;', [1080,  769,  1170,  807]]],
+      [['Căn', [340,  760,  403,  792]], ['cứ', [413,  765,  455,  796]], ['Luật', [460,  768,  533,  808]], ['Đất', [541,  774,  600,  807]], ['đai', [608,  780,  657,  811]], ['ngày', [667,  784,  743,  826]], ['18', [754,  793,  791,  822]], ['tháng', [801,  795,  889,  837]], ['01', [897,  804,  931,  832]], ['năm', [946,  807,  1011,  839]], ['2024;', [1021,  814,  1110,  851]]],
+      [['Căn', [336,  809,  399,  839]], ['cứ', [409,  812,  451,  843]], ['h1', [457,  817,  489,  846]], ['Định', [498,  820,  576,  859]], ['mức', [586,  826,  653,  859]], ['lao', [662,  833,  710,  863]], ['động', [720,  837,  797,  878]], ['gián', [805,  843,  874,  884]], ['tiếp;', [885,  848,  955,  890]]],
+      [['Xét', [331,  855,  383,  887]], ['Tờ', [394,  860,  437,  892]], ['trình', [444,  865,  518,  898]], ['số', [529,  870,  566,  901]], ['979/TTr-UBND', [573,  876,  815,  921]], ['ngày', [823,  894,  900,  935]], ['12', [912,  902,  948,  931]], ['tháng', [957,  904,  1045,  946]], ['5', [1053,  913,  1073,  941]], ['năm', [1083,  916,  1148,  947]], ['2020', [1158,  922,  1237,  953]], ['của', [1246,  927,  1301,  958]], ['Ủy', [1313,  926,  1357,  971]], ['ban', [1366,  936,  1423,  968]], ['nhân', [1433,  941,  1509,  975]]],
+      [['dân;', [249,  897,  319,  935]], ['Báo', [331,  904,  392,  936]], ['cáo', [402,  909,  458,  941]], ['thẩm', [467,  913,  543,  948]], ['tra', [554,  927,  598,  952]], ['của', [608,  926,  664,  957]], ['Ban', [675,  932,  735,  963]], ['Kinh', [747,  937,  819,  969]], ['tế', [830,  941,  880,  974]], ['-', [868,  940,  888,  986]], ['Ngân', [889,  947,  972,  989]], ['sách;', [983,  954,  1066,  992]], ['ý', [1072,  961,  1095,  999]], ['kiến', [1104,  962,  1167,  996]], ['thảo', [1177,  970,  1245,  1002]], ['luận', [1256,  975,  1323,  1013]], ['của', [1333,  982,  1388,  1013]], ['đại', [1397,  986,  1448,  1024]], ['biểu', [1457,  991,  1523,  1024]]],
+      [['tại', [246,  947,  286,  982]], ['kỳ', [296,  949,  332,  988]], ['họp.', [340,  954,  405,  993]]],
+  ];
+  const asLines = (rows: typeof rising) => rows.map((row) => ({ words: row.map(([text, bbox]) => ({ text, bbox })) }));
+
+  it('follows a skewed line\'s slope: its far end is not drawn on the next line\'s baseline, where plain pdftotext merged them ("tưtheo")', async () => {
+    const file = await scanPdf('skew-rising.pdf');
+    const lines = asLines(rising);
+    const doc = layerDoc(file, [{ number: 1, width: 2480, height: 3508, dpi: 300, lines }]);
+    const out = path.join(dir, 'skew-rising.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
+  });
+
+  it('keeps a dash inside a line of a skewed page, which plain pdftotext can put on a line of its own and "dehyphenate" away', async () => {
+    const file = await scanPdf('skew-falling.pdf');
+    const lines = asLines(falling);
+    const doc = layerDoc(file, [{ number: 1, width: 1653, height: 2339, dpi: 200, lines }]);
+    const out = path.join(dir, 'skew-falling.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
+  });
+
+  it('keeps every letter on the page: a box starting left of it or a sliver running past its right edge', async () => {
+    const file = await scanPdf('edges.pdf');
+    const lines = [
+      { words: [{ text: 'Nơi', bbox: [-30, 400, 20, 436] as BBox }, { text: 'nhận:', bbox: [26, 400, 90, 436] as BBox }] },
+      { words: [{ text: 'Như', bbox: [1100, 500, 1160, 536] as BBox }, { text: 'trên;', bbox: [1230, 500, 1240, 536] as BBox }] },
+    ];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'edges.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean), `raw ${raw}`).toEqual(['Nơi', 'nhận:', 'Như', 'trên;']);
+  });
+
+  it('keeps a word the engine read twice in the same place (two overlapping lines), which plain pdftotext takes for fake bold', async () => {
+    const file = await scanPdf('twice.pdf');
+    const lines = [lineOf(['Điều', '1.'], 150, 400, 36, 20, 12), { words: [{ text: 'Điều', bbox: [151, 401, 231, 437] as BBox }] }, lineOf(['Điều', '2.'], 150, 470, 36, 20, 12)];
+    const doc = layerDoc(file, [{ ...PAGE, lines }]);
+    const out = path.join(dir, 'twice.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(['1.', '2.', 'Điều', 'Điều', 'Điều']);
   });
 
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {

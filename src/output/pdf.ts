@@ -190,6 +190,57 @@ function readingRotation(converted: ConvertedPage): 0 | 90 | 180 | 270 {
   return shapes.length > 0 && median(shapes) >= 1 ? 0 : rotation;
 }
 
+const centreX = (b: BBox): number => (b[0] + b[2]) / 2;
+
+/** Steepest slope a line's baseline is given (about 8.5°): beyond it the estimate is noise, not skew. */
+const MAX_SLOPE = 0.15;
+
+/**
+ * The slope (dy/dx, image pixels) of a line's baseline from its words' bottoms: the median of the
+ * slopes between pairs of words (Theil–Sen), so a descender or a dot below does not tilt it.
+ */
+function baselineSlope(words: LayerWord[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    for (let j = i + 1; j < words.length; j += 1) {
+      const a = words[i]!.bbox;
+      const b = words[j]!.bbox;
+      const dx = centreX(b) - centreX(a);
+      if (Math.abs(dx) >= 1) slopes.push((b[3] - a[3]) / dx);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  return Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, median(slopes)));
+}
+
+/** Largest drift of a skewed line's baseline, in line heights, left within one flat step. */
+const BASELINE_STEP = 0.2;
+
+/**
+ * The baseline (image pixels) of each word of a line: a little above the words' typical bottom
+ * (dots below and descenders reach lower), following the printed line's slope in flat steps.
+ * On a skewed scan one level for the whole line would put its far end on the next line's
+ * baseline, and plain pdftotext would merge the two lines' words ("tưtheo"); a baseline tilted
+ * or stepped at every word makes it split the line at each word, and a lone "-" ending such a
+ * piece is "dehyphenated" away. So the line is cut into flat steps, each within a fifth of a
+ * line height of the fitted baseline, and never right after a word ending in "-".
+ */
+function lineBaselines(words: LayerWord[], lineBox: BBox, heightPx: number): number[] {
+  const slope = baselineSlope(words);
+  const level = median(words.map((w) => w.bbox[3] - slope * centreX(w.bbox)));
+  const fitted = words.map((w) => Math.min(lineBox[3], level + slope * centreX(w.bbox)));
+  const baselines: number[] = [];
+  let start = 0;
+  for (let k = 1; k <= words.length; k += 1) {
+    const cut = k === words.length || (Math.abs(fitted[k]! - fitted[start]!) > BASELINE_STEP * heightPx && !words[k - 1]!.text.endsWith('-'));
+    if (!cut) continue;
+    const step = median(fitted.slice(start, k)) - heightPx * 0.1;
+    for (let j = start; j < k; j += 1) baselines.push(step);
+    start = k;
+  }
+  return baselines;
+}
+
 /**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
  * word is squeezed to its own box and followed by an explicit space, with a
@@ -199,7 +250,10 @@ function readingRotation(converted: ConvertedPage): 0 | 90 | 180 | 270 {
 function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
   const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
-  const upright = uprightFrame(readingRotation(converted), converted.ocr.width, converted.ocr.height);
+  const rotation = readingRotation(converted);
+  const upright = uprightFrame(rotation, converted.ocr.width, converted.ocr.height);
+  // The upright frame's size: text extractors drop every letter that starts off the page.
+  const [frameW, frameH] = rotation % 180 === 0 ? [converted.ocr.width, converted.ocr.height] : [converted.ocr.height, converted.ocr.width];
   const lineBoxes: BBox[] = converted.ocr.blocks.flatMap((block) => block.lines.map((line) => upright.box(line.bbox)));
   /** User-space point of an upright-frame point. */
   const user = (u: number, v: number): [number, number] => {
@@ -229,6 +283,10 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     if (last && last[0]!.line === word.line && beside) last.push(placed);
     else lines.push([placed]);
   }
+  // Where each text was drawn (upright pixels): plain pdftotext drops a word drawn over the same
+  // word as "fake bold" (within a tenth of the font size along the line, a fifth across), so the
+  // engine reading one word twice (overlapping lines) must not lose it in the layer.
+  const drawn = new Map<string, Array<[number, number]>>();
   const operators = [pushGraphicsState()];
   for (const words of lines) {
     const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
@@ -236,8 +294,7 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     // stamp), and a font that tall makes extractors merge neighbouring lines and miss word gaps.
     const heightPx = Math.max(1, Math.min(lineBox[3] - lineBox[1], median(words.map((w) => w.bbox[3] - w.bbox[1]))));
     const size = Math.max(1, heightPx * ptPerPx * 0.75);
-    // Baseline a little above the words' typical bottom (dots below and descenders reach lower).
-    const baselinePx = Math.min(lineBox[3], median(words.map((w) => w.bbox[3]))) - heightPx * 0.1;
+    const baselines = lineBaselines(words, lineBox, heightPx);
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
     // Words go left to right with a real gap between them, whatever their OCR boxes do: a box that
     // starts inside the previous one (italics, a handwritten note, noise) would otherwise be drawn
@@ -250,13 +307,24 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       // begins on the same baseline (a bullet, a margin note) must not glue to it. A line ending
       // in "-" (a dash, "2022 -") would be "dehyphenated" by poppler's pdftotext, the dash dropped
       // and the line glued to the next; an invisible U+FEFF after it keeps the line as it is.
-      const text = !next && word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
+      // Plain pdftotext makes its own lines, which on a skewed page can end at any word (a lone
+      // "-" between two lines' words becomes a line of its own), so every word ending in "-" gets it.
+      const text = word.text.endsWith('-') ? `${word.text}\uFEFF ` : `${word.text} `;
       const chars = [...word.text].length;
       const glyphs = [...text].length;
-      const startPx = Math.max(word.bbox[0], cursor);
+      // Every letter starts on the page (pdftotext drops the others: "Nơi" at a negative x gave "ơi"):
+      // a word whose box or sliver runs past the right edge is pulled back onto it (letters closer
+      // than a tenth of the font size apart are taken for overprinting, so it cannot be squeezed more).
+      const sliverPx = chars * 0.1 * heightPx * 0.75;
+      const startPx = Math.max(0, Math.min(Math.max(word.bbox[0], cursor), frameW - 1 - sliverPx));
       // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
-      const endPx = Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + chars * 0.1 * heightPx * 0.75);
+      const endPx = Math.min(frameW - 1, Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + sliverPx));
       cursor = endPx + gapPx;
+      let baselinePx = Math.max(heightPx, Math.min(frameH - 1, baselines[k]!));
+      const fontPx = heightPx * 0.75;
+      const twins = drawn.get(word.text) ?? [];
+      if (twins.some(([tx, ty]) => Math.abs(tx - startPx) < 0.15 * fontPx && Math.abs(ty - baselinePx) < 0.25 * fontPx)) baselinePx += 0.3 * fontPx;
+      drawn.set(word.text, [...twins, [startPx, baselinePx]]);
       const [x, y] = user(startPx, baselinePx);
       const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
       const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
