@@ -194,13 +194,22 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
     const result = await worker.recognize(image, {}, { blocks: true, text: false });
     // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
     let lines = extractLines(result.data.blocks as unknown as EngineBlock[] | null, IDENTITY, prepared.width, prepared.height);
-    if (seal) lines = await rereadSealLines(worker, image, prepared, lines, seal, psm);
     if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility, seal))];
     if (options.rereadWeakLines ?? DEFAULT_ENGINE.rereadWeakLines) lines = await rereadWeakLines(worker, image, prepared, lines, psm);
     let blocks = orderReading(lines, options.layout);
     const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
     if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
       blocks = await refine(worker, image, prepared, blocks, psm, refineMode === 'always' ? undefined : lines);
+    }
+    // After the column re-reads, which would bring the ring back.
+    if (seal) {
+      const all = blocks.flatMap((b) => b.lines);
+      const reread = await rereadSealLines(worker, image, prepared, all, seal, psm);
+      let k = 0;
+      blocks = blocks.map((b) => {
+        const lines = b.lines.map(() => reread[k++]!);
+        return { ...b, bbox: unionBox([b.bbox, ...lines.map((l) => l.bbox)]), lines };
+      });
     }
     return blocks.map((b) => ({
       column: b.column,
@@ -566,17 +575,17 @@ async function darkCrop(image: Buffer, [x0, y0, x1, y1]: BBox, scale = 1): Promi
   return img.png({ compressionLevel: 1 }).toBuffer();
 }
 
-/** Letters of words read with at least this confidence count as read. */
-const SURE = 80;
-const sureLetters = (words: readonly OcrWord[]): number => words.reduce((n, w) => n + (w.conf >= SURE ? (w.text.match(/\p{L}/gu)?.length ?? 0) : 0), 0);
+/** Letters read, weighted by their word's confidence; words below SURE count nothing (strokes read as letters). */
+const SURE = 60;
+const sureLetters = (words: readonly OcrWord[]): number => words.reduce((n, w) => n + (w.conf >= SURE ? ((w.text.match(/\p{L}/gu)?.length ?? 0) * w.conf) / 100 : 0), 0);
 
 /**
  * A seal's ring crossing a short line (the signer's title or name) costs it a word or two:
  * each short line over or just beside the seal is read again (PSM 7) from a crop widened by
  * three line heights each way, up to its neighbours on the row, keeping only the darkest
- * ink, and the new reading replaces it when it has more confidently read letters.
+ * ink, and the new reading replaces it when it has more letters, weighted by confidence.
  */
-async function rereadSealLines(worker: Worker, image: Buffer, prepared: PreparedImage, lines: LayoutLine[], seal: SealRing, psm: OcrPsm): Promise<LayoutLine[]> {
+async function rereadSealLines<L extends OcrLine>(worker: Worker, image: Buffer, prepared: PreparedImage, lines: L[], seal: SealRing, psm: OcrPsm): Promise<L[]> {
   const [sx0, sy0, sx1, sy1] = seal.bbox;
   const out = [...lines];
   const todo = lines

@@ -160,12 +160,16 @@ export function handwrittenNumbers(words: readonly OcrWord[]): number[] {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const h = median(printed.map((w) => w.bbox[3] - w.bbox[1]));
-  const mid = median(printed.map((w) => (w.bbox[1] + w.bbox[3]) / 2));
-  if (h <= 0) return [];
   const out: number[] = [];
   words.forEach((w, i) => {
-    if (!/^\p{N}{1,4}[.,]?$/u.test(w.text) || w.conf >= HAND_CONF) return;
+    // A day or month: one or two digits.
+    if (!/^\p{N}{1,2}$/u.test(w.text) || w.conf >= HAND_CONF) return;
+    // Compared with the nearest printed words: a long line's baseline drifts with any skew left.
+    const cx = (w.bbox[0] + w.bbox[2]) / 2;
+    const near = [...printed].sort((a, b) => Math.abs((a.bbox[0] + a.bbox[2]) / 2 - cx) - Math.abs((b.bbox[0] + b.bbox[2]) / 2 - cx)).slice(0, 4);
+    const h = median(near.map((p) => p.bbox[3] - p.bbox[1]));
+    const mid = median(near.map((p) => (p.bbox[1] + p.bbox[3]) / 2));
+    if (h <= 0) return;
     const wh = w.bbox[3] - w.bbox[1];
     const off = Math.abs((w.bbox[1] + w.bbox[3]) / 2 - mid) / h;
     if (wh > HAND_TALL * h || off > HAND_OFFSET) out.push(i);
