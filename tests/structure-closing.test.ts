@@ -37,3 +37,28 @@ describe('the "Lưu: VT, …" filing entry of Nơi nhận', () => {
     expect(doc.recipients).toEqual(['Như trên', 'Lưu: VT, TCKH']);
   });
 });
+
+describe('the signer name under a title OCR half lowered', () => {
+  it('is the name line, not the damaged title ("Kế GiÁM ĐỐC") above the signature', () => {
+    const doc = extract(
+      [
+        'UBND TỈNH QUẢNG NAM',
+        'SỞ Y TẾ',
+        'Số: 12/TTr-SYT',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Tam Kỳ, ngày 03 tháng 10 năm 2023',
+        'TỜ TRÌNH',
+        'Về việc bổ sung kinh phí',
+        'Sở Y tế kính trình Ủy ban nhân dân tỉnh xem xét, quyết định./.',
+        'Nơi nhận:',
+        '- Như trên;',
+        '- Lưu: VT, KHTC.',
+        'Kế GiÁM ĐỐC',
+        '«',
+        'Phạm Quang Hòa',
+      ].join('\n'),
+    );
+    expect(doc.signer?.name).toBe('Phạm Quang Hòa');
+  });
+});

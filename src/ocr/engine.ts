@@ -13,9 +13,10 @@ import { compose } from '../affine.js';
 import { VanbanError } from '../errors.js';
 import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
 import { syllableShare } from './plausible.js';
-import { extractLines, mapBox, type EngineBlock } from './extract.js';
+import { extractLines, handwrittenNumbers, mapBox, type EngineBlock } from './extract.js';
 import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
 import { findMissedInk } from './missed.js';
+import { findSealRing, type SealRing } from './seal.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,6 +64,13 @@ export interface OcrEngineOptions {
    */
   rereadWeakLines?: boolean;
   /**
+   * Find a round seal printed in grey or black (default true): its ring cuts the signer's
+   * title and name lines, which then lose their first word (colour seals are already erased
+   * by colour in preprocessing). Unconfident lines over the seal, and ink missed there, are
+   * read again from a crop keeping only the darkest ink: a red seal scans lighter than print.
+   */
+  sealLines?: boolean;
+  /**
    * Scores how much a reading looks like Vietnamese (0–1), to choose between the two
    * readings of a page whose up/down is uncertain. Default: the share of syllable-shaped
    * words; the pipeline may pass a language-model score.
@@ -77,12 +85,13 @@ export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'paramet
   refineColumns: true,
   rereadMissed: true,
   rereadWeakLines: false,
+  sealLines: true,
 };
 
 const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
 
 /** Why an engine call was made: the page itself, its other way up, or one of the crop re-reads. */
-export type OcrCallKind = 'page' | 'turned' | 'missed' | 'column' | 'weak';
+export type OcrCallKind = 'page' | 'turned' | 'missed' | 'column' | 'weak' | 'seal';
 
 /** Engine calls made by this process (every engine), per kind: for benches and profiling. */
 export interface OcrCallStats {
@@ -224,16 +233,26 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
 
   const plausibility = options.plausibility ?? syllableShare;
   /** One reading of `image` (prepared pixels), boxes mapped to the page through `toPage`. */
-  const read = async (image: Buffer, prepared: PreparedImage, toPage: Affine, kind: OcrCallKind): Promise<OcrBlock[]> => {
+  const read = async (image: Buffer, prepared: PreparedImage, toPage: Affine, kind: OcrCallKind, seal?: SealRing): Promise<OcrBlock[]> => {
     const engineBlocks = await recognizeCounted(worker, image, prepared.width * prepared.height, kind);
     // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
     let lines = extractLines(engineBlocks, IDENTITY, prepared.width, prepared.height);
-    if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility))];
+    if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility, seal))];
     if (options.rereadWeakLines ?? DEFAULT_ENGINE.rereadWeakLines) lines = await rereadWeakLines(worker, image, prepared, lines, psm);
     let blocks = orderReading(lines, options.layout);
     const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
     if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
       blocks = await refine(worker, image, prepared, blocks, psm, refineMode === 'always' ? undefined : lines);
+    }
+    // After the column re-reads, which would bring the ring back.
+    if (seal) {
+      const all = blocks.flatMap((b) => b.lines);
+      const reread = await rereadSealLines(worker, image, prepared, all, seal, psm);
+      let k = 0;
+      blocks = blocks.map((b) => {
+        const lines = b.lines.map(() => reread[k++]!);
+        return { ...b, bbox: unionBox([b.bbox, ...lines.map((l) => l.bbox)]), lines };
+      });
     }
     return blocks.map((b) => ({
       column: b.column,
@@ -251,7 +270,16 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
         dpi = prepared.dpi;
       }
       const image = Buffer.from(prepared.png.buffer, prepared.png.byteOffset, prepared.png.byteLength);
-      let blocks = await read(image, prepared, prepared.toPage, 'page');
+      const sealMarks: PageMark[] = [];
+      let seal: SealRing | undefined;
+      if ((options.sealLines ?? DEFAULT_ENGINE.sealLines) && !prepared.marks?.some((m) => m.kind === 'seal')) {
+        seal = (await findSeal(image, prepared.dpi)) ?? undefined;
+        if (seal) {
+          const [x0, y0, x1, y1] = seal.bbox;
+          sealMarks.push({ kind: 'seal', bbox: mapBox({ x0, y0, x1, y1 }, prepared.toPage, prepared.pageWidth, prepared.pageHeight), confidence: Math.round(100 * seal.coverage) / 100 });
+        }
+      }
+      let blocks = await read(image, prepared, prepared.toPage, 'page', seal);
       let rotation = prepared.rotation;
       if (prepared.orientationUncertain) {
         // A sparse page gives the ink-based up/down vote too little to go on: read it the
@@ -265,11 +293,14 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
           rotation = ((rotation + 180) % 360) as OcrPage['rotation'];
         }
       }
-      const marks = [...(prepared.marks ?? [])];
+      const marks = [...(prepared.marks ?? []), ...sealMarks];
       if (marks.length) blocks = dropMarkedWords(blocks, marks);
       const scrawls = splitOffScrawls(blocks, prepared.pageWidth, prepared.pageHeight, plausibility);
       blocks = scrawls.blocks;
       marks.push(...scrawls.marks);
+      const hand = splitOffHandwrittenNumbers(blocks);
+      blocks = hand.blocks;
+      marks.push(...hand.marks);
       return {
         pageNumber: prepared.pageNumber,
         width: prepared.pageWidth,
@@ -327,6 +358,24 @@ function splitOffScrawls(blocks: OcrBlock[], width: number, height: number, plau
     if (lines.length === block.lines.length) out.push(block);
     else if (lines.length) out.push({ ...block, bbox: unionBox(lines.map((l) => l.bbox)), lines });
   }
+  return { blocks: out, marks };
+}
+
+/** Numbers written by hand into a printed line (a day in the date line) are marks, not text. */
+function splitOffHandwrittenNumbers(blocks: OcrBlock[]): { blocks: OcrBlock[]; marks: PageMark[] } {
+  const marks: PageMark[] = [];
+  const out = blocks.map((block) => {
+    let changed = false;
+    const lines = block.lines.map((line) => {
+      const drop = new Set(handwrittenNumbers(line.words));
+      if (drop.size === 0) return line;
+      changed = true;
+      for (const i of drop) marks.push({ kind: 'handwriting', bbox: line.words[i]!.bbox, confidence: Math.round(100 * (1 - line.words[i]!.conf / 100)) / 100 });
+      const words = line.words.filter((_, i) => !drop.has(i));
+      return { ...line, words, text: words.map((w) => w.text).join(' ') };
+    });
+    return changed ? { ...block, lines } : block;
+  });
   return { blocks: out, marks };
 }
 
@@ -479,6 +528,7 @@ async function readMissed(
   lines: LayoutLine[],
   psm: OcrPsm,
   plausibility: (text: string) => number,
+  seal?: SealRing,
 ): Promise<LayoutLine[]> {
   if (lines.length < 3) return [];
   const heights = lines.map((l) => l.bbox[3] - l.bbox[1]).sort((a, b) => a - b);
@@ -499,7 +549,8 @@ async function readMissed(
   await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
   try {
     for (const [x0, y0, x1, y1] of regions) {
-      const crop = await sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).png({ compressionLevel: 1 }).toBuffer();
+      const box: BBox = [x0, y0, x1, y1];
+      const crop = seal && overlaps(box, seal.bbox) ? await darkCrop(image, box) : await sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).png({ compressionLevel: 1 }).toBuffer();
       const engineBlocks = await recognizeCounted(worker, crop, (x1 - x0) * (y1 - y0), 'missed');
       for (const line of extractLines(engineBlocks, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height)) {
         // The page's own pass left this ink out, so most of it is a seal's ring lettering or a
@@ -549,4 +600,70 @@ function troubledColumns(blocks: OcrBlock[], engineLines: OcrLine[]): Set<number
 function medianHeight(blocks: OcrBlock[]): number {
   const h = blocks.flatMap((b) => b.lines.map((l) => l.bbox[3] - l.bbox[1])).sort((a, b) => a - b);
   return h[h.length >> 1] ?? 40;
+}
+
+/** Grey at or below which a pixel is print when a seal is near: scanned seal ink (red, grey) is lighter (dev: seal ring median 52–119, print cores 0). */
+const PRINT_DARK = 40;
+
+const overlaps = (a: BBox, b: BBox): boolean => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+async function findSeal(image: Buffer, dpi: number): Promise<SealRing | null> {
+  const raw = await sharp(image).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return findSealRing({ data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.info.width, height: raw.info.height }, dpi);
+}
+
+/** A crop keeping only ink darker than PRINT_DARK, black on white. */
+async function darkCrop(image: Buffer, [x0, y0, x1, y1]: BBox, scale = 1): Promise<Buffer> {
+  let img = sharp(image).extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 }).extractChannel(0).threshold(PRINT_DARK + 1);
+  if (scale !== 1) img = sharp(await img.png({ compressionLevel: 1 }).toBuffer()).resize(Math.round((x1 - x0) * scale));
+  return img.png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** Letters read, weighted by their word's confidence; words below SURE count nothing (strokes read as letters). */
+const SURE = 60;
+const sureLetters = (words: readonly OcrWord[]): number => words.reduce((n, w) => n + (w.conf >= SURE ? ((w.text.match(/\p{L}/gu)?.length ?? 0) * w.conf) / 100 : 0), 0);
+
+/**
+ * A seal's ring crossing a short line (the signer's title or name) costs it a word or two:
+ * each short line over or just beside the seal is read again (PSM 7) from a crop widened by
+ * three line heights each way, up to its neighbours on the row, keeping only the darkest
+ * ink, and the new reading replaces it when it has more letters, weighted by confidence.
+ */
+async function rereadSealLines<L extends OcrLine>(worker: Worker, image: Buffer, prepared: PreparedImage, lines: L[], seal: SealRing, psm: OcrPsm): Promise<L[]> {
+  const [sx0, sy0, sx1, sy1] = seal.bbox;
+  const out = [...lines];
+  const todo = lines
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => {
+      const h = line.bbox[3] - line.bbox[1];
+      const near: BBox = [sx0, sy0 - h, sx1, sy1 + h];
+      // Confident words say nothing of a word the ring hid entirely ("Lê Thế Vinh" read "Thế Vinh").
+      return line.words.length <= 6 && overlaps(line.bbox, near);
+    });
+  if (todo.length === 0) return lines;
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
+  try {
+    for (const { line, i } of todo) {
+      const h = line.bbox[3] - line.bbox[1];
+      const yMid = (line.bbox[1] + line.bbox[3]) / 2;
+      let x0 = Math.max(0, Math.round(line.bbox[0] - 3 * h));
+      let x1 = Math.min(prepared.width, Math.round(line.bbox[2] + 3 * h));
+      // Not into a neighbour on the same row (the other column).
+      for (const other of lines) {
+        if (other === line || other.bbox[1] > yMid || other.bbox[3] < yMid) continue;
+        if (other.bbox[2] <= line.bbox[0]) x0 = Math.max(x0, other.bbox[2] + Math.round(0.5 * h));
+        if (other.bbox[0] >= line.bbox[2]) x1 = Math.min(x1, other.bbox[0] - Math.round(0.5 * h));
+      }
+      const y0 = Math.max(0, Math.round(line.bbox[1] - 0.25 * h));
+      const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.25 * h));
+      if (x1 - x0 < 8 || y1 - y0 < 8) continue;
+      const engineBlocks = await recognizeCounted(worker, await darkCrop(image, [x0, y0, x1, y1]), (x1 - x0) * (y1 - y0), 'seal');
+      const words = extractLines(engineBlocks, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height).flatMap((l) => l.words);
+      if (words.length === 0 || sureLetters(words) <= sureLetters(line.words)) continue;
+      out[i] = { ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((n, w) => n + w.conf, 0) / words.length, bbox: unionBox(words.map((w) => w.bbox)) };
+    }
+  } finally {
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  return out;
 }

@@ -140,3 +140,39 @@ export function extractLines(
   }
   return out;
 }
+
+/** A written-in number is this much taller than the line's printed words, or its middle this far off theirs (in their heights)… */
+const HAND_TALL = 1.45;
+const HAND_OFFSET = 0.4;
+/** …and read below this confidence. */
+const HAND_CONF = 75;
+
+/**
+ * Indices of the words of a printed line that are numbers written in by hand: a day
+ * filled into "ngày   tháng 5 năm 2019" is larger than the print around it, sits off its
+ * baseline and is read unconfidently, while a printed number matches its neighbours.
+ * Needs at least two other words with letters to compare against.
+ */
+export function handwrittenNumbers(words: readonly OcrWord[]): number[] {
+  const printed = words.filter((w) => /\p{L}/u.test(w.text));
+  if (printed.length < 2) return [];
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const out: number[] = [];
+  words.forEach((w, i) => {
+    // A day or month: one or two digits.
+    if (!/^\p{N}{1,2}$/u.test(w.text) || w.conf >= HAND_CONF) return;
+    // Compared with the nearest printed words: a long line's baseline drifts with any skew left.
+    const cx = (w.bbox[0] + w.bbox[2]) / 2;
+    const near = [...printed].sort((a, b) => Math.abs((a.bbox[0] + a.bbox[2]) / 2 - cx) - Math.abs((b.bbox[0] + b.bbox[2]) / 2 - cx)).slice(0, 4);
+    const h = median(near.map((p) => p.bbox[3] - p.bbox[1]));
+    const mid = median(near.map((p) => (p.bbox[1] + p.bbox[3]) / 2));
+    if (h <= 0) return;
+    const wh = w.bbox[3] - w.bbox[1];
+    const off = Math.abs((w.bbox[1] + w.bbox[3]) / 2 - mid) / h;
+    if (wh > HAND_TALL * h || off > HAND_OFFSET) out.push(i);
+  });
+  return out;
+}

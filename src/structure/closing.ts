@@ -26,10 +26,14 @@ function at<T>(src: SourceLine, value: T, confidence: number): Field<T> {
   return f;
 }
 
-/** A person's name: 2–6 capitalised words, no digits or punctuation besides "." of an initial. */
+/**
+ * A person's name: 2–6 capitalised words, no digits or punctuation besides "." of an initial.
+ * A capital inside a word is an uppercase title OCR half lowered ("Kế GiÁM ĐỐC"), not a name.
+ */
 function isName(text: string): boolean {
   const t = text.trim();
   if (!/^[\p{Lu}][\p{L}.]*(?:\s+[\p{Lu}][\p{L}.]*){1,5}$/u.test(t)) return false;
+  if (t.split(/\s+/).some((w) => /^\p{L}+$/u.test(w) && /\p{L}\p{Lu}/u.test(w))) return false;
   return upperShare(t) < 0.8;
 }
 
