@@ -282,6 +282,22 @@ function fitBest(rows: readonly Row[], name: string, terms: string[], log: (m: s
   return { model, cv: best.cv };
 }
 
+/** A term set fitted with PRIMARY_SPEC (no choice made on the cross-validation it reports). */
+function fitFixed(rows: readonly Row[], name: string, terms: string[], log: (m: string) => void): { model: LinearModel; cv: Array<number | undefined> } | undefined {
+  const spec: FitSpec = { name, terms, ...PRIMARY_SPEC };
+  const cv = crossPredict(rows, spec);
+  const model = fitLinear(rows, spec);
+  if (!model) return undefined;
+  const idx = cv.flatMap((p, i) => (p === undefined ? [] : [i]));
+  const rho = spearman(
+    idx.map((i) => cv[i]!),
+    idx.map((i) => rows[i]!.cer),
+  );
+  const mae = idx.reduce((s, i) => s + Math.abs(cv[i]! - rows[i]!.cer), 0) / Math.max(1, idx.length);
+  log(`  ${name}: target=${spec.target} least squares λ=${spec.lambda} (fixed) cv spearman=${rho.toFixed(3)} MAE=${mae.toFixed(4)}`);
+  return { model, cv };
+}
+
 function quantileOf(values: readonly number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   if (s.length === 0) return 0;
@@ -334,6 +350,8 @@ const CANDIDATE_TERMS = [
   'markCount',
   'signerGap',
   'signerGap*charsLog',
+  // A page after the first whose page number the OCR dropped (one character lost, weighing most on short pages).
+  'pageNumberLoss',
   // On 1-bit scans confidence ranks pages differently (broken strokes read with confidence).
   'confMean*imgBilevel',
   'midConfShare*imgBilevel',
@@ -352,10 +370,13 @@ function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
   );
 }
 
-/** Forward selection of the primary model's terms on cross-validated Spearman (log target, ridge 0.3). */
+/** Ridge strength while selecting terms. */
+const SELECT_LAMBDA = Number(process.env.QUALITY_SELECT_LAMBDA ?? 0.3);
+
+/** Forward selection of the primary model's terms on cross-validated Spearman (log target, ridge SELECT_LAMBDA). */
 export function selectTerms(rows: readonly Row[], log: (m: string) => void = () => {}): string[] {
   const terms = ['confMean'];
-  const spec = (t: string[]): FitSpec => ({ name: 'select', terms: t, target: 'log', lambda: 0.3 });
+  const spec = (t: string[]): FitSpec => ({ name: 'select', terms: t, target: 'log', lambda: SELECT_LAMBDA });
   let best = cvSpearman(rows, spec(terms));
   while (terms.length < MAX_TERMS) {
     let pick: { term: string; rho: number } | undefined;
@@ -371,10 +392,70 @@ export function selectTerms(rows: readonly Row[], log: (m: string) => void = () 
   return terms;
 }
 
+/**
+ * Nested cross-validation of the primary model's whole procedure (term selection, then the fit):
+ * each fold's pages are predicted by terms chosen and weights fitted on the other folds only, so
+ * the Spearman it returns is not lifted by choosing terms on the same folds it is measured on.
+ */
+export function nestedSpearman(rows: readonly Row[], folds = 5): { spearman: number; perFold: string[][] } {
+  const out = new Array<number>(rows.length).fill(1);
+  const perFold: string[][] = [];
+  for (let f = 0; f < folds; f++) {
+    const train = rows.filter((r) => r.fold !== f);
+    const docs = [...new Set(train.map((r) => r.page.id))].sort();
+    const inner = train.map((r) => ({ ...r, fold: docs.indexOf(r.page.id) % folds }));
+    const terms = selectTerms(inner);
+    perFold.push(terms);
+    const model = fitLinear(inner, { name: 'nested', terms, target: 'log', lambda: SELECT_LAMBDA });
+    rows.forEach((r, i) => {
+      if (r.fold === f && model) out[i] = predictOne(model, r.features) ?? 1;
+    });
+  }
+  return {
+    spearman: spearman(
+      out,
+      rows.map((r) => r.cer),
+    ),
+    perFold,
+  };
+}
+
+/**
+ * The primary model's terms, fixed rather than chosen by forward selection (issue 15): on dev,
+ * selecting among CANDIDATE_TERMS on cross-validated Spearman chose a different set in every fold
+ * and scored 0.83 nested (selection inside each fold; QUALITY_NESTED=1 prints it) although each
+ * selection reported about 0.9 on its own folds, while this set, fitted the same way, scored 0.90
+ * (101 dev pages). Each term names one way a page loses characters:
+ * - confMean, confP25, confStd: how sure the engine was, and how unevenly (a page read well except
+ *   for a seal-covered block has a high mean but a wide spread);
+ * - zeroConfShare: words the engine could not read at all;
+ * - garbageRate: symbols no Vietnamese text holds (misread marks, specks read as text);
+ * - fragmentLineShare, signerGap: a signature block read in pieces or not at all;
+ * - markCount: stamps, seals and handwriting over the print;
+ * - pageNumberLoss: a later page's page number not read (one character, weighing most on short pages).
+ */
+export const PRIMARY_TERMS = [
+  'confMean',
+  'confP25',
+  'confStd',
+  'zeroConfShare',
+  'garbageRate',
+  'fragmentLineShare',
+  'signerGap',
+  'markCount',
+  'pageNumberLoss',
+];
+/**
+ * The primary model's fit: ln(CER + 0.005) by least squares, so pages under 1 % are ordered as
+ * finely as bad ones, and a strong ridge: on dev, choosing the target, loss and ridge on the same
+ * cross-validation lost 0.04 of nested Spearman against this fixed choice.
+ */
+const PRIMARY_SPEC = { target: 'log', lambda: 1 } as const;
+
 /** The models, most informed first (a page uses the first whose features it has), threshold, rules and interval. */
 export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): { file: QualityModelFile; cv: FlagMetrics } {
   const specs: Array<[string, string[]]> = [
-    ['ocr-confidence+lines+text+lm', selectTerms(rows, log)],
+    ['ocr-confidence+lines+text+lm', PRIMARY_TERMS],
     ['ocr-confidence+text+lm', [...CONF_TERMS, ...TEXT_TERMS, ...LEXICAL_TERMS]],
     ['ocr-confidence+text', [...CONF_TERMS, ...TEXT_TERMS]],
     ['text+lm', [...TEXT_TERMS, ...CLOSING_TERMS, ...LEXICAL_TERMS]],
@@ -384,7 +465,7 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   const models: LinearModel[] = [];
   let primaryCv: Array<number | undefined> = [];
   for (const [name, terms] of specs) {
-    const fitted = fitBest(rows, name, terms, log);
+    const fitted = models.length === 0 ? fitFixed(rows, name, terms, log) : fitBest(rows, name, terms, log);
     if (!fitted) continue;
     if (models.length === 0) primaryCv = fitted.cv;
     models.push(fitted.model);
@@ -501,6 +582,11 @@ async function main(): Promise<void> {
   if (pages.some((p) => p.split !== 'dev')) throw new Error(`${dir}: holds pages outside the dev split; calibrate on dev only`);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
+  if (process.env.QUALITY_NESTED) {
+    const nested = nestedSpearman(rows);
+    log(`forward selection (CANDIDATE_TERMS), nested cv spearman (selection inside each fold) ${nested.spearman.toFixed(3)}; terms per fold:`);
+    for (const t of nested.perFold) log(`  ${t.join(', ')}`);
+  }
   const { file, cv } = fitModels(rows, log);
   const cers = rows.map((r) => r.cer).sort((a, b) => a - b);
   file.calibration = {

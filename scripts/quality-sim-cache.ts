@@ -292,6 +292,7 @@ export function cachedInput(p: CachedPage): import('../src/quality/features.js')
     lines: p.ocr.blocks.flatMap((b) => b.lines.map((l) => ({ bbox: l.bbox, words: l.words.map((w) => w.bbox) }))),
     ...(Array.isArray(marks) && { marks: marks.length }),
     ...(p.ocr.imageStats && { image: p.ocr.imageStats }),
+    pageIndex: p.page,
   };
 }
 

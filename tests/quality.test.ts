@@ -291,3 +291,25 @@ describe('vanban score', () => {
     await expect(runScoreCommand([], io().io)).rejects.toMatchObject({ code: 'USAGE' });
   });
 });
+
+describe('page number of a later page', () => {
+  const body = 'Ủy ban nhân dân huyện ban hành kế hoạch triển khai công tác chuyển đổi số năm 2024 như sau.\n' + SENTENCE;
+
+  it('counts a later page without its page number as one character lost, and reads the page place from the document', () => {
+    const doc = estimateDocument([{ text: body }, { text: body }, { text: `- 3 -\n${body}` }, { text: `${body}\n4` }]);
+    expect(doc.pages.map((p) => p.features.pageNumberMissing)).toEqual([0, 1, 0, 0]);
+    const f = doc.pages[1]!.features;
+    expect(f.pageNumberLoss).toBeCloseTo(1 / (f.chars + 100), 9);
+    // A page whose place is unknown is not penalised.
+    expect(estimate({ text: body }).features.pageNumberMissing).toBe(0);
+    // A number inside the text is not a page number line.
+    expect(estimate({ text: `Điều 2\n${body}`, pageIndex: 2 }).features.pageNumberMissing).toBe(1);
+    const primary = loadQualityModel().models[0]!;
+    if (primary.terms.includes('pageNumberLoss')) {
+      const words = (text: string): Array<{ text: string; conf: number }> => text.split(/\s+/u).map((w) => ({ text: w, conf: 95 }));
+      const withNumber = estimate({ text: `2\n${body}`, words: words(`2\n${body}`), pageIndex: 2 });
+      const without = estimate({ text: body, words: words(body), pageIndex: 2 });
+      expect(without.cer).toBeGreaterThan(withNumber.cer);
+    }
+  });
+});

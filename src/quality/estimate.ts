@@ -120,6 +120,7 @@ export function pageInputOf(page: RestoredPage): PageInput {
     // The OCR stage may report non-print marks (issue 14); read structurally so either version works.
     ...marksOf(page.ocr),
     ...(page.ocr.imageStats && { image: page.ocr.imageStats }),
+    pageIndex: page.ocr.pageNumber,
   };
 }
 
@@ -364,7 +365,9 @@ export function estimateDocument(
 ): DocumentEstimate {
   const file = options.model ?? loadQualityModel();
   const threshold = options.threshold ?? file.threshold;
-  const estimates = pages.map((p) => (isEstimate(p) ? p : estimate(p, { ...options, model: file, threshold })));
+  // A page's place in the document tells whether it should carry a page number (QualityFeatures.pageNumberMissing).
+  const placed = (p: PageInput | RestoredPage, i: number): PageInput | RestoredPage => (isRestoredPage(p) || p.pageIndex !== undefined ? p : { ...p, pageIndex: i + 1 });
+  const estimates = pages.map((p, i) => (isEstimate(p) ? p : estimate(placed(p, i), { ...options, model: file, threshold })));
   let weight = 0;
   let sum = 0;
   let lo = 0;

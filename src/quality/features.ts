@@ -41,6 +41,8 @@ export interface PageInput {
   sharpness?: number;
   /** Measurements of the scanned image (OcrPage.imageStats), when the image stage made them. */
   image?: ImageStats;
+  /** 1-based place of the page in its document, when known (pages after the first carry a page number). */
+  pageIndex?: number;
 }
 
 /** Where the page's lines look out of order (1-based OCR line numbers). */
@@ -159,6 +161,14 @@ export interface QualityFeatures {
   signerGap: number;
   /** Non-print marks on the page, 0 when the OCR stage reported none (undefined without OCR words). */
   markCount?: number;
+  /**
+   * 1 when a page after the first shows no page number where administrative documents print it
+   * (a line holding only a number, at the top or bottom of the text), else 0 (also when the page's
+   * place is unknown). The lone small number is the print the OCR drops most often on such pages.
+   */
+  pageNumberMissing: number;
+  /** pageNumberMissing per character of text (chars + 100, so a near-empty page does not dominate): the CER the lost number costs. */
+  pageNumberLoss: number;
 }
 
 /** Letters of Vietnamese (and plain Latin, used for codes and loan words). */
@@ -515,6 +525,17 @@ export function signerGap(text: string): number {
   return (title ? 0 : 0.5) + (name ? 0 : 0.5);
 }
 
+/** A line that is only a page number ("2", "- 2 -"). */
+const PAGE_NUMBER_LINE = /^[-–—]?\s*\d{1,3}\s*[-–—]?$/u;
+
+/** See QualityFeatures.pageNumberMissing: looks at the first three and last two lines of text. */
+export function pageNumberMissing(text: string, pageIndex: number | undefined): number {
+  if (pageIndex === undefined || pageIndex < 2) return 0;
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const ends = [...lines.slice(0, 3), ...lines.slice(-2)];
+  return ends.some((l) => PAGE_NUMBER_LINE.test(l)) ? 0 : 1;
+}
+
 /** Computes every feature the page's data allows. */
 export function extractFeatures(page: PageInput): QualityFeatures {
   const text = page.text.normalize('NFC');
@@ -552,9 +573,13 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     shortTokenShare: tokens.length === 0 ? 0 : short / tokens.length,
     charsPerToken: tokens.length === 0 ? 0 : chars / tokens.length,
     fragmentLineShare: fragmentShare(text),
+    pageNumberMissing: 0,
+    pageNumberLoss: 0,
     signerGap: signerGap(text),
     strayPunctShare: tokens.length === 0 ? 0 : tokens.filter((t) => !/[\p{L}\p{N}]/u.test(t) && !/^[.,;:\-–—…()"“”/]+$/u.test(t)).length / tokens.length,
   };
+  features.pageNumberMissing = pageNumberMissing(text, page.pageIndex);
+  features.pageNumberLoss = features.pageNumberMissing / (chars + 100);
   if (dict) features.dictionaryShare = wordTokens === 0 ? 0 : known / wordTokens;
   const lmf = chars > 0 ? lmFeatures(text) : undefined;
   if (lmf) {
