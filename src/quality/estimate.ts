@@ -243,6 +243,7 @@ const TERM_WORDS: Record<string, (f: QualityFeatures) => string> = {
   imgBilevelLoss: () => '1-bit scan below 300 dpi: thin strokes broken or merged',
   imgSpeckle: (f) => `speckled image: ${pct(f.imgSpeckle ?? 0)} of ink is isolated specks`,
   imgContrast: (f) => `faint print: contrast ${pct(f.imgContrast ?? 0)}`,
+  pageNumberLoss: () => 'page number not read (a later page whose number the OCR dropped)',
   markCount: (f) => `${f.markCount ?? 0} stamp, seal or signature mark${(f.markCount ?? 0) > 1 ? 's' : ''} over or near the text`,
 };
 
