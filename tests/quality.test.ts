@@ -302,6 +302,7 @@ describe('page number of a later page', () => {
     expect(f.pageNumberLoss).toBeCloseTo(1 / (f.chars + 100), 9);
     // A page whose place is unknown is not penalised.
     expect(estimate({ text: body }).features.pageNumberMissing).toBe(0);
+    for (const line of ['Trang 2', '2/5', '- 2 -']) expect(estimate({ text: `${line}\n${body}`, pageIndex: 2 }).features.pageNumberMissing).toBe(0);
     // A number inside the text is not a page number line.
     expect(estimate({ text: `Điều 2\n${body}`, pageIndex: 2 }).features.pageNumberMissing).toBe(1);
     const primary = loadQualityModel().models[0]!;

@@ -525,8 +525,8 @@ export function signerGap(text: string): number {
   return (title ? 0 : 0.5) + (name ? 0 : 0.5);
 }
 
-/** A line that is only a page number ("2", "- 2 -"). */
-const PAGE_NUMBER_LINE = /^[-–—]?\s*\d{1,3}\s*[-–—]?$/u;
+/** A line that is only a page number ("2", "- 2 -", "Trang 2", "2/5"). */
+const PAGE_NUMBER_LINE = /^(?:trang\s*)?[-–—]?\s*\d{1,3}(?:\s*\/\s*\d{1,3})?\s*[-–—]?$/iu;
 
 /** See QualityFeatures.pageNumberMissing: looks at the first three and last two lines of text. */
 export function pageNumberMissing(text: string, pageIndex: number | undefined): number {
