@@ -11,9 +11,11 @@
  * one), then fits and writes the model. `--dev DIR` fits on a cache folder made by
  * scripts/quality-sim-cache.ts instead.
  *
- * QUALITY_CUTS=1 prints the cross-validated catch and false-alarm rates of each review cut.
+ * QUALITY_CUTS=1 prints the cross-validated catch and false-alarm rates of each review cut;
+ * QUALITY_NESTED=1 the nested cross-validated Spearman of forward term selection (why the primary
+ * model's terms are fixed: PRIMARY_TERMS).
  *
- * Only dev pages are fitted on; the choices (ridge strength, threshold, rules) are made on
+ * Only dev pages are fitted on; the other choices (fallback models' ridge and loss, threshold, rules) are made on
  * 5-fold cross-validated predictions with all pages of a document in the same fold. The
  * test split and the real scans are for scripts/eval-quality.ts only.
  */
