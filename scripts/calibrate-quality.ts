@@ -249,7 +249,7 @@ export function crossPredict(rows: readonly Row[], spec: FitSpec, folds = 5): Ar
 }
 
 // Small sets: dev has about a hundred pages, so a dozen weights at most.
-const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare'];
+const TEXT_TERMS = ['validSyllableShare', 'garbageRate', 'oddTokenShare', 'pageNumberLoss'];
 /** Text evidence of a signature block read in pieces (for text without OCR confidences). */
 const CLOSING_TERMS = ['signerGap', 'fragmentLineShare'];
 const LEXICAL_TERMS = ['lmLogProb', 'lmUnknownShare'];
