@@ -62,3 +62,37 @@ describe('the signer name under a title OCR half lowered', () => {
     expect(doc.signer?.name).toBe('Phạm Quang Hòa');
   });
 });
+
+describe('the signer name line as OCR leaves it under a signature', () => {
+  const doc = (nameLine: string): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH NINH BÌNH',
+      'Số: 45/KH-UBND',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Ninh Bình, ngày 03 tháng 10 năm 2023',
+      'KẾ HOẠCH',
+      'Triển khai công tác chuyển đổi số năm 2024',
+      'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
+      'Nơi nhận:',
+      '- Các sở, ngành;',
+      '- Lưu: VT.',
+      'KT. CHỦ TỊCH',
+      'PHÓ CHỦ TỊCH',
+      nameLine,
+    ].join('\n');
+
+  it.each([
+    ['„Cao Thu Hiếu', 'Cao Thu Hiếu'],
+    ['Lê Văn Nam ,', 'Lê Văn Nam'],
+    ['5 Lý Thu Hương', 'Lý Thu Hương'],
+    ['Huynh Xuân An', 'Huỳnh Xuân An'],
+    ['Hoànz Công Hùng', 'Hoàng Công Hùng'],
+    // Unaccented throughout: printed so, left as it is; a syllable Vietnamese writes is never changed.
+    ['Huynh Xuan An', 'Huynh Xuan An'],
+    ['Cấu Hồng Quân', 'Cấu Hồng Quân'],
+  ])('%s → %s', (line, name) => {
+    expect(extract(doc(line)).signer?.name).toBe(name);
+  });
+});

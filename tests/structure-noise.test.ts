@@ -121,3 +121,49 @@ describe('signature block', () => {
     expect(d.sections.map((s) => s.number)).toEqual(['1', 'Phụ lục']);
   });
 });
+
+describe('lettered items and wrapped sentences as OCR splits them', () => {
+  const body = (lines: string[]): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH NINH BÌNH',
+      'Số: 45/KH-UBND',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Ninh Bình, ngày 03 tháng 10 năm 2023',
+      'KẾ HOẠCH',
+      'Triển khai công tác chuyển đổi số năm 2024',
+      ...lines,
+    ].join('\n');
+
+  it('reads a lettered item behind specks, and a capital that OCR chose for its small letter', () => {
+    const doc = extract(
+      body([
+        'I. NỘI DUNG',
+        'a) Rà soát các thủ tục hành chính trên địa bàn tỉnh;',
+        '..b) Thay đổi nguồn dữ liệu đầu vào của hệ thống;',
+        '.C) Miễn, giảm giá vé cho người cao tuổi theo quy định;',
+      ]),
+    );
+    expect(doc.sections[0]!.children.map((s) => s.number)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps one sentence that ran to full width before a blank line OCR put inside it', () => {
+    const full = 'Thông tư này có hiệu lực thi hành kể từ ngày 5 tháng 5 năm 2015 và thay thế';
+    const doc = extract(
+      body([
+        'I. HIỆU LỰC',
+        `1. ${full}`,
+        '',
+        'Thông tư số 100/2007/TT-BTC ngày 15 tháng 8 năm 2007 của Bộ Tài chính hướng',
+        'dẫn việc quản lý và sử dụng kinh phí Giải báo chí quốc gia.',
+        '',
+        'Các sở, ngành tổ chức thực hiện Kế hoạch này theo đúng quy định hiện hành.',
+        '2. Văn bản này được gửi đến các cơ quan, đơn vị có liên quan để thực hiện.',
+      ]),
+    );
+    const one = doc.sections[0]!.children[0]!;
+    expect(one.text.split('\n')[0]).toBe(`${full} Thông tư số 100/2007/TT-BTC ngày 15 tháng 8 năm 2007 của Bộ Tài chính hướng dẫn việc quản lý và sử dụng kinh phí Giải báo chí quốc gia.`);
+    expect(one.text.split('\n')[1]).toMatch(/^Các sở/);
+  });
+});

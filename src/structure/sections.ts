@@ -46,6 +46,8 @@ export function matchMarker(line: string): Marker | null {
   const t = line
     .trim()
     .replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '')
+    // The same before a lettered item ("..a) Thay đổi …", ".C) Miễn …").
+    .replace(/^[~•·.,'`|_]+(?=[a-zđA-Z]\s?\)\s*\p{L})/u, '')
     // Specks before a centred "Chương I" ("„Chương !").
     .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
@@ -106,8 +108,9 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^([IVXl1]{1,4})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[l1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
     return { style: 'roman', number: m[1]!.replace(/[l1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
   }
-  if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
-    return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
+  // Letters whose capital is their small letter drawn larger ("C)", "X)"): OCR picks the capital for "c)".
+  if ((m = /^([a-zđ]|[CKOSUVWXZ])\s?\)\s*(?=\S)/u.exec(t))) {
+    return { style: 'alpha', number: `${m[1]!.toLowerCase()}`, rest: t.slice(m[0].length).trim() };
   }
   return null;
 }
@@ -140,10 +143,14 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   // The paragraph a blank line closed: OCR splits one paragraph into blocks, and a
   // next block that starts in lowercase mid-sentence continues it.
   let closed: Paragraph | null = null;
+  // The last line of the closed paragraph: when it ran to full width without ending a sentence, the
+  // sentence wrapped and the next block goes on with it, even on a capital ("… và thay thế" / "Thông tư số …").
+  let closedLine: string | null = null;
   let prevLine: string | null = null;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
+      if (prevLine !== null) closedLine = prevLine;
       prevLine = null;
       // "Chương II", a blank, then its title: OCR splits the centred heading into blocks.
       if (cur && cur.text === '' && cur.marker && ['chuong', 'phan', 'muc'].includes(cur.marker.style)) continue;
@@ -152,9 +159,12 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       continue;
     }
     const reopen = closed as Paragraph | null;
-    if (cur === null && reopen !== null && /^\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
+    const wrappedAcross =
+      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
+    if (cur === null && reopen !== null && (/^\p{Ll}/u.test(t) || wrappedAcross) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
       cur = reopen;
     }
+    closedLine = null;
     closed = null;
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
     const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
