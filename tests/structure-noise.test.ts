@@ -167,3 +167,42 @@ describe('lettered items and wrapped sentences as OCR splits them', () => {
     expect(one.text.split('\n')[1]).toMatch(/^Các sở/);
   });
 });
+
+describe('chapter headings as OCR splits them', () => {
+  const qc = (lines: string[]): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH LẠNG SƠN',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'QUY CHẾ',
+      'Quản lý hoạt động của Tổ công tác',
+      '',
+      ...lines,
+    ].join('\n');
+
+  it('a speck after "Chương I" is no title, and a title wrapped into its own block stays one chapter', () => {
+    const doc = extract(
+      qc([
+        'Chương I _',
+        'QUY ĐỊNH CHUNG',
+        '',
+        'Điều 1. Phạm vi điều chỉnh',
+        'Quy chế này quy định việc quản lý hoạt động của Tổ công tác.',
+        '',
+        'Chương II',
+        '',
+        'THAM GIA HOẠT ĐỘNG CỦA TỔ CHỨC,',
+        '',
+        'CÁ NHÂN',
+        'Điều 2. Trách nhiệm thi hành',
+        'Các cơ quan, đơn vị tổ chức thực hiện Quy chế này.',
+      ]),
+    );
+    expect(doc.sections.map((s) => [s.number, s.title])).toEqual([
+      ['Chương I', 'QUY ĐỊNH CHUNG'],
+      ['Chương II', 'THAM GIA HOẠT ĐỘNG CỦA TỔ CHỨC, CÁ NHÂN'],
+    ]);
+    expect(doc.sections[1]!.children.map((s) => s.number)).toEqual(['Điều 2']);
+  });
+});

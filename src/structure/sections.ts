@@ -64,7 +64,9 @@ export function matchMarker(line: string): Marker | null {
     if (/^[IVXlH1!|]+$/.test(num) && /[IVXH!|]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1!|]/g, 'I');
     if (style && (style === 'phan' || /^(\d+|[IVX]+)$/.test(num))) {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
-      return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
+      // A speck or rule after a centred "Chương I" ("Chương I _") is no title: the title is the next line.
+      const rest = t.slice(m[0].length).trim();
+      return { style, number: `${canonicalWord} ${num}`, rest: /[\p{L}\d]/u.test(rest) ? rest : '' };
     }
   }
   // "Chương" alone, or with a speck for its numeral ("Chương!"): OCR lost the numeral; the sequence gives it.
@@ -274,22 +276,43 @@ function restoreLostChapters(paragraphs: readonly Paragraph[]): Paragraph[] {
     last += 1;
     return `Chương ${arabic ? String(last) : toRoman(last)}`;
   };
-  return paragraphs.map((p, k) => {
+  const out: Paragraph[] = [];
+  for (const [k, p] of paragraphs.entries()) {
     const mk = p.marker;
     if (mk?.style === 'chuong') {
-      if (mk.number === 'Chương') return { ...p, marker: { ...mk, number: next() } };
-      const num = mk.number.slice('Chương '.length);
-      arabic = /^\d+$/.test(num);
-      last = arabic ? Number(num) : fromRoman(num);
-      return p;
+      if (mk.number === 'Chương') out.push({ ...p, marker: { ...mk, number: next() } });
+      else {
+        const num = mk.number.slice('Chương '.length);
+        arabic = /^\d+$/.test(num);
+        last = arabic ? Number(num) : fromRoman(num);
+        out.push(p);
+      }
+      continue;
     }
-    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') return p;
-    const prev = paragraphs[k - 1]?.marker;
-    if (prev && prev.style === 'chuong' && paragraphs[k - 1]!.text === '') return p;
+    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') {
+      out.push(p);
+      continue;
+    }
+    const prevPara = out[out.length - 1];
+    const prev = prevPara?.marker;
+    if (prev && prev.style === 'chuong' && prevPara!.text === '') {
+      out.push(p);
+      continue;
+    }
     const t = p.text.trim().replace(/^["“'`]+/, '');
-    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
-    return { ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } };
-  });
+    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) {
+      out.push(p);
+      continue;
+    }
+    // Right under a chapter's upper-case title, with no article between, it is the rest of that title,
+    // wrapped into a block of its own ("… CỦA TỔ CHỨC," / "CÁ NHÂN"), not a chapter OCR lost.
+    if (prev?.style === 'chuong' && upperShare(prevPara!.text) > 0.85) {
+      out[out.length - 1] = { ...prevPara!, text: `${prevPara!.text} ${t}`, lines: prevPara!.lines + p.lines };
+      continue;
+    }
+    out.push({ ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } });
+  }
+  return out;
 }
 
 /**
