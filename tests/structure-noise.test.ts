@@ -206,3 +206,29 @@ describe('chapter headings as OCR splits them', () => {
     expect(doc.sections[1]!.children.map((s) => s.number)).toEqual(['Điều 2']);
   });
 });
+
+describe('article numbers OCR misread, told by the sequence of articles', () => {
+  const nq = (heads: string[]): string[] =>
+    extract(
+      [
+        'HỘI ĐỒNG NHÂN DÂN',
+        'TỈNH SÓC TRĂNG',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'NGHỊ QUYẾT',
+        'Về việc thông qua kế hoạch đầu tư công năm 2025',
+        'QUYẾT NGHỊ:',
+        ...heads.flatMap((h) => [h, 'Các cơ quan, đơn vị có liên quan tổ chức thực hiện.']),
+      ].join('\n'),
+    ).sections.map((s) => s.number);
+
+  it.each([
+    [['Điều 1. Thông qua', 'Điều 7. Giao Ủy ban', 'Điều 3. Hiệu lực'], ['Điều 1', 'Điều 2', 'Điều 3']],
+    [['Điều l. Thông qua', 'Điều 2. Giao Ủy ban', 'Điều 3. Hiệu lực'], ['Điều 1', 'Điều 2', 'Điều 3']],
+    [['Điều 9. Thông qua', 'Điều 1O. Giao Ủy ban', 'Điều 11. Hiệu lực'], ['Điều 9', 'Điều 10', 'Điều 11']],
+    // An excerpt that starts at Điều 5 keeps its numbers.
+    [['Điều 5. Thông qua', 'Điều 6. Giao Ủy ban'], ['Điều 5', 'Điều 6']],
+  ])('%j → %j', (heads, numbers) => {
+    expect(nq(heads)).toEqual(numbers);
+  });
+});

@@ -77,6 +77,12 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^([a-z]{4})\s+(\d{1,3})\s*[.:]\s*/.exec(f)) && distance(m[1]!, 'dieu') <= 1 && /^[dp]/.test(m[1]!)) {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
+  // Figures OCR read as letters ("Điều 1O.", "Điều l.", "Điều I2."): the figures they stand for; the
+  // sequence of articles checks them (repairArticles).
+  if ((m = /^(dieu)\s+([0-9oil|!]{1,3})\s*[.:]\s*/.exec(f)) && /[oil|!]/.test(m[2]!)) {
+    const num = m[2]!.replace(/o/g, '0').replace(/[il|!]/g, '1');
+    if (!/^0/.test(num)) return { style: 'dieu', number: `Điều ${num}`, rest: t.slice(m[0].length).trim(), weak: true };
+  }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
     return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
   }
@@ -359,11 +365,34 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
   return out;
 }
 
+/**
+ * Articles are numbered 1, 2, 3 … through the whole document (across chapters). An article number that
+ * breaks the sequence while its neighbours keep it ("Điều 1", "Điều 7", "Điều 3": a "2" misread) is the
+ * number the sequence gives; so is a number read from letters ("Điều l.") that the sequence does not confirm.
+ */
+function repairArticles(paragraphs: Paragraph[]): Paragraph[] {
+  const idx = paragraphs.flatMap((p, k) => (p.marker?.style === 'dieu' ? [k] : []));
+  const num = (k: number): number => Number(paragraphs[k]!.marker!.number.slice('Điều '.length));
+  const out = [...paragraphs];
+  for (let j = 0; j < idx.length; j++) {
+    const k = idx[j]!;
+    const n = num(k);
+    const prev = j > 0 ? Number(out[idx[j - 1]!]!.marker!.number.slice('Điều '.length)) : 0;
+    const next = j + 1 < idx.length ? num(idx[j + 1]!) : null;
+    const weak = out[k]!.marker!.weak === true;
+    if (n === prev + 1 && !(weak && next !== null && next !== n + 1)) continue;
+    // The first article may be "Điều 5" of an excerpt; only a neighbour on each side (or the next, for the first) tells.
+    const fits = next !== null ? next === prev + 2 : weak && prev > 0;
+    if (fits || (j === 0 && next === 2)) out[k] = { ...out[k]!, marker: { ...out[k]!.marker!, number: `Điều ${prev + 1}`, weak: false } };
+  }
+  return out;
+}
+
 const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1, muc: 2, dieu: 3 };
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = repairArabic(restoreLostChapters(restoreLostRomans(input)));
+  const paragraphs = repairArticles(repairArabic(restoreLostChapters(restoreLostRomans(input))));
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
