@@ -232,3 +232,37 @@ describe('article numbers OCR misread, told by the sequence of articles', () => 
     expect(nq(heads)).toEqual(numbers);
   });
 });
+
+describe('header fields the type line and fixed phrases put right', () => {
+  const head = (numberLine: string, type: string, after: string[] = []): ReturnType<typeof extract> =>
+    extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH PHÚ YÊN',
+        numberLine,
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Phú Yên, ngày 12 tháng 11 năm 2022',
+        type,
+        'Quản lý hoạt động của Tổ công tác',
+        ...after,
+        'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;',
+      ].join('\n'),
+    );
+
+  it.each([
+    ['Số: 12/QCG-UBND', 'QUY CHẾ', 'QC-UBND'],
+    ['Số: 12/QVĐ-UBND', 'QUY ĐỊNH', 'QyĐ-UBND'],
+    ['Số ZQyĐ-SGDĐT', 'QUY ĐỊNH', 'QyĐ-SGDĐT'],
+    // Another abbreviation is a symbol as printed (a Quy chế issued under a decision's number), not a slip.
+    ['Số: 12/QĐ-UBND', 'QUY CHẾ', 'QĐ-UBND'],
+    ['Số: 12/KH-UBND', 'KẾ HOẠCH', 'KH-UBND'],
+  ])('%s under %s → %s', (line, type, symbol) => {
+    expect(head(line, type).symbol).toBe(symbol);
+  });
+
+  it('puts back the accents of an authority opening read with a wrong mark, names after it as read', () => {
+    const doc = head('Số: 12/NQ-HĐND', 'NGHỊ QUYẾT', ['HỘI ĐÔNG NHÂN DÂN HUYỆN DIÊN KHÁNH', 'KHÓA XIX, KỲ HỌP THỨ CHUYÊN ĐỀ']);
+    expect(doc.authority).toBe('HỘI ĐỒNG NHÂN DÂN HUYỆN DIÊN KHÁNH KHÓA XIX, KỲ HỌP THỨ CHUYÊN ĐỀ');
+  });
+});
