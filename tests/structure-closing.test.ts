@@ -96,3 +96,27 @@ describe('the signer name line as OCR leaves it under a signature', () => {
     expect(extract(doc(line)).signer?.name).toBe(name);
   });
 });
+
+describe('a title and a name OCR read as one line', () => {
+  it('splits them where the upper-case title ends', () => {
+    const doc = extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH NINH BÌNH',
+        'Số: 45/KH-UBND',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Ninh Bình, ngày 03 tháng 10 năm 2023',
+        'KẾ HOẠCH',
+        'Triển khai công tác chuyển đổi số năm 2024',
+        'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
+        'Nơi nhận:',
+        '- Các sở, ngành;',
+        '- Lưu: VT.',
+        'KT. CHỦ TỊCH',
+        'PHÓ CHỦ TỊCH Nguyễn Văn An',
+      ].join('\n'),
+    );
+    expect(doc.signer).toMatchObject({ authority: 'KT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH', name: 'Nguyễn Văn An' });
+  });
+});

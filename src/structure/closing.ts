@@ -170,7 +170,18 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     result.recipients = at(src, list, 0.9);
   }
 
-  const parts = signerParts.filter((p) => !isSignaturePlaceholder(p.text));
+  // With no signature between them, OCR may read the title and the name as one line ("PHÓ GIÁM ĐỐC Nguyễn Văn An").
+  const parts = signerParts
+    .filter((p) => !isSignaturePlaceholder(p.text))
+    .flatMap((p) => {
+      const t = squash(p.text);
+      const m = /^(\P{Ll}+?)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$/u.exec(t);
+      if (!m || isName(t) || !isTitleLine(m[1]!) || !/\p{Lu}{2}/u.test(m[1]!) || !isName(m[2]!)) return [p];
+      return [
+        { text: m[1]!, src: p.src },
+        { text: m[2]!, src: p.src },
+      ];
+    });
   if (parts.length) {
     const titles: string[] = [];
     let name: string | null = null;
