@@ -148,6 +148,14 @@ describe('lettered items and wrapped sentences as OCR splits them', () => {
     expect(doc.sections[0]!.children.map((s) => s.number)).toEqual(['a', 'b', 'c']);
   });
 
+  it('reads "IL" before an upper-case heading as the roman II', () => {
+    const doc = extract(body(['I. MỤC ĐÍCH', '1. Bảo đảm tiến độ.', 'IL ĐÔ THỊ LOẠI I', '1. Cáp mạng']));
+    expect(doc.sections.map((s) => [s.number, s.title])).toEqual([
+      ['I', 'MỤC ĐÍCH'],
+      ['II', 'ĐÔ THỊ LOẠI I'],
+    ]);
+  });
+
   it('keeps one sentence that ran to full width before a blank line OCR put inside it', () => {
     const full = 'Thông tư này có hiệu lực thi hành kể từ ngày 5 tháng 5 năm 2015 và thay thế';
     const doc = extract(
