@@ -89,6 +89,8 @@ describe('the signer name line as OCR leaves it under a signature', () => {
     ['5 Lý Thu Hương', 'Lý Thu Hương'],
     ['Huynh Xuân An', 'Huỳnh Xuân An'],
     ['Hoànz Công Hùng', 'Hoàng Công Hùng'],
+    ['Ngõ Thị Nghĩa', 'Ngô Thị Nghĩa'],
+    ['Trinh Văn Hòa', 'Trinh Văn Hòa'],
     // Unaccented throughout: printed so, left as it is; a syllable Vietnamese writes is never changed.
     ['Huynh Xuan An', 'Huynh Xuan An'],
     ['Cấu Hồng Quân', 'Cấu Hồng Quân'],

@@ -196,13 +196,13 @@ for (const n of FAMILY_NAMES) {
   familyByFold.set(k, list);
 }
 
-/** The family name a first word stands for when OCR dropped its accents; null when none or several fit. */
+/** The family name a first word stands for when OCR dropped or misread its accents; null when none or several fit. */
 export function accentedFamilyName(word: string): string | null {
   const f = fold(word);
-  if (!hasDiacritics(word)) {
-    const list = familyByFold.get(f);
-    if (list) return list.length === 1 && list[0] !== word ? list[0]! : null;
-  }
+  if (FAMILY_NAMES.includes(word)) return null;
+  // Accents lost ("Huynh") or one mark misread ("Ngõ" for Ngô): the family name that folds the same, when only one does.
+  const same = familyByFold.get(f);
+  if (same) return same.length === 1 ? same[0]! : null;
   // A letter Vietnamese never writes (f, j, w, z) or a figure: a misread letter ("Hoànz" for "Hoàng"),
   // put right when exactly one family name is one edit away.
   if (!/[fjwz0-9]/.test(f) || f.length < 2) return null;
