@@ -274,3 +274,35 @@ describe('header fields the type line and fixed phrases put right', () => {
     expect(doc.authority).toBe('HỘI ĐỒNG NHÂN DÂN HUYỆN DIÊN KHÁNH KHÓA XIX, KỲ HỌP THỨ CHUYÊN ĐỀ');
   });
 });
+
+describe('chapter numbers told by the sequence of chapters', () => {
+  const qc = (lines: string[]): Array<[string, string[]]> =>
+    extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH LẠNG SƠN',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'QUY CHẾ',
+        'Quản lý hoạt động của Tổ công tác',
+        '',
+        ...lines,
+      ].join('\n'),
+    ).sections.map((s) => [s.number, s.children.map((c) => c.number)]);
+  const art = (n: number): string[] => [`Điều ${n}. Nội dung`, 'Các cơ quan, đơn vị tổ chức thực hiện.'];
+
+  it('a chapter number misread between two that keep the sequence', () => {
+    expect(qc(['Chương I', 'QUY ĐỊNH CHUNG', ...art(1), 'Chương V', 'TỔ CHỨC THỰC HIỆN', ...art(2), 'Chương III', 'ĐIỀU KHOẢN THI HÀNH', ...art(3)])).toEqual([
+      ['Chương I', ['Điều 1']],
+      ['Chương II', ['Điều 2']],
+      ['Chương III', ['Điều 3']],
+    ]);
+  });
+
+  it('"Chương I" lost above the first article while "Chương II" was read', () => {
+    expect(qc(['QUY ĐỊNH CHUNG', ...art(1), 'Chương II', 'TỔ CHỨC THỰC HIỆN', ...art(2)])).toEqual([
+      ['Chương I', ['Điều 1']],
+      ['Chương II', ['Điều 2']],
+    ]);
+  });
+});

@@ -78,7 +78,7 @@ export function matchMarker(line: string): Marker | null {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
   // Figures OCR read as letters ("Điều 1O.", "Điều l.", "Điều I2."): the figures they stand for; the
-  // sequence of articles checks them (repairArticles).
+  // sequence of articles checks them (repairSequence).
   if ((m = /^(dieu)\s+([0-9oil|!]{1,3})\s*[.:]\s*/.exec(f)) && /[oil|!]/.test(m[2]!)) {
     const num = m[2]!.replace(/o/g, '0').replace(/[il|!]/g, '1');
     if (!/^0/.test(num)) return { style: 'dieu', number: `Điều ${num}`, rest: t.slice(m[0].length).trim(), weak: true };
@@ -279,6 +279,28 @@ function restoreLostChapters(paragraphs: readonly Paragraph[]): Paragraph[] {
   const hasMuc = paragraphs.some((p) => p.marker?.style === 'muc');
   let last = 0;
   let arabic = false;
+  // "Chương I" lost before the first article while "Chương II" was read: the upper-case line just above
+  // the first article is chapter I's title.
+  const firstChapter = paragraphs.findIndex((p) => p.marker?.style === 'chuong');
+  const firstArticle = paragraphs.findIndex((p) => p.marker?.style === 'dieu');
+  const head = paragraphs[firstArticle - 1];
+  if (
+    firstArticle > 0 &&
+    firstArticle < firstChapter &&
+    /^Chương (II|2)$/.test(paragraphs[firstChapter]!.marker!.number) &&
+    head &&
+    !head.marker &&
+    head.lines <= 2 &&
+    head.text.length >= 4 &&
+    head.text.length <= 150 &&
+    upperShare(head.text) > 0.85 &&
+    /\p{L}{2}/u.test(head.text)
+  ) {
+    const first = paragraphs[firstChapter]!.marker!.number.endsWith('2') ? 'Chương 1' : 'Chương I';
+    const fixed = [...paragraphs];
+    fixed[firstArticle - 1] = { ...head, marker: { style: 'chuong', number: first, rest: head.text } };
+    return restoreLostChapters(fixed);
+  }
   const next = (): string => {
     last += 1;
     return `Chương ${arabic ? String(last) : toRoman(last)}`;
@@ -367,24 +389,35 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
 }
 
 /**
- * Articles are numbered 1, 2, 3 … through the whole document (across chapters). An article number that
- * breaks the sequence while its neighbours keep it ("Điều 1", "Điều 7", "Điều 3": a "2" misread) is the
- * number the sequence gives; so is a number read from letters ("Điều l.") that the sequence does not confirm.
+ * Articles are numbered 1, 2, 3 … through the whole document (across chapters), and so are chapters. A
+ * number that breaks the sequence while its neighbours keep it ("Điều 1", "Điều 7", "Điều 3": a "2"
+ * misread; "Chương I", "Chương V", "Chương III") is the number the sequence gives; so is a number read
+ * from letters ("Điều l.") that the sequence does not confirm.
  */
-function repairArticles(paragraphs: Paragraph[]): Paragraph[] {
-  const idx = paragraphs.flatMap((p, k) => (p.marker?.style === 'dieu' ? [k] : []));
-  const num = (k: number): number => Number(paragraphs[k]!.marker!.number.slice('Điều '.length));
+function repairSequence(paragraphs: Paragraph[], style: 'dieu' | 'chuong'): Paragraph[] {
+  const word = style === 'dieu' ? 'Điều ' : 'Chương ';
+  const idx = paragraphs.flatMap((p, k) => (p.marker?.style === style && p.marker.number.startsWith(word) ? [k] : []));
   const out = [...paragraphs];
+  const value = (k: number): number => {
+    const n = out[k]!.marker!.number.slice(word.length);
+    return /^\d+$/.test(n) ? Number(n) : ROMAN.test(n) ? fromRoman(n) : NaN;
+  };
+  // Chapters keep the figures they are printed in (roman or arabic).
+  const roman = style === 'chuong' && idx.some((k) => /^[IVX]+$/.test(out[k]!.marker!.number.slice(word.length)));
   for (let j = 0; j < idx.length; j++) {
     const k = idx[j]!;
-    const n = num(k);
-    const prev = j > 0 ? Number(out[idx[j - 1]!]!.marker!.number.slice('Điều '.length)) : 0;
-    const next = j + 1 < idx.length ? num(idx[j + 1]!) : null;
+    const n = value(k);
+    if (Number.isNaN(n)) continue;
+    const prev = j > 0 ? value(idx[j - 1]!) : 0;
+    const next = j + 1 < idx.length ? value(idx[j + 1]!) : null;
     const weak = out[k]!.marker!.weak === true;
     if (n === prev + 1 && !(weak && next !== null && next !== n + 1)) continue;
-    // The first article may be "Điều 5" of an excerpt; only a neighbour on each side (or the next, for the first) tells.
+    // The first may be "Điều 5" of an excerpt; only a neighbour on each side (or the next, for the first) tells.
     const fits = next !== null ? next === prev + 2 : weak && prev > 0;
-    if (fits || (j === 0 && next === 2)) out[k] = { ...out[k]!, marker: { ...out[k]!.marker!, number: `Điều ${prev + 1}`, weak: false } };
+    if (fits || (j === 0 && next === 2)) {
+      const num = roman ? toRoman(prev + 1) : String(prev + 1);
+      out[k] = { ...out[k]!, marker: { ...out[k]!.marker!, number: `${word}${num}`, weak: false } };
+    }
   }
   return out;
 }
@@ -393,7 +426,7 @@ const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = repairArticles(repairArabic(restoreLostChapters(restoreLostRomans(input))));
+  const paragraphs = repairSequence(repairSequence(repairArabic(restoreLostChapters(restoreLostRomans(input))), 'chuong'), 'dieu');
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
