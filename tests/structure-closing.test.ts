@@ -90,6 +90,7 @@ describe('the signer name line as OCR leaves it under a signature', () => {
     ['Huynh Xuân An', 'Huỳnh Xuân An'],
     ['Hoànz Công Hùng', 'Hoàng Công Hùng'],
     ['Ngõ Thị Nghĩa', 'Ngô Thị Nghĩa'],
+    ['vụ Kim Mai', 'Vũ Kim Mai'],
     ['Trinh Văn Hòa', 'Trinh Văn Hòa'],
     // Unaccented throughout: printed so, left as it is; a syllable Vietnamese writes is never changed.
     ['Huynh Xuan An', 'Huynh Xuan An'],

@@ -47,6 +47,13 @@ describe('letters read by OCR', () => {
     expect(doc.fields.number!.confidence).toBeLessThan(0.5);
   });
 
+  it('an incoming-mail stamp read above the header ("Số: ..ZVA") is not the number line', () => {
+    const page = letterPage(line([['Số:', 93], ['286/UBND-VX', 92]], 250, 250), [line([['V/v', 92], ['tổ', 95], ['chức', 95]], 200, 300)], placeDate);
+    page.blocks.unshift({ column: 'full', bbox: [250, 10, 500, 50], lines: [line([['Số:', 60], ['..ZVA', 50]], 250, 10)] });
+    const doc = extract([page]);
+    expect([doc.agency, doc.number, doc.symbol]).toEqual(['ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM', '286', 'UBND-VX']);
+  });
+
   it('a printed number set against its "/" stays, whatever OCR thought of the token', () => {
     const page = letterPage(line([['Số:', 88], ['593/UBND-VP', 0]], 250, 250), [line([['V/v', 92], ['tổ', 95], ['chức', 95]], 200, 300)], placeDate);
     expect(extract([page]).number).toBe('593');

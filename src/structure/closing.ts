@@ -6,7 +6,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { fold, hasDiacritics, squash, upperShare } from './fold.js';
-import { accentedFamilyName, canonicalizeAgency } from './lexicon.js';
+import { accentedFamilyName, canonicalizeAgency, FAMILY_NAMES } from './lexicon.js';
 import { isDecoration, isSignaturePlaceholder, matchAuthority, matchRecipientsLabel } from './phrases.js';
 import { isBullet, matchAppendix } from './sections.js';
 import type { Field, Signer, SourceLine } from './types.js';
@@ -47,7 +47,14 @@ function nameLine(text: string): string {
   let words = t.split(' ');
   // A speck or a stroke read as a figure or one letter before the name ("5 Lý Thu Hương"): family names have two letters or more.
   while (words.length > 2 && (words[0]!.match(/\p{L}/gu) ?? []).length < 2 && /^\p{Lu}/u.test(words[1]!)) words = words.slice(1);
-  if (words.length < 2 || !words.slice(1).some(hasDiacritics)) return words.join(' ');
+  if (words.length < 2) return words.join(' ');
+  // A family name OCR read in lower case ("vụ Kim Mai") before capitalised names is still one.
+  if (/^\p{Ll}/u.test(words[0]!)) {
+    const cap = words[0]!.charAt(0).toUpperCase() + words[0]!.slice(1);
+    const family = FAMILY_NAMES.includes(cap) ? cap : accentedFamilyName(cap);
+    return family && words.slice(1).every((w) => /^\p{Lu}/u.test(w)) ? [family, ...words.slice(1)].join(' ') : words.join(' ');
+  }
+  if (!words.slice(1).some(hasDiacritics)) return words.join(' ');
   const family = accentedFamilyName(words[0]!);
   return family ? [family, ...words.slice(1)].join(' ') : t;
 }
@@ -145,7 +152,10 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
         right = m[2]!;
       }
     }
-    if (src.column === 'left' || (inList && (isBullet(text) || (recipients.length > 0 && /^\p{Ll}/u.test(text))))) {
+    // A wrapped entry goes on in lower case; after an entry closed by ";" or "." a lower-case line is not more of it
+    // (a name under the signature whose capital OCR lost: "vụ Kim Mai").
+    const continues = recipients.length > 0 && /^\p{Ll}/u.test(text) && !/[;.]$/.test(recipients[recipients.length - 1]!.text.trim());
+    if (src.column === 'left' || (inList && (isBullet(text) || continues))) {
       if (isBullet(text) || recipients.length === 0) recipients.push({ text, src });
       else recipients[recipients.length - 1]!.text += ` ${text}`;
     } else {

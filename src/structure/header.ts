@@ -235,6 +235,9 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     const label = matchNumberLabel(text);
     if (label === null || seenNumber) return null;
     const p = parseNumber(text.slice(label));
+    // An incoming-mail stamp ("ĐẾN Số: ..ZVA / Ngày: …") read before the header gives neither a number nor a
+    // symbol: it is not the document's number line, which may still come.
+    if (p.number === null && p.symbol === null && agencyLines.length === 0 && src.conf !== undefined && src.conf < 70) return '';
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
     if (p.number !== null && writtenIntoBlank(src)) {
