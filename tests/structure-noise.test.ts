@@ -313,3 +313,13 @@ describe('chapter numbers told by the sequence of chapters', () => {
     ]);
   });
 });
+
+describe('a year OCR split or misread', () => {
+  it.each([
+    ['Bắc Kạn, ngày 18 tháng 4 năm 202 T', '2021-04-18'],
+    ['Bắc Kạn, ngày 18 tháng 4 năm 202 1', '2021-04-18'],
+    ['Bắc Kạn, ngày 18 tháng 4 năm 2021', '2021-04-18'],
+  ])('%s → %s', (line, date) => {
+    expect(findPlaceDate(line)?.date).toBe(date);
+  });
+});
