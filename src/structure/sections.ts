@@ -114,7 +114,7 @@ export function matchMarker(line: string): Marker | null {
   // Specks before it ("_. 1 QUY HOẠCH …") go, and "1"/"l" for "I" is read back, as the heading is upper case.
   // "IL" for "II": the second stroke read as an L (no heading is numbered fifty).
   const bare = t.replace(/^[_.,'`~|•·-]+\s*(?=[IVXl1]{1,4}\s)/u, '');
-  if ((m = /^([IVX][IVXlL1]{0,3})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[lL1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
+  if ((m = /^([IVXl1][IVXlL1]{0,3})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[lL1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
     return { style: 'roman', number: m[1]!.replace(/[lL1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
   }
   // Letters whose capital is their small letter drawn larger ("C)", "X)"): OCR picks the capital for "c)".
