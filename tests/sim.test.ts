@@ -60,6 +60,18 @@ describe.skipIf(!corpus)('document simulator (needs ../shared/corpus)', () => {
     }
   });
 
+  it('plans dev2 from dev fonts and dev scan models only, long chaptered kinds, ids apart from dev', () => {
+    const dev = plan('dev');
+    const dev2 = plan('dev2');
+    const devFonts = new Set(dev.map((e) => e.font));
+    const devModels = new Set(dev.map((e) => e.model));
+    expect(dev2.every((e) => devFonts.has(e.font) && devModels.has(e.model))).toBe(true);
+    expect(dev2.every((e) => ['QC', 'NQ', 'TTR', 'QD'].includes(e.kind) && e.size >= 12)).toBe(true);
+    const devIds = new Set(dev.map((e) => e.id));
+    expect(dev2.some((e) => devIds.has(e.id))).toBe(false);
+    expect(new Set(dev2.map((e) => e.seed)).size).toBe(dev2.length);
+  });
+
   it('lays out all 8 types with their own blocks, and the page gt is the layout lines', () => {
     const pool = loadPool('dev', CACHE);
     for (const [i, kind] of DOC_KINDS.entries()) {

@@ -62,3 +62,64 @@ describe('the signer name under a title OCR half lowered', () => {
     expect(doc.signer?.name).toBe('Phạm Quang Hòa');
   });
 });
+
+describe('the signer name line as OCR leaves it under a signature', () => {
+  const doc = (nameLine: string): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH NINH BÌNH',
+      'Số: 45/KH-UBND',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Ninh Bình, ngày 03 tháng 10 năm 2023',
+      'KẾ HOẠCH',
+      'Triển khai công tác chuyển đổi số năm 2024',
+      'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
+      'Nơi nhận:',
+      '- Các sở, ngành;',
+      '- Lưu: VT.',
+      'KT. CHỦ TỊCH',
+      'PHÓ CHỦ TỊCH',
+      nameLine,
+    ].join('\n');
+
+  it.each([
+    ['„Cao Thu Hiếu', 'Cao Thu Hiếu'],
+    ['Lê Văn Nam ,', 'Lê Văn Nam'],
+    ['5 Lý Thu Hương', 'Lý Thu Hương'],
+    ['Huynh Xuân An', 'Huỳnh Xuân An'],
+    ['Hoànz Công Hùng', 'Hoàng Công Hùng'],
+    ['Ngõ Thị Nghĩa', 'Ngô Thị Nghĩa'],
+    ['vụ Kim Mai', 'Vũ Kim Mai'],
+    ['Trinh Văn Hòa', 'Trinh Văn Hòa'],
+    // Unaccented throughout: printed so, left as it is; a syllable Vietnamese writes is never changed.
+    ['Huynh Xuan An', 'Huynh Xuan An'],
+    ['Cấu Hồng Quân', 'Cấu Hồng Quân'],
+  ])('%s → %s', (line, name) => {
+    expect(extract(doc(line)).signer?.name).toBe(name);
+  });
+});
+
+describe('a title and a name OCR read as one line', () => {
+  it('splits them where the upper-case title ends', () => {
+    const doc = extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH NINH BÌNH',
+        'Số: 45/KH-UBND',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Ninh Bình, ngày 03 tháng 10 năm 2023',
+        'KẾ HOẠCH',
+        'Triển khai công tác chuyển đổi số năm 2024',
+        'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
+        'Nơi nhận:',
+        '- Các sở, ngành;',
+        '- Lưu: VT.',
+        'KT. CHỦ TỊCH',
+        'PHÓ CHỦ TỊCH Nguyễn Văn An',
+      ].join('\n'),
+    );
+    expect(doc.signer).toMatchObject({ authority: 'KT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH', name: 'Nguyễn Văn An' });
+  });
+});

@@ -47,6 +47,13 @@ describe('letters read by OCR', () => {
     expect(doc.fields.number!.confidence).toBeLessThan(0.5);
   });
 
+  it('an incoming-mail stamp read above the header ("Số: ..ZVA") is not the number line', () => {
+    const page = letterPage(line([['Số:', 93], ['286/UBND-VX', 92]], 250, 250), [line([['V/v', 92], ['tổ', 95], ['chức', 95]], 200, 300)], placeDate);
+    page.blocks.unshift({ column: 'full', bbox: [250, 10, 500, 50], lines: [line([['Số:', 60], ['..ZVA', 50]], 250, 10)] });
+    const doc = extract([page]);
+    expect([doc.agency, doc.number, doc.symbol]).toEqual(['ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM', '286', 'UBND-VX']);
+  });
+
   it('a printed number set against its "/" stays, whatever OCR thought of the token', () => {
     const page = letterPage(line([['Số:', 88], ['593/UBND-VP', 0]], 250, 250), [line([['V/v', 92], ['tổ', 95], ['chức', 95]], 200, 300)], placeDate);
     expect(extract([page]).number).toBe('593');
@@ -119,5 +126,200 @@ describe('signature block', () => {
     const d = extract(doc(['1. Nội dung', 'Kiểm tra hồ sơ.'], ['Nơi nhận:', '- Lưu: VT.', '', 'KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC', '', 'Phụ lục', 'DANH MỤC HỒ SƠ', '1. Hồ sơ']));
     expect(d.signer?.name).toBeNull();
     expect(d.sections.map((s) => s.number)).toEqual(['1', 'Phụ lục']);
+  });
+});
+
+describe('lettered items and wrapped sentences as OCR splits them', () => {
+  const body = (lines: string[]): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH NINH BÌNH',
+      'Số: 45/KH-UBND',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Ninh Bình, ngày 03 tháng 10 năm 2023',
+      'KẾ HOẠCH',
+      'Triển khai công tác chuyển đổi số năm 2024',
+      ...lines,
+    ].join('\n');
+
+  it('reads a lettered item behind specks, and a capital that OCR chose for its small letter', () => {
+    const doc = extract(
+      body([
+        'I. NỘI DUNG',
+        'a) Rà soát các thủ tục hành chính trên địa bàn tỉnh;',
+        '..b) Thay đổi nguồn dữ liệu đầu vào của hệ thống;',
+        '.C) Miễn, giảm giá vé cho người cao tuổi theo quy định;',
+      ]),
+    );
+    expect(doc.sections[0]!.children.map((s) => s.number)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads "IL" before an upper-case heading as the roman II', () => {
+    const doc = extract(body(['I. MỤC ĐÍCH', '1. Bảo đảm tiến độ.', 'IL ĐÔ THỊ LOẠI I', '1. Cáp mạng']));
+    expect(doc.sections.map((s) => [s.number, s.title])).toEqual([
+      ['I', 'MỤC ĐÍCH'],
+      ['II', 'ĐÔ THỊ LOẠI I'],
+    ]);
+  });
+
+  it('keeps one sentence that ran to full width before a blank line OCR put inside it', () => {
+    const full = 'Thông tư này có hiệu lực thi hành kể từ ngày 5 tháng 5 năm 2015 và thay thế';
+    const doc = extract(
+      body([
+        'I. HIỆU LỰC',
+        `1. ${full}`,
+        '',
+        'Thông tư số 100/2007/TT-BTC ngày 15 tháng 8 năm 2007 của Bộ Tài chính hướng',
+        'dẫn việc quản lý và sử dụng kinh phí Giải báo chí quốc gia.',
+        '',
+        'Các sở, ngành tổ chức thực hiện Kế hoạch này theo đúng quy định hiện hành.',
+        '2. Văn bản này được gửi đến các cơ quan, đơn vị có liên quan để thực hiện.',
+      ]),
+    );
+    const one = doc.sections[0]!.children[0]!;
+    expect(one.text.split('\n')[0]).toBe(`${full} Thông tư số 100/2007/TT-BTC ngày 15 tháng 8 năm 2007 của Bộ Tài chính hướng dẫn việc quản lý và sử dụng kinh phí Giải báo chí quốc gia.`);
+    expect(one.text.split('\n')[1]).toMatch(/^Các sở/);
+  });
+});
+
+describe('chapter headings as OCR splits them', () => {
+  const qc = (lines: string[]): string =>
+    [
+      'ỦY BAN NHÂN DÂN',
+      'TỈNH LẠNG SƠN',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'QUY CHẾ',
+      'Quản lý hoạt động của Tổ công tác',
+      '',
+      ...lines,
+    ].join('\n');
+
+  it('a speck after "Chương I" is no title, and a title wrapped into its own block stays one chapter', () => {
+    const doc = extract(
+      qc([
+        'Chương I _',
+        'QUY ĐỊNH CHUNG',
+        '',
+        'Điều 1. Phạm vi điều chỉnh',
+        'Quy chế này quy định việc quản lý hoạt động của Tổ công tác.',
+        '',
+        'Chương II',
+        '',
+        'THAM GIA HOẠT ĐỘNG CỦA TỔ CHỨC,',
+        '',
+        'CÁ NHÂN',
+        'Điều 2. Trách nhiệm thi hành',
+        'Các cơ quan, đơn vị tổ chức thực hiện Quy chế này.',
+      ]),
+    );
+    expect(doc.sections.map((s) => [s.number, s.title])).toEqual([
+      ['Chương I', 'QUY ĐỊNH CHUNG'],
+      ['Chương II', 'THAM GIA HOẠT ĐỘNG CỦA TỔ CHỨC, CÁ NHÂN'],
+    ]);
+    expect(doc.sections[1]!.children.map((s) => s.number)).toEqual(['Điều 2']);
+  });
+});
+
+describe('article numbers OCR misread, told by the sequence of articles', () => {
+  const nq = (heads: string[]): string[] =>
+    extract(
+      [
+        'HỘI ĐỒNG NHÂN DÂN',
+        'TỈNH SÓC TRĂNG',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'NGHỊ QUYẾT',
+        'Về việc thông qua kế hoạch đầu tư công năm 2025',
+        'QUYẾT NGHỊ:',
+        ...heads.flatMap((h) => [h, 'Các cơ quan, đơn vị có liên quan tổ chức thực hiện.']),
+      ].join('\n'),
+    ).sections.map((s) => s.number);
+
+  it.each([
+    [['Điều 1. Thông qua', 'Điều 7. Giao Ủy ban', 'Điều 3. Hiệu lực'], ['Điều 1', 'Điều 2', 'Điều 3']],
+    [['Điều l. Thông qua', 'Điều 2. Giao Ủy ban', 'Điều 3. Hiệu lực'], ['Điều 1', 'Điều 2', 'Điều 3']],
+    [['Điều 9. Thông qua', 'Điều 1O. Giao Ủy ban', 'Điều 11. Hiệu lực'], ['Điều 9', 'Điều 10', 'Điều 11']],
+    // An excerpt that starts at Điều 5 keeps its numbers.
+    [['Điều 5. Thông qua', 'Điều 6. Giao Ủy ban'], ['Điều 5', 'Điều 6']],
+  ])('%j → %j', (heads, numbers) => {
+    expect(nq(heads)).toEqual(numbers);
+  });
+});
+
+describe('header fields the type line and fixed phrases put right', () => {
+  const head = (numberLine: string, type: string, after: string[] = []): ReturnType<typeof extract> =>
+    extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH PHÚ YÊN',
+        numberLine,
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Phú Yên, ngày 12 tháng 11 năm 2022',
+        type,
+        'Quản lý hoạt động của Tổ công tác',
+        ...after,
+        'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;',
+      ].join('\n'),
+    );
+
+  it.each([
+    ['Số: 12/QCG-UBND', 'QUY CHẾ', 'QC-UBND'],
+    ['Số: 12/QVĐ-UBND', 'QUY ĐỊNH', 'QyĐ-UBND'],
+    ['Số ZQyĐ-SGDĐT', 'QUY ĐỊNH', 'QyĐ-SGDĐT'],
+    // Another abbreviation is a symbol as printed (a Quy chế issued under a decision's number), not a slip.
+    ['Số: 12/QĐ-UBND', 'QUY CHẾ', 'QĐ-UBND'],
+    ['Số: 12/KH-UBND', 'KẾ HOẠCH', 'KH-UBND'],
+  ])('%s under %s → %s', (line, type, symbol) => {
+    expect(head(line, type).symbol).toBe(symbol);
+  });
+
+  it('puts back the accents of an authority opening read with a wrong mark, names after it as read', () => {
+    const doc = head('Số: 12/NQ-HĐND', 'NGHỊ QUYẾT', ['HỘI ĐÔNG NHÂN DÂN HUYỆN DIÊN KHÁNH', 'KHÓA XIX, KỲ HỌP THỨ CHUYÊN ĐỀ']);
+    expect(doc.authority).toBe('HỘI ĐỒNG NHÂN DÂN HUYỆN DIÊN KHÁNH KHÓA XIX, KỲ HỌP THỨ CHUYÊN ĐỀ');
+  });
+});
+
+describe('chapter numbers told by the sequence of chapters', () => {
+  const qc = (lines: string[]): Array<[string, string[]]> =>
+    extract(
+      [
+        'ỦY BAN NHÂN DÂN',
+        'TỈNH LẠNG SƠN',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'QUY CHẾ',
+        'Quản lý hoạt động của Tổ công tác',
+        '',
+        ...lines,
+      ].join('\n'),
+    ).sections.map((s) => [s.number, s.children.map((c) => c.number)]);
+  const art = (n: number): string[] => [`Điều ${n}. Nội dung`, 'Các cơ quan, đơn vị tổ chức thực hiện.'];
+
+  it('a chapter number misread between two that keep the sequence', () => {
+    expect(qc(['Chương I', 'QUY ĐỊNH CHUNG', ...art(1), 'Chương V', 'TỔ CHỨC THỰC HIỆN', ...art(2), 'Chương III', 'ĐIỀU KHOẢN THI HÀNH', ...art(3)])).toEqual([
+      ['Chương I', ['Điều 1']],
+      ['Chương II', ['Điều 2']],
+      ['Chương III', ['Điều 3']],
+    ]);
+  });
+
+  it('"Chương I" lost above the first article while "Chương II" was read', () => {
+    expect(qc(['QUY ĐỊNH CHUNG', ...art(1), 'Chương II', 'TỔ CHỨC THỰC HIỆN', ...art(2)])).toEqual([
+      ['Chương I', ['Điều 1']],
+      ['Chương II', ['Điều 2']],
+    ]);
+  });
+});
+
+describe('a year OCR split or misread', () => {
+  it.each([
+    ['Bắc Kạn, ngày 18 tháng 4 năm 202 T', '2021-04-18'],
+    ['Bắc Kạn, ngày 18 tháng 4 năm 202 1', '2021-04-18'],
+    ['Bắc Kạn, ngày 18 tháng 4 năm 2021', '2021-04-18'],
+  ])('%s → %s', (line, date) => {
+    expect(findPlaceDate(line)?.date).toBe(date);
   });
 });

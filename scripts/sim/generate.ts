@@ -4,6 +4,7 @@
  * <id>.meta.json. Deterministic from the split's seed; see scripts/sim/README.md.
  *
  *   npx tsx scripts/sim/generate.ts --split dev|test [--out DIR] [--limit N] [--ids a,b] [--shard k/n] [--force]
+ *   npx tsx scripts/sim/generate.ts --split dev2 --out DIR   # extra tuning material (dev text, fonts and scan models)
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,18 @@ export const GENERATOR_VERSION = 3;
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = join(REPO, '.cache', 'sim');
 
-const SEEDS: Record<Split, number> = { dev: 0x5eedd001, test: 0x7e570002 };
-const COUNT: Record<Split, number> = { dev: 64, test: 88 };
+/**
+ * dev2: extra tuning material drawn from the dev text pool, dev fonts and dev scan models only, weighted to
+ * the long chaptered kinds (Quy chế, Nghị quyết, Tờ trình, Quyết định) that dev has few of. Its own seed and
+ * plan, so dev and test plans and documents are untouched; never written under .cache/sim (needs --out).
+ */
+export type PlanSplit = Split | 'dev2';
+const SEEDS: Record<PlanSplit, number> = { dev: 0x5eedd001, test: 0x7e570002, dev2: 0x5eedd2a2 };
+const COUNT: Record<PlanSplit, number> = { dev: 64, test: 88, dev2: 24 };
+const DEV2_KINDS: DocKind[] = ['QC', 'NQ', 'QC', 'TTR', 'QD', 'QC', 'NQ', 'TTR'];
+const DEV2_SIZES = [12, 16, 20, 26, 30];
+/** The text pool a split draws from: dev2 shares dev's (never test's). */
+const textSplit = (split: PlanSplit): Split => (split === 'dev2' ? 'dev' : split);
 export const DEV_FONTS: FontName[] = ['tinos', 'noto-serif', 'arimo', 'roboto', 'lora'];
 /** Only in the test split. */
 export const TEST_ONLY_FONT: FontName = 'source-serif-4';
@@ -49,9 +60,18 @@ function spread<T>(xs: readonly T[], n: number, rnd: () => number): T[] {
   return out;
 }
 
-export function plan(split: Split): PlanEntry[] {
+export function plan(split: PlanSplit): PlanEntry[] {
   const n = COUNT[split];
   const rnd = mulberry32(SEEDS[split]);
+  if (split === 'dev2') {
+    const fontList = spread(DEV_FONTS, n, rnd);
+    const modelList = spread(DEV_MODELS, n, rnd);
+    const sizeList = spread(DEV2_SIZES, n, rnd);
+    return Array.from({ length: n }, (_, i) => {
+      const kind = DEV2_KINDS[i % DEV2_KINDS.length]!;
+      return { id: `${split}-${String(i + 1).padStart(3, '0')}-${kind.toLowerCase()}`, index: i, seed: seedOf(`${split}:${SEEDS[split]}:${i}`), kind, font: fontList[i]!, model: modelList[i]!, size: sizeList[i]! };
+    });
+  }
   const fonts = split === 'test' ? [...DEV_FONTS, TEST_ONLY_FONT] : DEV_FONTS;
   const models = split === 'test' ? [...DEV_MODELS, TEST_ONLY_MODEL] : DEV_MODELS;
   const kinds = DOC_KINDS.flatMap((k) => [k]);
@@ -86,7 +106,7 @@ export interface PageMeta {
 
 export interface DocMeta {
   id: string;
-  split: Split;
+  split: PlanSplit;
   seed: number;
   generatorVersion: number;
   type: DocKind;
@@ -110,8 +130,8 @@ export interface GeneratedFiles {
   input: { name: string; bytes: Uint8Array };
 }
 
-export async function generateDocument(split: Split, e: PlanEntry): Promise<GeneratedFiles> {
-  const pool = loadPool(split, CACHE);
+export async function generateDocument(split: PlanSplit, e: PlanEntry): Promise<GeneratedFiles> {
+  const pool = loadPool(textSplit(split), CACHE);
   const rnd = mulberry32(e.seed);
   const doc = makeDocument(rnd, pool, { kind: e.kind, size: e.size, year: 2019 + Math.floor(rnd() * 8) });
   const params = drawParams(mulberry32(e.seed ^ 0x1a7), e.font);
@@ -178,7 +198,7 @@ export const sha256 = (s: string | Uint8Array): string => createHash('sha256').u
  * by default, or the caller's --out folder (never shared between the two, so
  * runs of other versions elsewhere cannot overwrite each other's documents).
  */
-export async function ensureDocument(split: Split, e: PlanEntry, dir: string = join(CACHE, split), force = false): Promise<DocMeta> {
+export async function ensureDocument(split: PlanSplit, e: PlanEntry, dir: string = join(CACHE, split), force = false): Promise<DocMeta> {
   mkdirSync(dir, { recursive: true });
   const metaPath = join(dir, `${e.id}.meta.json`);
   if (!force && existsSync(metaPath)) {
@@ -221,8 +241,9 @@ async function main(): Promise<void> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const split = (opt('split') ?? 'dev') as Split;
-  if (split !== 'dev' && split !== 'test') throw new Error(`--split must be dev or test, got ${split}`);
+  const split = (opt('split') ?? 'dev') as PlanSplit;
+  if (split !== 'dev' && split !== 'test' && split !== 'dev2') throw new Error(`--split must be dev, test or dev2, got ${split}`);
+  if (split === 'dev2' && !opt('out')) throw new Error('--split dev2 needs --out DIR (it is never written under .cache/sim)');
   const out = opt('out') ?? join(CACHE, split);
   const limit = opt('limit') ? Number(opt('limit')) : Infinity;
   const ids = opt('ids')?.split(',');

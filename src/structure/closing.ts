@@ -5,8 +5,8 @@
  * title or an authority prefix begins after the recipient's ";" or ".".
  */
 import { distance } from 'fastest-levenshtein';
-import { fold, squash, upperShare } from './fold.js';
-import { canonicalizeAgency } from './lexicon.js';
+import { fold, hasDiacritics, squash, upperShare } from './fold.js';
+import { accentedFamilyName, canonicalizeAgency, FAMILY_NAMES } from './lexicon.js';
 import { isDecoration, isSignaturePlaceholder, matchAuthority, matchRecipientsLabel } from './phrases.js';
 import { isBullet, matchAppendix } from './sections.js';
 import type { Field, Signer, SourceLine } from './types.js';
@@ -31,10 +31,32 @@ function at<T>(src: SourceLine, value: T, confidence: number): Field<T> {
  * A capital inside a word is an uppercase title OCR half lowered ("Kế GiÁM ĐỐC"), not a name.
  */
 function isName(text: string): boolean {
-  const t = text.trim();
+  const t = nameLine(squash(text));
   if (!/^[\p{Lu}][\p{L}.]*(?:\s+[\p{Lu}][\p{L}.]*){1,5}$/u.test(t)) return false;
   if (t.split(/\s+/).some((w) => /^\p{L}+$/u.test(w) && /\p{L}\p{Lu}/u.test(w))) return false;
   return upperShare(t) < 0.8;
+}
+
+/**
+ * A name line as OCR gives it under a signature: specks of the strokes or the seal glued to its ends
+ * ("„Cao Thu Hiếu", "Lê Văn Nam ,") go, and a family name whose accents OCR lost while the other
+ * words kept theirs ("Huynh Xuân An") gets them back.
+ */
+function nameLine(text: string): string {
+  const t = text.replace(/^[^\p{L}]+/u, '').replace(/[^\p{L}.]+$/u, '').replace(/\s*\.$/, '');
+  let words = t.split(' ');
+  // A speck or a stroke read as a figure or one letter before the name ("5 Lý Thu Hương"): family names have two letters or more.
+  while (words.length > 2 && (words[0]!.match(/\p{L}/gu) ?? []).length < 2 && /^\p{Lu}/u.test(words[1]!)) words = words.slice(1);
+  if (words.length < 2) return words.join(' ');
+  // A family name OCR read in lower case ("vụ Kim Mai") before capitalised names is still one.
+  if (/^\p{Ll}/u.test(words[0]!)) {
+    const cap = words[0]!.charAt(0).toUpperCase() + words[0]!.slice(1);
+    const family = FAMILY_NAMES.includes(cap) ? cap : accentedFamilyName(cap);
+    return family && words.slice(1).every((w) => /^\p{Lu}/u.test(w)) ? [family, ...words.slice(1)].join(' ') : words.join(' ');
+  }
+  if (!words.slice(1).some(hasDiacritics)) return words.join(' ');
+  const family = accentedFamilyName(words[0]!);
+  return family ? [family, ...words.slice(1)].join(' ') : t;
 }
 
 /** Uppercase title line of a signature block ("KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"). */
@@ -130,7 +152,10 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
         right = m[2]!;
       }
     }
-    if (src.column === 'left' || (inList && (isBullet(text) || (recipients.length > 0 && /^\p{Ll}/u.test(text))))) {
+    // A wrapped entry goes on in lower case; after an entry closed by ";" or "." a lower-case line is not more of it
+    // (a name under the signature whose capital OCR lost: "vụ Kim Mai").
+    const continues = recipients.length > 0 && /^\p{Ll}/u.test(text) && !/[;.]$/.test(recipients[recipients.length - 1]!.text.trim());
+    if (src.column === 'left' || (inList && (isBullet(text) || continues))) {
       if (isBullet(text) || recipients.length === 0) recipients.push({ text, src });
       else recipients[recipients.length - 1]!.text += ` ${text}`;
     } else {
@@ -155,16 +180,28 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     result.recipients = at(src, list, 0.9);
   }
 
-  const parts = signerParts.filter((p) => !isSignaturePlaceholder(p.text));
+  // With no signature between them, OCR may read the title and the name as one line ("PHÓ GIÁM ĐỐC Nguyễn Văn An").
+  const parts = signerParts
+    .filter((p) => !isSignaturePlaceholder(p.text))
+    .flatMap((p) => {
+      const t = squash(p.text);
+      const m = /^(\P{Ll}+?)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$/u.exec(t);
+      if (!m || isName(t) || !isTitleLine(m[1]!) || !/\p{Lu}{2}/u.test(m[1]!) || !isName(m[2]!)) return [p];
+      return [
+        { text: m[1]!, src: p.src },
+        { text: m[2]!, src: p.src },
+      ];
+    });
   if (parts.length) {
     const titles: string[] = [];
     let name: string | null = null;
     for (const p of parts) {
       const t = squash(p.text);
+      const n = nameLine(t);
       if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
-      else if (isName(t)) name = t;
+      else if (isName(n)) name = n;
       // A name OCR damaged still opens on a capital and has two words ("Ngô Thu Mai" → "Ngô Thu Mal"); seal text and strokes ("\"hoà Đốc", "ì") do not.
-      else if (name === null && titles.length && t.length < 40 && !/[;:]/.test(t) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(t) && t.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = t;
+      else if (name === null && titles.length && n.length < 40 && !/[;:]/.test(n) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(n) && n.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = n;
     }
     if (titles.length || name) {
       // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.

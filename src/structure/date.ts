@@ -38,7 +38,7 @@ const D = '[0-9olisqb|!]';
 // A blank left for the day or month, with the specks and strokes OCR reads in it ("ngày. : tháng", "ngày /§tháng"); the line is folded, so any letter is a-z.
 const BLANK = '[^a-z0-9]*?';
 const DATE_RE = new RegExp(
-  `(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(t[a-z]{2,4})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(n[a-z]{1,3})\\s*(${D}{4}|\\d{2}[\\s_.…]*|[_.…]+)`,
+  `(?:^|[\\s,.;:])(ngay|n[gq][a-z]{1,2}y?|ng[a-z]{0,2})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(t[a-z]{2,4})\\s*(${D}\\s?${D}|${D}|${BLANK})\\s*(n[a-z]{1,3})\\s*(${D}{4}|${D}{3}\\s?(?:${D}|t)(?![a-z0-9])|\\d{2}[\\s_.…]*|[_.…]+)`,
   'd',
 );
 // "ngày 05/3/2024", "ngày 05-3-2024", "ngày 05.3.2024".
@@ -60,14 +60,16 @@ export function findPlaceDate(line: string): PlaceDate | null {
   const [dayG, monthG, yearG] = m ? [2, 4, 6] : [2, 4, 5];
   const day = digits(at(dayG));
   const month = digits(at(monthG));
-  const year = digits(at(yearG));
+  // A year's last figure split off, or its "1" read as a "T" ("năm 202 T").
+  const yearRaw = /^\S{3}\s?\S$/.test(at(yearG)) ? at(yearG).replace(/\s+/g, '').replace(/[tT]$/, '1') : at(yearG);
+  const year = digits(yearRaw);
   const shown = (raw: string): string => raw.replace(/[^\p{L}\d]+/gu, '');
   // The date as written, with the spacing OCR glued or split put back ("ngày2 6tháng" → "ngày 26 tháng").
   const dateText = m
-    ? squashSpaces(`ngày ${day.value === null ? shown(at(dayG)) : shownDigits(at(dayG))} tháng ${month.value === null ? shown(at(monthG)) : shownDigits(at(monthG))} năm ${year.value !== null && at(yearG).replace(/\D/g, '').length === 4 ? shownDigits(at(yearG)) : shown(at(yearG))}`)
+    ? squashSpaces(`ngày ${day.value === null ? shown(at(dayG)) : shownDigits(at(dayG))} tháng ${month.value === null ? shown(at(monthG)) : shownDigits(at(monthG))} năm ${year.value !== null && yearRaw.replace(/\D/g, '').length === 4 ? shownDigits(yearRaw) : shown(yearRaw)}`)
     : `ngày ${shownDigits(at(dayG))}${hit[3]}${shownDigits(at(monthG))}${hit[3]}${shownDigits(at(yearG))}`;
   let confidence = 0.95;
-  if (!day.clean || !month.clean || !year.clean) confidence -= 0.25;
+  if (!day.clean || !month.clean || !year.clean || /[tT]$/.test(at(yearG))) confidence -= 0.25;
   // Keyword noise lowers the confidence: "ngay" vs "ngdy".
   if (hit[1] !== 'ngay') confidence -= 0.05;
   if (m && m[3] !== 'thang') confidence -= 0.05;

@@ -9,7 +9,7 @@ import { distance } from 'fastest-levenshtein';
 import { fold, squash, upperShare, matchConfidence } from './fold.js';
 import { findPlaceDate } from './date.js';
 import { canonicalizeAgency, NATIONAL_MOTTO, SLOGAN } from './lexicon.js';
-import { matchTypeLine, typeFromSymbol, type DocType } from './doctypes.js';
+import { DOC_TYPES, matchTypeLine, typeFromSymbol, type DocType } from './doctypes.js';
 import {
   findMotto,
   findSlogan,
@@ -114,6 +114,10 @@ export function parseNumber(afterLabel: string): NumberParse {
     // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
     const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
     if (g) return { number: g[1]!, symbol: g[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(g[0].length), confidence: 0.5 };
+    // No "/" and no figure: a blank number whose "/" was read as a letter glued to the symbol ("ZQyĐ-SGDĐT");
+    // the symbol is kept whole, the type line puts its first part right (reconcileSymbol).
+    const bare = /^\s*(\p{Lu}[\p{L}&.]{1,6}(?:-[\p{L}\d&.]+)+)\s*$/u.exec(afterLabel);
+    if (bare) return { number: null, symbol: bare[1]!.replace(/[.,]+$/, ''), rest: '', confidence: 0.5 };
     const n = /^\s*(\d+)/.exec(afterLabel);
     return n
       ? { number: n[1]!, symbol: null, rest: afterLabel.slice(n[0].length), confidence: 0.6 }
@@ -159,6 +163,23 @@ function printedNumberLine(text: string): boolean {
   if (label === null) return false;
   const p = parseNumber(text.slice(label));
   return p.number !== null && p.symbol !== null && /^(?:\d{4}\/)?[\p{Lu}\d&.]+(?:-[\p{Lu}\d&.]+)+$/u.test(p.symbol) && /\p{Lu}{2}/u.test(p.symbol);
+}
+
+/**
+ * The symbol opens on the type's abbreviation (Nghị định 30/2020, Phụ lục III): a first part one letter
+ * off it that is no abbreviation at all ("QCG-UBND", "QVĐ-SNN" under the type line "QUY CHẾ"/"QUY ĐỊNH")
+ * is that abbreviation misread; the type line, in large print, is read more surely than the symbol.
+ */
+export function reconcileSymbol(symbol: string, abbreviation: string | null): string {
+  if (!abbreviation) return symbol;
+  const m = /^((?:\d{4}\/)?)([^-/]{2,5})(-.+)$/u.exec(symbol);
+  if (!m) return symbol;
+  const part = m[2]!;
+  const up = part.toLocaleUpperCase('vi');
+  if (DOC_TYPES.some((t) => t.abbreviation !== null && t.abbreviation.toLocaleUpperCase('vi') === up)) return symbol;
+  if (distance(fold(part), fold(abbreviation)) > 1) return symbol;
+  // Quy định is written "QyĐ" in symbols.
+  return `${m[1]}${abbreviation === 'QYĐ' ? 'QyĐ' : abbreviation}${m[3]}`;
 }
 
 /**
@@ -214,6 +235,9 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     const label = matchNumberLabel(text);
     if (label === null || seenNumber) return null;
     const p = parseNumber(text.slice(label));
+    // An incoming-mail stamp ("ĐẾN Số: ..ZVA / Ngày: …") read before the header gives neither a number nor a
+    // symbol: it is not the document's number line, which may still come.
+    if (p.number === null && p.symbol === null && agencyLines.length === 0 && src.conf !== undefined && src.conf < 70) return '';
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
     if (p.number !== null && writtenIntoBlank(src)) {
@@ -335,6 +359,10 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
   }
 
+  if (typeAt >= 0 && result.symbol && result.type) {
+    const fixed = reconcileSymbol(result.symbol.value, result.type.value.abbreviation);
+    if (fixed !== result.symbol.value) result.symbol = { ...result.symbol, value: fixed, confidence: Math.round(result.symbol.confidence * 0.9 * 100) / 100 };
+  }
   if (typeAt >= 0) {
     const t = parseTitle(lines, typeAt + 1, result.type?.value.name ?? null, lines[typeAt]);
     if (t.title) result.title = t.title;
@@ -431,6 +459,32 @@ const AUTHORITY_KEYS = [
   'chanh thanh tra',
   'tong kiem toan',
 ];
+
+/** The accented forms of the authority openings, longest first. */
+const AUTHORITY_HEADS = [
+  'CHỦ TỊCH ỦY BAN NHÂN DÂN', 'THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN', 'HỘI ĐỒNG NHÂN DÂN', 'ỦY BAN NHÂN DÂN', 'ỦY BAN THƯỜNG VỤ',
+  'HỘI ĐỒNG QUẢN TRỊ', 'HỘI ĐỒNG THÀNH VIÊN', 'THỦ TƯỚNG CHÍNH PHỦ', 'BAN THƯỜNG VỤ', 'BAN CHẤP HÀNH', 'CHÁNH VĂN PHÒNG',
+  'CHÁNH THANH TRA', 'TỔNG GIÁM ĐỐC', 'CHỦ TỊCH HỘI ĐỒNG', 'GIÁM ĐỐC', 'CHỦ TỊCH', 'BỘ TRƯỞNG', 'THỨ TRƯỞNG', 'TRƯỞNG BAN',
+  'TRƯỞNG PHÒNG', 'HIỆU TRƯỞNG', 'CỤC TRƯỞNG', 'VIỆN TRƯỞNG', 'CHÁNH ÁN', 'CHÍNH PHỦ',
+].sort((a, b) => b.length - a.length);
+
+/** The tone and vowel marks of a text, in any order (ỦY and UỶ agree). */
+const markSet = (t: string): string => (t.normalize('NFD').replace(/đ/gi, 'd\u0335').match(/\p{M}/gu) ?? []).sort().join('');
+
+/**
+ * An authority read with accents, one of them wrong on its opening words ("HỘI ĐÔNG NHÂN DÂN"): the opening
+ * is a fixed phrase, put back as printed; the names after it are left as OCR read them.
+ */
+function authorityHead(raw: string): string {
+  const f = fold(raw);
+  for (const head of AUTHORITY_HEADS) {
+    const key = fold(head);
+    if (!f.startsWith(key) || (f.length > key.length && f[key.length] !== ' ')) continue;
+    const span = raw.slice(0, head.length);
+    return upperShare(span) > 0.8 && markSet(span) !== markSet(head) ? head + raw.slice(head.length) : raw;
+  }
+  return raw;
+}
 
 /** Types whose layout puts the issuing authority on its own line between the title and the bases. */
 const WITH_AUTHORITY = new Set(['QUYẾT ĐỊNH', 'NGHỊ QUYẾT', 'CHỈ THỊ', 'NGHỊ ĐỊNH', 'THÔNG TƯ', 'THÔNG TƯ LIÊN TỊCH', 'LỆNH']);
@@ -623,7 +677,7 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     const own = block;
     if (own.length) {
       const raw = squash(own.map((b) => b.text).join(' '));
-      const canon = fold(raw) === raw.toLowerCase() ? canonicalizeAgency(raw).text : raw;
+      const canon = fold(raw) === raw.toLowerCase() ? canonicalizeAgency(raw).text : authorityHead(raw);
       const conf = own.reduce((c, p) => Math.min(c, lineFactor(p)), 1);
       result.authority = at(own[0]!, canon, 0.9 * conf);
     }

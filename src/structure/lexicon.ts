@@ -175,3 +175,37 @@ export function canonicalizePlace(text: string): string {
   const r = canonicalizeWith(text, PLACE_ENTRIES);
   return r.text;
 }
+
+/**
+ * Vietnamese family names: a closed set (these cover nearly every signer). A name line whose first word
+ * lost its accents to OCR while the rest kept theirs ("Huynh Xuân An") gets them back from here.
+ */
+export const FAMILY_NAMES: readonly string[] = [
+  'Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương',
+  'Lý', 'Đinh', 'Trương', 'Tạ', 'Lương', 'Mai', 'Cao', 'Đào', 'Đoàn', 'Hà', 'Trịnh', 'Lâm', 'Tô', 'Chu', 'Châu',
+  'Lưu', 'Triệu', 'Vương', 'Thái', 'Tôn', 'Quách', 'Kiều', 'Phùng', 'Thân', 'Tăng', 'Lại', 'Doãn', 'Đàm', 'Diệp',
+  'Từ', 'Ninh', 'Trình', 'Phí', 'Khúc', 'Kim', 'Lục', 'Hầu', 'Quan', 'La', 'Lò', 'Nông', 'Mạc', 'Giang', 'Hứa',
+  'Khổng', 'Âu', 'Văn', 'Thạch', 'Danh', 'Hoàng', 'Lữ', 'Tống', 'Nghiêm', 'Đậu', 'Bạch', 'Cù', 'Lã', 'Ông', 'Mạnh',
+];
+
+const familyByFold = new Map<string, string[]>();
+for (const n of FAMILY_NAMES) {
+  const k = fold(n);
+  const list = familyByFold.get(k) ?? [];
+  if (!list.includes(n)) list.push(n);
+  familyByFold.set(k, list);
+}
+
+/** The family name a first word stands for when OCR dropped or misread its accents; null when none or several fit. */
+export function accentedFamilyName(word: string): string | null {
+  const f = fold(word);
+  if (FAMILY_NAMES.includes(word)) return null;
+  // Accents lost ("Huynh") or one mark misread ("Ngõ" for Ngô): the family name that folds the same, when only one does.
+  const same = familyByFold.get(f);
+  if (same) return same.length === 1 ? same[0]! : null;
+  // A letter Vietnamese never writes (f, j, w, z) or a figure: a misread letter ("Hoànz" for "Hoàng"),
+  // put right when exactly one family name is one edit away.
+  if (!/[fjwz0-9]/.test(f) || f.length < 2) return null;
+  const near = [...familyByFold.keys()].filter((k) => distance(k, f) <= 1);
+  return near.length === 1 && familyByFold.get(near[0]!)!.length === 1 ? familyByFold.get(near[0]!)![0]! : null;
+}

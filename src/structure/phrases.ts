@@ -27,6 +27,10 @@ export function matchNumberLabel(line: string): number | null {
     // "Số 127/KH-UBND" without a colon: accept only "so"/"số" followed by a number or a blank before "/".
     const n = /^[^\p{L}\d]{0,3}(s[\p{L}]{1})\s+(?=[\d_.…\s]*\/)/iu.exec(line);
     if (n && fold(n[1]!) === 'so') return n[0].length;
+    // "Số ZQyĐ-SGDĐT": a blank number whose "/" OCR read as a letter, the symbol glued after it. Mixed case
+    // "Số" only: an agency line opens on an upper-case "SỞ".
+    const g = /^[^\p{L}\d]{0,3}(S\p{Ll})\s+(?=[\p{Lu}\d][\p{L}\d&.]{0,6}-\p{Lu}[\p{L}\d&.-]*\s*$)/u.exec(line);
+    if (g && fold(g[1]!) === 'so') return g[0].length;
     return null;
   }
   const key = fold(m[1]!);

@@ -46,6 +46,8 @@ export function matchMarker(line: string): Marker | null {
   const t = line
     .trim()
     .replace(/^[-–—~•·.,'`|]+(?=\d{1,2}\.\s)/, '')
+    // The same before a lettered item ("..a) Thay đổi …", ".C) Miễn …").
+    .replace(/^[~•·.,'`|_]+(?=[a-zđA-Z]\s?\)\s*\p{L})/u, '')
     // Specks before a centred "Chương I" ("„Chương !").
     .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
@@ -62,7 +64,9 @@ export function matchMarker(line: string): Marker | null {
     if (/^[IVXlH1!|]+$/.test(num) && /[IVXH!|]/.test(num)) num = num.replace(/H/g, 'II').replace(/[l1!|]/g, 'I');
     if (style && (style === 'phan' || /^(\d+|[IVX]+)$/.test(num))) {
       const canonicalWord = style === 'chuong' ? 'Chương' : style === 'phan' ? 'Phần' : 'Mục';
-      return { style, number: `${canonicalWord} ${num}`, rest: t.slice(m[0].length).trim() };
+      // A speck or rule after a centred "Chương I" ("Chương I _") is no title: the title is the next line.
+      const rest = t.slice(m[0].length).trim();
+      return { style, number: `${canonicalWord} ${num}`, rest: /[\p{L}\d]/u.test(rest) ? rest : '' };
     }
   }
   // "Chương" alone, or with a speck for its numeral ("Chương!"): OCR lost the numeral; the sequence gives it.
@@ -72,6 +76,12 @@ export function matchMarker(line: string): Marker | null {
   // "Điều 1." — also "Pieu", "Dleu": OCR reads the capital Đ as P, i as l.
   if ((m = /^([a-z]{4})\s+(\d{1,3})\s*[.:]\s*/.exec(f)) && distance(m[1]!, 'dieu') <= 1 && /^[dp]/.test(m[1]!)) {
     return { style: 'dieu', number: `Điều ${m[2]}`, rest: t.slice(m[0].length).trim() };
+  }
+  // Figures OCR read as letters ("Điều 1O.", "Điều l.", "Điều I2."): the figures they stand for; the
+  // sequence of articles checks them (repairSequence).
+  if ((m = /^(dieu)\s+([0-9oil|!]{1,3})\s*[.:]\s*/.exec(f)) && /[oil|!]/.test(m[2]!)) {
+    const num = m[2]!.replace(/o/g, '0').replace(/[il|!]/g, '1');
+    if (!/^0/.test(num)) return { style: 'dieu', number: `Điều ${num}`, rest: t.slice(m[0].length).trim(), weak: true };
   }
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
     return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
@@ -102,12 +112,14 @@ export function matchMarker(line: string): Marker | null {
   }
   // "I. MỤC ĐÍCH" with its dot lost by OCR: a roman numeral before an upper-case heading line.
   // Specks before it ("_. 1 QUY HOẠCH …") go, and "1"/"l" for "I" is read back, as the heading is upper case.
+  // "IL" for "II": the second stroke read as an L (no heading is numbered fifty).
   const bare = t.replace(/^[_.,'`~|•·-]+\s*(?=[IVXl1]{1,4}\s)/u, '');
-  if ((m = /^([IVXl1]{1,4})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[l1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
-    return { style: 'roman', number: m[1]!.replace(/[l1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
+  if ((m = /^([IVXl1][IVXlL1]{0,3})\s+(?=\p{Lu}{2})/u.exec(bare)) && ROMAN.test(m[1]!.replace(/[lL1]/g, 'I')) && upperShare(bare) > 0.9 && bare.length < 120) {
+    return { style: 'roman', number: m[1]!.replace(/[lL1]/g, 'I'), rest: bare.slice(m[0].length).trim() };
   }
-  if ((m = /^([a-zđ])\s?\)\s*(?=\S)/u.exec(t))) {
-    return { style: 'alpha', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
+  // Letters whose capital is their small letter drawn larger ("C)", "X)"): OCR picks the capital for "c)".
+  if ((m = /^([a-zđ]|[CKOSUVWXZ])\s?\)\s*(?=\S)/u.exec(t))) {
+    return { style: 'alpha', number: `${m[1]!.toLowerCase()}`, rest: t.slice(m[0].length).trim() };
   }
   return null;
 }
@@ -140,10 +152,14 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
   // The paragraph a blank line closed: OCR splits one paragraph into blocks, and a
   // next block that starts in lowercase mid-sentence continues it.
   let closed: Paragraph | null = null;
+  // The last line of the closed paragraph: when it ran to full width without ending a sentence, the
+  // sentence wrapped and the next block goes on with it, even on a capital ("… và thay thế" / "Thông tư số …").
+  let closedLine: string | null = null;
   let prevLine: string | null = null;
   for (const src of lines) {
     const t = src.text.trim();
     if (!t) {
+      if (prevLine !== null) closedLine = prevLine;
       prevLine = null;
       // "Chương II", a blank, then its title: OCR splits the centred heading into blocks.
       if (cur && cur.text === '' && cur.marker && ['chuong', 'phan', 'muc'].includes(cur.marker.style)) continue;
@@ -152,9 +168,12 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       continue;
     }
     const reopen = closed as Paragraph | null;
-    if (cur === null && reopen !== null && /^\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
+    const wrappedAcross =
+      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
+    if (cur === null && reopen !== null && (/^\p{Ll}/u.test(t) || wrappedAcross) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
       cur = reopen;
     }
+    closedLine = null;
     closed = null;
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
     const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
@@ -260,26 +279,69 @@ function restoreLostChapters(paragraphs: readonly Paragraph[]): Paragraph[] {
   const hasMuc = paragraphs.some((p) => p.marker?.style === 'muc');
   let last = 0;
   let arabic = false;
+  // "Chương I" lost before the first article while "Chương II" was read: the upper-case line just above
+  // the first article is chapter I's title.
+  const firstChapter = paragraphs.findIndex((p) => p.marker?.style === 'chuong');
+  const firstArticle = paragraphs.findIndex((p) => p.marker?.style === 'dieu');
+  const head = paragraphs[firstArticle - 1];
+  if (
+    firstArticle > 0 &&
+    firstArticle < firstChapter &&
+    /^Chương (II|2)$/.test(paragraphs[firstChapter]!.marker!.number) &&
+    head &&
+    !head.marker &&
+    head.lines <= 2 &&
+    head.text.length >= 4 &&
+    head.text.length <= 150 &&
+    upperShare(head.text) > 0.85 &&
+    /\p{L}{2}/u.test(head.text)
+  ) {
+    const first = paragraphs[firstChapter]!.marker!.number.endsWith('2') ? 'Chương 1' : 'Chương I';
+    const fixed = [...paragraphs];
+    fixed[firstArticle - 1] = { ...head, marker: { style: 'chuong', number: first, rest: head.text } };
+    return restoreLostChapters(fixed);
+  }
   const next = (): string => {
     last += 1;
     return `Chương ${arabic ? String(last) : toRoman(last)}`;
   };
-  return paragraphs.map((p, k) => {
+  const out: Paragraph[] = [];
+  for (const [k, p] of paragraphs.entries()) {
     const mk = p.marker;
     if (mk?.style === 'chuong') {
-      if (mk.number === 'Chương') return { ...p, marker: { ...mk, number: next() } };
-      const num = mk.number.slice('Chương '.length);
-      arabic = /^\d+$/.test(num);
-      last = arabic ? Number(num) : fromRoman(num);
-      return p;
+      if (mk.number === 'Chương') out.push({ ...p, marker: { ...mk, number: next() } });
+      else {
+        const num = mk.number.slice('Chương '.length);
+        arabic = /^\d+$/.test(num);
+        last = arabic ? Number(num) : fromRoman(num);
+        out.push(p);
+      }
+      continue;
     }
-    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') return p;
-    const prev = paragraphs[k - 1]?.marker;
-    if (prev && prev.style === 'chuong' && paragraphs[k - 1]!.text === '') return p;
+    if (mk || hasMuc || last === 0 || p.lines > 3 || paragraphs[k + 1]?.marker?.style !== 'dieu') {
+      out.push(p);
+      continue;
+    }
+    const prevPara = out[out.length - 1];
+    const prev = prevPara?.marker;
+    if (prev && prev.style === 'chuong' && prevPara!.text === '') {
+      out.push(p);
+      continue;
+    }
     const t = p.text.trim().replace(/^["“'`]+/, '');
-    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) return p;
-    return { ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } };
-  });
+    if (t.length < 4 || t.length > 150 || upperShare(t) < 0.85 || !/\p{L}{2}/u.test(t) || /[;,]$/.test(t)) {
+      out.push(p);
+      continue;
+    }
+    // Right under a chapter's upper-case title, with no article between, it is the rest of that title,
+    // wrapped into a block of its own ("… CỦA TỔ CHỨC," / "CÁ NHÂN"), not a chapter OCR lost.
+    if (prev?.style === 'chuong' && upperShare(prevPara!.text) > 0.85) {
+      out[out.length - 1] = { ...prevPara!, text: `${prevPara!.text} ${t}`, lines: prevPara!.lines + p.lines };
+      continue;
+    }
+    out.push({ ...p, text: t, marker: { style: 'chuong' as const, number: next(), rest: t } });
+  }
+  return out;
 }
 
 /**
@@ -326,11 +388,45 @@ function repairArabic(paragraphs: Paragraph[]): Paragraph[] {
   return out;
 }
 
+/**
+ * Articles are numbered 1, 2, 3 … through the whole document (across chapters), and so are chapters. A
+ * number that breaks the sequence while its neighbours keep it ("Điều 1", "Điều 7", "Điều 3": a "2"
+ * misread; "Chương I", "Chương V", "Chương III") is the number the sequence gives; so is a number read
+ * from letters ("Điều l.") that the sequence does not confirm.
+ */
+function repairSequence(paragraphs: Paragraph[], style: 'dieu' | 'chuong'): Paragraph[] {
+  const word = style === 'dieu' ? 'Điều ' : 'Chương ';
+  const idx = paragraphs.flatMap((p, k) => (p.marker?.style === style && p.marker.number.startsWith(word) ? [k] : []));
+  const out = [...paragraphs];
+  const value = (k: number): number => {
+    const n = out[k]!.marker!.number.slice(word.length);
+    return /^\d+$/.test(n) ? Number(n) : ROMAN.test(n) ? fromRoman(n) : NaN;
+  };
+  // Chapters keep the figures they are printed in (roman or arabic).
+  const roman = style === 'chuong' && idx.some((k) => /^[IVX]+$/.test(out[k]!.marker!.number.slice(word.length)));
+  for (let j = 0; j < idx.length; j++) {
+    const k = idx[j]!;
+    const n = value(k);
+    if (Number.isNaN(n)) continue;
+    const prev = j > 0 ? value(idx[j - 1]!) : 0;
+    const next = j + 1 < idx.length ? value(idx[j + 1]!) : null;
+    const weak = out[k]!.marker!.weak === true;
+    if (n === prev + 1 && !(weak && next !== null && next !== n + 1)) continue;
+    // The first may be "Điều 5" of an excerpt; only a neighbour on each side (or the next, for the first) tells.
+    const fits = next !== null ? next === prev + 2 : weak && prev > 0;
+    if (fits || (j === 0 && next === 2)) {
+      const num = roman ? toRoman(prev + 1) : String(prev + 1);
+      out[k] = { ...out[k]!, marker: { ...out[k]!.marker!, number: `${word}${num}`, weak: false } };
+    }
+  }
+  return out;
+}
+
 const LEGAL_RANK: Partial<Record<NumberingStyle, number>> = { phan: 0, chuong: 1, muc: 2, dieu: 3 };
 
 /** Build the section tree from paragraphs; paragraphs before the first section are returned apart. */
 export function buildSections(input: readonly Paragraph[]): { sections: Section[]; before: Paragraph[] } {
-  const paragraphs = repairArabic(restoreLostChapters(restoreLostRomans(input)));
+  const paragraphs = repairSequence(repairSequence(repairArabic(restoreLostChapters(restoreLostRomans(input))), 'chuong'), 'dieu');
   const roots: Section[] = [];
   const before: Paragraph[] = [];
   // Open sections from the outermost; styles[k] is the style of stack[k].
