@@ -61,37 +61,6 @@ export function splitGlued(word: EngineWord, minGap: number): EngineWord[] {
   }
   return out;
 }
-/** A code in capitals and figures (CV-PA83, QĐ-UBND, 30/2020/NĐ-CP): no lower-case letter, at least one capital. */
-const CODE = /^(?=.*\p{Lu})[\p{Lu}\p{N}\/\-.&]{3,}$/u;
-/** Share of a character's width its two neighbours' boxes cover when it is a second reading of their ink. */
-const DOUBLE_READ = 0.7;
-
-/**
- * Drops a capital the engine read into the ink of its neighbours: in "CV-PA83" the LSTM
- * sometimes emits an extra "S" whose box lies over the A's right foot and the 8's left
- * side ("PAS83"). Upright capitals and figures of a code barely touch (kerned "AV" covers
- * a quarter of a letter at most), so a capital mostly covered by both neighbours is ink
- * read twice. Only codes: lower-case italic letters overlap in print ("fi", "tr").
- */
-export function dropDoubleReads(word: EngineWord): EngineWord {
-  const symbols = word.symbols;
-  const text = word.text.trim();
-  if (!symbols || symbols.length < 4 || !CODE.test(text) || symbols.map((c) => c.text).join('') !== text) return word;
-  const overlap = (a: EngineBox, b: EngineBox): number => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0));
-  const drop = new Set<number>();
-  for (let k = 1; k < symbols.length - 1; k++) {
-    const c = symbols[k]!;
-    if (!/^\p{Lu}$/u.test(c.text) || drop.has(k - 1)) continue;
-    const width = c.bbox.x1 - c.bbox.x0;
-    const prev = overlap(c.bbox, symbols[k - 1]!.bbox);
-    const next = overlap(c.bbox, symbols[k + 1]!.bbox);
-    if (width > 0 && prev > 0 && next > 0 && prev + next >= DOUBLE_READ * width) drop.add(k);
-  }
-  if (drop.size === 0) return word;
-  const kept = symbols.filter((_, k) => !drop.has(k));
-  return { ...word, text: kept.map((c) => c.text).join(''), symbols: kept };
-}
-
 export interface EngineLine {
   text: string;
   confidence: number;
@@ -147,7 +116,7 @@ export function extractLines(
         // An eighth of the line height is a space at any resolution; letters of a word sit closer.
         const minGap = Math.max(2, 0.12 * (line.bbox.y1 - line.bbox.y0));
         const words: OcrWord[] = line.words
-          .flatMap((w) => splitGlued(dropDoubleReads(w), minGap))
+          .flatMap((w) => splitGlued(w, minGap))
           .filter((w) => w.text.trim() !== '' && !isNoiseWord(w.text.trim(), w.confidence))
           .map((w) => ({ text: w.text.trim(), conf: w.confidence, bbox: mapBox(w.bbox, toPage, pageWidth, pageHeight) }));
         if (words.length === 0) continue;
