@@ -396,7 +396,9 @@ function splitOffHandwrittenNumbers(blocks: OcrBlock[], shapes: ReadonlyMap<OcrL
       changed = true;
       for (const i of drop) marks.push({ kind: 'handwriting', bbox: line.words[i]!.bbox, confidence: Math.round(100 * (1 - line.words[i]!.conf / 100)) / 100 });
       const words = line.words.filter((_, i) => !drop.has(i));
-      return { ...line, words, text: words.map((w) => w.text).join(' ') };
+      // The line's confidence is its print's: the engine's doubt about the pen figures goes with them.
+      const conf = words.length ? words.reduce((sum, w) => sum + w.conf, 0) / words.length : line.conf;
+      return { ...line, words, text: words.map((w) => w.text).join(' '), conf };
     });
     return changed ? { ...block, lines } : block;
   });
