@@ -186,7 +186,7 @@ export function handwrittenNumbers(words: readonly OcrWord[], shapes?: ReadonlyA
 /** Figures drawn with strokes this many times the print's width are pen, whatever the confidence… */
 const HAND_STROKE = 1.35;
 /** …and unconfident figures whose baseline sits this far above the print's (in its ink heights) are written above the blank. */
-const HAND_RAISE = 0.25;
+const HAND_RAISE = 0.3;
 
 function penInk(own: InkShape, conf: number, print: readonly InkShape[]): boolean {
   const stroke = median(print.map((s) => s.stroke));
