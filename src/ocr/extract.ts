@@ -203,9 +203,6 @@ export interface InkShape {
   /** Median over the inked columns of their topmost and lowest ink row: the x-height or cap line and the baseline, blind to a few accents and descenders. */
   top: number;
   bottom: number;
-  /** Topmost and lowest ink row of the whole box (figures have neither accents nor descenders). */
-  inkTop: number;
-  inkBottom: number;
 }
 
 /** Gray level below which a pixel is ink (prepared images are normalised: paper near 255). */
@@ -242,7 +239,7 @@ export function inkShape(gray: Uint8Array, width: number, height: number, box: B
     }
   }
   if (area < 12 || edge === 0 || tops.length < 3) return undefined;
-  return { stroke: (2 * area) / edge, top: median(tops), bottom: median(bottoms), inkTop: Math.min(...tops), inkBottom: Math.max(...bottoms) };
+  return { stroke: (2 * area) / edge, top: median(tops), bottom: median(bottoms) };
 }
 
 function median(xs: readonly number[]): number {
