@@ -59,6 +59,12 @@ describe('letters read by OCR', () => {
     expect(extract([page]).number).toBe('593');
   });
 
+  it('a blank number line read with next to no confidence (the pen figures taken out) still gives the symbol', () => {
+    const page = letterPage(line([['Số:', 16], ['/UBND-VP', 40]], 250, 250), [line([['V/v', 92], ['tổ', 95], ['chức', 95]], 200, 300)], placeDate);
+    const doc = extract([page]);
+    expect([doc.number, doc.symbol]).toEqual([null, 'UBND-VP']);
+  });
+
   it('a "V/v" label read beyond recognition still opens the subject under the number', () => {
     const subject = [line([['VAấy', 0], ['bảo', 96], ['đảm', 93], ['an', 95], ['toàn', 95], ['giao', 95], ['thông', 95]], 200, 300), line([['trong', 95], ['dịp', 95], ['nghỉ', 95], ['hè', 95]], 200, 350)];
     const doc = extract([letterPage(line([['Số:', 93], ['12/UBND-VP', 92]], 250, 250), subject, placeDate)]);

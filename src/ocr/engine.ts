@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import { compose } from '../affine.js';
+import { compose, invert } from '../affine.js';
 import { VanbanError } from '../errors.js';
 import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, PreparedImage } from '../types.js';
 import { syllableShare } from './plausible.js';
-import { extractLines, handwrittenNumbers, mapBox, type EngineBlock } from './extract.js';
+import { extractLines, handwrittenNumbers, inkShape, mapBox, type EngineBlock, type InkShape } from './extract.js';
 import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
 import { findMissedInk } from './missed.js';
 import { findSealRing, type SealRing } from './seal.js';
@@ -298,7 +298,7 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
       const scrawls = splitOffScrawls(blocks, prepared.pageWidth, prepared.pageHeight, plausibility);
       blocks = scrawls.blocks;
       marks.push(...scrawls.marks);
-      const hand = splitOffHandwrittenNumbers(blocks);
+      const hand = splitOffHandwrittenNumbers(blocks, await inkShapes(image, prepared, blocks));
       blocks = hand.blocks;
       marks.push(...hand.marks);
       return {
@@ -361,18 +361,44 @@ function splitOffScrawls(blocks: OcrBlock[], width: number, height: number, plau
   return { blocks: out, marks };
 }
 
+/**
+ * The ink of every word of the lines that hold a bare number, measured on the prepared
+ * image (boxes mapped back from the page); lines without one are left unmeasured.
+ */
+async function inkShapes(image: Buffer, prepared: PreparedImage, blocks: readonly OcrBlock[]): Promise<Map<OcrLine, Array<InkShape | undefined>>> {
+  const out = new Map<OcrLine, Array<InkShape | undefined>>();
+  const lines = blocks.flatMap((b) => b.lines).filter((l) => l.words.some((w) => /^\p{N}{1,5}$/u.test(w.text)));
+  if (lines.length === 0) return out;
+  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const gray = info.channels === 1 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]!);
+  const fromPage = invert(prepared.toPage);
+  for (const line of lines) {
+    out.set(
+      line,
+      line.words.map((w) => {
+        const [x0, y0, x1, y1] = w.bbox;
+        const box = mapBox({ x0, y0, x1, y1 }, fromPage, info.width, info.height);
+        return inkShape(gray, info.width, info.height, box);
+      }),
+    );
+  }
+  return out;
+}
+
 /** Numbers written by hand into a printed line (a day in the date line) are marks, not text. */
-function splitOffHandwrittenNumbers(blocks: OcrBlock[]): { blocks: OcrBlock[]; marks: PageMark[] } {
+function splitOffHandwrittenNumbers(blocks: OcrBlock[], shapes: ReadonlyMap<OcrLine, ReadonlyArray<InkShape | undefined>>): { blocks: OcrBlock[]; marks: PageMark[] } {
   const marks: PageMark[] = [];
   const out = blocks.map((block) => {
     let changed = false;
     const lines = block.lines.map((line) => {
-      const drop = new Set(handwrittenNumbers(line.words));
+      const drop = new Set(handwrittenNumbers(line.words, shapes.get(line)));
       if (drop.size === 0) return line;
       changed = true;
       for (const i of drop) marks.push({ kind: 'handwriting', bbox: line.words[i]!.bbox, confidence: Math.round(100 * (1 - line.words[i]!.conf / 100)) / 100 });
       const words = line.words.filter((_, i) => !drop.has(i));
-      return { ...line, words, text: words.map((w) => w.text).join(' ') };
+      // The line's confidence is its print's: the engine's doubt about the pen figures goes with them.
+      const conf = words.length ? words.reduce((sum, w) => sum + w.conf, 0) / words.length : line.conf;
+      return { ...line, words, text: words.map((w) => w.text).join(' '), conf };
     });
     return changed ? { ...block, lines } : block;
   });

@@ -151,28 +151,98 @@ const HAND_CONF = 75;
  * Indices of the words of a printed line that are numbers written in by hand: a day
  * filled into "ngày   tháng 5 năm 2019" is larger than the print around it, sits off its
  * baseline and is read unconfidently, while a printed number matches its neighbours.
+ * With the ink measured (`shapes`, one per word), a felt pen's strokes much wider than
+ * the print's, or figures whose baseline floats above the print's, are handwriting too:
+ * Tesseract's word boxes often span the whole line and hide both.
  * Needs at least two other words with letters to compare against.
  */
-export function handwrittenNumbers(words: readonly OcrWord[]): number[] {
-  const printed = words.filter((w) => /\p{L}/u.test(w.text));
+export function handwrittenNumbers(words: readonly OcrWord[], shapes?: ReadonlyArray<InkShape | undefined>): number[] {
+  const printed = words.map((w, i) => ({ w, i })).filter(({ w }) => /\p{L}/u.test(w.text));
   if (printed.length < 2) return [];
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   const out: number[] = [];
   words.forEach((w, i) => {
-    // A day or month: one or two digits.
-    if (!/^\p{N}{1,2}$/u.test(w.text) || w.conf >= HAND_CONF) return;
+    // A day or month: one or two digits; a document number: up to five.
+    if (!/^\p{N}{1,5}$/u.test(w.text)) return;
     // Compared with the nearest printed words: a long line's baseline drifts with any skew left.
     const cx = (w.bbox[0] + w.bbox[2]) / 2;
-    const near = [...printed].sort((a, b) => Math.abs((a.bbox[0] + a.bbox[2]) / 2 - cx) - Math.abs((b.bbox[0] + b.bbox[2]) / 2 - cx)).slice(0, 4);
-    const h = median(near.map((p) => p.bbox[3] - p.bbox[1]));
-    const mid = median(near.map((p) => (p.bbox[1] + p.bbox[3]) / 2));
-    if (h <= 0) return;
-    const wh = w.bbox[3] - w.bbox[1];
-    const off = Math.abs((w.bbox[1] + w.bbox[3]) / 2 - mid) / h;
-    if (wh > HAND_TALL * h || off > HAND_OFFSET) out.push(i);
+    const distance = (p: OcrWord): number => Math.abs((p.bbox[0] + p.bbox[2]) / 2 - cx);
+    const near = [...printed].sort((a, b) => distance(a.w) - distance(b.w)).slice(0, 4);
+    if (/^\p{N}{1,2}$/u.test(w.text) && w.conf < HAND_CONF) {
+      const h = median(near.map(({ w: p }) => p.bbox[3] - p.bbox[1]));
+      const mid = median(near.map(({ w: p }) => (p.bbox[1] + p.bbox[3]) / 2));
+      const wh = w.bbox[3] - w.bbox[1];
+      if (h > 0 && (wh > HAND_TALL * h || Math.abs((w.bbox[1] + w.bbox[3]) / 2 - mid) / h > HAND_OFFSET)) {
+        out.push(i);
+        return;
+      }
+    }
+    const own = shapes?.[i];
+    const theirs = near.map(({ i: k }) => shapes?.[k]).filter((s): s is InkShape => s !== undefined);
+    if (own && theirs.length >= 2 && penInk(own, w.conf, theirs)) out.push(i);
   });
   return out;
+}
+
+/** Figures drawn with strokes this many times the print's width are pen, whatever the confidence… */
+const HAND_STROKE = 1.35;
+/** …and unconfident figures whose baseline sits this far above the print's (in its ink heights) are written above the blank. */
+const HAND_RAISE = 0.3;
+
+function penInk(own: InkShape, conf: number, print: readonly InkShape[]): boolean {
+  const stroke = median(print.map((s) => s.stroke));
+  if (own.stroke >= HAND_STROKE * stroke) return true;
+  const base = median(print.map((s) => s.bottom));
+  const height = median(print.map((s) => s.bottom - s.top));
+  return conf < HAND_CONF && height > 0 && (base - own.bottom) / height > HAND_RAISE;
+}
+
+/** What the ink inside a word's box looks like, in prepared-image pixels. */
+export interface InkShape {
+  /** Mean stroke width: twice the ink area over its outline (a pen line is wider than print). */
+  stroke: number;
+  /** Median over the inked columns of their topmost and lowest ink row: the x-height or cap line and the baseline, blind to a few accents and descenders. */
+  top: number;
+  bottom: number;
+}
+
+/** Gray level below which a pixel is ink (prepared images are normalised: paper near 255). */
+const INK_LEVEL = 128;
+
+/**
+ * Measures the ink of one box of an 8-bit gray image (one byte per pixel). Undefined
+ * when the box holds too little ink to measure (a speck, a dash).
+ */
+export function inkShape(gray: Uint8Array, width: number, height: number, box: BBox): InkShape | undefined {
+  const x0 = Math.max(0, Math.floor(box[0]));
+  const y0 = Math.max(0, Math.floor(box[1]));
+  const x1 = Math.min(width, Math.ceil(box[2]));
+  const y1 = Math.min(height, Math.ceil(box[3]));
+  if (x1 - x0 < 2 || y1 - y0 < 2) return undefined;
+  const ink = (x: number, y: number): boolean => x >= x0 && x < x1 && y >= y0 && y < y1 && gray[y * width + x]! < INK_LEVEL;
+  let area = 0;
+  let edge = 0;
+  const tops: number[] = [];
+  const bottoms: number[] = [];
+  for (let x = x0; x < x1; x++) {
+    let top = -1;
+    let bottom = -1;
+    for (let y = y0; y < y1; y++) {
+      if (!ink(x, y)) continue;
+      area++;
+      if (!ink(x - 1, y) || !ink(x + 1, y) || !ink(x, y - 1) || !ink(x, y + 1)) edge++;
+      if (top < 0) top = y;
+      bottom = y;
+    }
+    if (top >= 0) {
+      tops.push(top);
+      bottoms.push(bottom);
+    }
+  }
+  if (area < 12 || edge === 0 || tops.length < 3) return undefined;
+  return { stroke: (2 * area) / edge, top: median(tops), bottom: median(bottoms) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }

@@ -155,14 +155,16 @@ function writtenIntoBlank(src: SourceLine): boolean {
 
 /**
  * "Số: 564/TB-PNV" whole: a label, figures, "/" and a symbol of capitals and hyphens. Tesseract may
- * give such a line next to no confidence (a bold face, a rule under it) though it read it right;
- * a hand or a stamp does not write that form.
+ * give such a line next to no confidence (a bold face, a rule under it, a number written into
+ * its blank and taken out) though it read it right; a hand or a stamp does not write that form.
  */
 function printedNumberLine(text: string): boolean {
   const label = matchNumberLabel(text);
   if (label === null) return false;
   const p = parseNumber(text.slice(label));
-  return p.number !== null && p.symbol !== null && /^(?:\d{4}\/)?[\p{Lu}\d&.]+(?:-[\p{Lu}\d&.]+)+$/u.test(p.symbol) && /\p{Lu}{2}/u.test(p.symbol);
+  // The blank left for a number written by hand ("Số:      /CV-PA83") is the printed form too.
+  const blank = p.number === null && p.confidence >= 0.95;
+  return (p.number !== null || blank) && p.symbol !== null && /^(?:\d{4}\/)?[\p{Lu}\d&.]+(?:-[\p{Lu}\d&.]+)+$/u.test(p.symbol) && /\p{Lu}{2}/u.test(p.symbol);
 }
 
 /**
