@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findMissedInk, type InkImage } from '../src/ocr/missed.js';
+import { findMissedInk, findPageNumberInk, type InkImage } from '../src/ocr/missed.js';
 import type { BBox } from '../src/types.js';
 
 /** White page with "words": 2 px strokes every 8 px (a quarter of the box is ink, as in print), in the given boxes. */
@@ -46,5 +46,30 @@ describe('findMissedInk', () => {
       [400, 500, 403, 503], // speck
     ]);
     expect(findMissedInk(img, [], { lineHeight: 24 })).toEqual([]);
+  });
+});
+
+describe('findPageNumberInk', () => {
+  const body: BBox[] = [
+    [100, 100, 700, 124],
+    [100, 140, 700, 164],
+    [100, 180, 700, 204],
+  ];
+
+  it('finds a lone figure at the top centre above the first line read, and nothing else', () => {
+    const img = page(800, 300, [...body, [392, 40, 408, 62]]);
+    const box = findPageNumberInk(img, body, { lineHeight: 24 });
+    expect(box).not.toBeNull();
+    const [x0, y0, x1, y1] = box!;
+    expect(x0).toBeLessThanOrEqual(392);
+    expect(x1).toBeGreaterThanOrEqual(408);
+    expect(y0).toBeLessThanOrEqual(40);
+    expect(y1).toBeGreaterThanOrEqual(62);
+    expect(y1).toBeLessThan(100);
+    // Read already (a line covers it), off centre, or a rule across the margin: not a page number.
+    expect(findPageNumberInk(img, [[392, 40, 408, 62], ...body], { lineHeight: 24 })).toBeNull();
+    expect(findPageNumberInk(page(800, 300, [...body, [120, 40, 136, 62]]), body, { lineHeight: 24 })).toBeNull();
+    expect(findPageNumberInk(page(800, 300, body, [[200, 50, 600, 53]]), body, { lineHeight: 24 })).toBeNull();
+    expect(findPageNumberInk(page(800, 300, body), body, { lineHeight: 24 })).toBeNull();
   });
 });

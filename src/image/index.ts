@@ -1,8 +1,8 @@
 /** Preprocessing: page image → grayscale, flattened, upright, deskewed image for OCR. */
 export { prepare, plausibleDpi, SPECKLE_THRESHOLD, type PrepareOptions } from './prepare.js';
-export { speckleRatio } from './speckle.js';
+export { removeLoneSpecks, speckleRatio } from './speckle.js';
 export { type GrayImage, decodeGray, createGray, downscaleMean, rotateRight } from './gray.js';
 export { flattenBackground, flattenAndNormalize } from './flatten.js';
 export { rotateGray } from './rotate.js';
-export { measureSkew, detectOrientation } from './measure.js';
+export { measureSkew, detectOrientation, xHeight } from './measure.js';
 export { removeRules } from './rules.js';

@@ -63,3 +63,90 @@ export function despeckle(img: GrayImage): GrayImage {
   }
   return { data: out, width: w, height: h };
 }
+
+export interface LoneSpecksResult {
+  image: GrayImage;
+  /** Specks erased. */
+  erased: number;
+}
+
+/**
+ * Erases lone specks from a 1-bit page at its own resolution: 8-connected ink
+ * components of at most about (dpi/75)² pixels (a 2×2 blot at 150 dpi, 4×4 at 300)
+ * with no other ink within dpi/30 pixels (5 px at 150 dpi) of their box. Why before
+ * resampling: a scanner's or fax's speck is one or two pixels there, but the
+ * upscaled copy turns it into a soft grey dot the recognizer reads as a diacritic
+ * or a stray letter, and the 3×3 median (despeckle) no longer sees it as isolated.
+ * Diacritics, i-dots and periods sit within a few pixels of their letter, so the
+ * distance keeps them; a speck touching or near print stays too.
+ */
+export function removeLoneSpecks(img: GrayImage, dpi: number): LoneSpecksResult {
+  const { data, width: w, height: h } = img;
+  const maxArea = Math.max(1, Math.round((dpi / 75) ** 2));
+  const r = Math.max(2, Math.round(dpi / 30));
+  // Integral image of ink counts, (w+1)×(h+1).
+  const W = w + 1;
+  const integral = new Uint32Array(W * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (data[row + x]! < 128) run++;
+      integral[(y + 1) * W + x + 1] = integral[y * W + x + 1]! + run;
+    }
+  }
+  const inkIn = (x0: number, y0: number, x1: number, y1: number): number => {
+    const a = Math.max(0, x0);
+    const b = Math.max(0, y0);
+    const c = Math.min(w, x1);
+    const d = Math.min(h, y1);
+    return integral[d * W + c]! - integral[b * W + c]! - integral[d * W + a]! + integral[b * W + a]!;
+  };
+  const seen = new Uint8Array(w * h);
+  const stack: number[] = [];
+  const comp: number[] = [];
+  let out: Uint8Array | null = null;
+  let erased = 0;
+  for (let start = 0; start < data.length; start++) {
+    if (seen[start] || data[start]! >= 128) continue;
+    // Flood the component; only its first maxArea+1 pixels are kept, but all are marked seen.
+    seen[start] = 1;
+    stack.length = 0;
+    comp.length = 0;
+    stack.push(start);
+    let x0 = w;
+    let y0 = h;
+    let x1 = -1;
+    let y1 = -1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (comp.length <= maxArea) comp.push(p);
+      const px = p % w;
+      const py = (p - px) / w;
+      if (px < x0) x0 = px;
+      if (px > x1) x1 = px;
+      if (py < y0) y0 = py;
+      if (py > y1) y1 = py;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = py + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = px + dx;
+          if (xx < 0 || xx >= w) continue;
+          const q = yy * w + xx;
+          if (!seen[q] && data[q]! < 128) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    if (comp.length > maxArea) continue;
+    // Lone: the only ink in the box grown by r is the speck itself.
+    if (inkIn(x0 - r, y0 - r, x1 + 1 + r, y1 + 1 + r) > comp.length) continue;
+    out ??= new Uint8Array(data);
+    for (const p of comp) out[p] = 255;
+    erased++;
+  }
+  return { image: out ? { data: out, width: w, height: h } : img, erased };
+}

@@ -15,7 +15,7 @@ import type { Affine, BBox, OcrBlock, OcrLine, OcrPage, OcrWord, PageMark, Prepa
 import { syllableShare } from './plausible.js';
 import { extractLines, handwrittenNumbers, inkShape, mapBox, type EngineBlock, type InkShape } from './extract.js';
 import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
-import { findMissedInk } from './missed.js';
+import { findMissedInk, findPageNumberInk } from './missed.js';
 import { findSealRing, type SealRing } from './seal.js';
 
 const require = createRequire(import.meta.url);
@@ -58,11 +58,19 @@ export interface OcrEngineOptions {
   rereadMissed?: boolean;
   /**
    * Re-read an unconfident line from its own crop, enlarged (default false): small or soft
-   * print can read better at a larger scale, and only suspicious lines pay for it. Off until
-   * measured: on three dev 1-bit pages it helped one and hurt two (a re-read line that had
-   * crossed a column gutter moved words between columns).
+   * print can read better at a larger scale, and only suspicious lines pay for it. Off: on
+   * three dev 1-bit pages it helped one and hurt two (a re-read line that had crossed a
+   * column gutter moved words between columns); run after the column re-reads, with its crop
+   * kept off the row's other lines, it was still no help on 9 dev pages re-scanned as 150 dpi
+   * faxes (OCR stage: 2 pages better by at most 0.14 points, 3 worse by up to 0.24, 4 unchanged).
    */
   rereadWeakLines?: boolean;
+  /**
+   * Read a lone figure at the top centre of the page that the engine left out, as the
+   * page number (default true): Tesseract's segmentation often drops a figure standing
+   * alone in the margin. One small crop, only when such ink is found.
+   */
+  readPageNumber?: boolean;
   /**
    * Find a round seal printed in grey or black (default true): its ring cuts the signer's
    * title and name lines, which then lose their first word (colour seals are already erased
@@ -85,13 +93,14 @@ export const DEFAULT_ENGINE: Required<Omit<OcrEngineOptions, 'layout' | 'paramet
   refineColumns: true,
   rereadMissed: true,
   rereadWeakLines: false,
+  readPageNumber: true,
   sealLines: true,
 };
 
 const IDENTITY: Affine = [1, 0, 0, 1, 0, 0];
 
 /** Why an engine call was made: the page itself, its other way up, or one of the crop re-reads. */
-export type OcrCallKind = 'page' | 'turned' | 'missed' | 'column' | 'weak' | 'seal';
+export type OcrCallKind = 'page' | 'turned' | 'missed' | 'column' | 'weak' | 'seal' | 'page-number';
 
 /** Engine calls made by this process (every engine), per kind: for benches and profiling. */
 export interface OcrCallStats {
@@ -238,11 +247,22 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
     // Layout runs in prepared-image coordinates (upright, deskewed); boxes are mapped to the page at the end.
     let lines = extractLines(engineBlocks, IDENTITY, prepared.width, prepared.height);
     if (options.rereadMissed ?? DEFAULT_ENGINE.rereadMissed) lines = [...lines, ...(await readMissed(worker, image, prepared, lines, psm, plausibility, seal))];
-    if (options.rereadWeakLines ?? DEFAULT_ENGINE.rereadWeakLines) lines = await rereadWeakLines(worker, image, prepared, lines, psm);
+    if (options.readPageNumber ?? DEFAULT_ENGINE.readPageNumber) {
+      const number = await readPageNumber(worker, image, prepared, lines, psm);
+      if (number) lines = [number, ...lines];
+    }
     let blocks = orderReading(lines, options.layout);
     const refineMode = options.refineColumns ?? DEFAULT_ENGINE.refineColumns;
     if (refineMode !== false && blocks.some((b) => b.column !== 'full')) {
       blocks = await refine(worker, image, prepared, blocks, psm, refineMode === 'always' ? undefined : lines);
+    }
+    // After the column re-reads: a line is then in one column, and its crop stops short of
+    // its neighbours on the row, so no word moves across a gutter.
+    if (options.rereadWeakLines ?? DEFAULT_ENGINE.rereadWeakLines) {
+      const all = blocks.flatMap((b) => b.lines);
+      const reread = await rereadWeakLines(worker, image, prepared, all, psm, plausibility);
+      let k = 0;
+      blocks = blocks.map((b) => ({ ...b, lines: b.lines.map(() => reread[k++]!) }));
     }
     // After the column re-reads, which would bring the ring back.
     if (seal) {
@@ -496,10 +516,11 @@ const WEAK_TARGET_HEIGHT = 72;
 
 /**
  * Re-reads the least confident lines one crop each (PSM 7, one line), scaled up so the
- * line is WEAK_TARGET_HEIGHT px high (at least 1.5×), and keeps the new reading when its
- * confidence rose and it kept about as many characters.
+ * line is WEAK_TARGET_HEIGHT px high (at least 1.5×), the crop stopping short of other
+ * lines on the same row. The new reading is kept when its confidence rose, it kept about
+ * as many characters and it looks at least as much like Vietnamese.
  */
-async function rereadWeakLines(worker: Worker, image: Buffer, prepared: PreparedImage, lines: LayoutLine[], psm: OcrPsm): Promise<LayoutLine[]> {
+async function rereadWeakLines<L extends OcrLine>(worker: Worker, image: Buffer, prepared: PreparedImage, lines: L[], psm: OcrPsm, plausibility: (text: string) => number): Promise<L[]> {
   const weak = lines
     .map((line, i) => ({ i, conf: meanConf([line]) }))
     .filter((x) => x.conf < WEAK_CONF && lines[x.i]!.words.some((w) => /[\p{L}\p{N}]/u.test(w.text)))
@@ -514,10 +535,17 @@ async function rereadWeakLines(worker: Worker, image: Buffer, prepared: Prepared
       const line = lines[i]!;
       const h = line.bbox[3] - line.bbox[1];
       if (h < 6) continue;
-      const x0 = Math.max(0, Math.round(line.bbox[0] - 0.5 * h));
-      const x1 = Math.min(prepared.width, Math.round(line.bbox[2] + 0.5 * h));
+      const yMid = (line.bbox[1] + line.bbox[3]) / 2;
+      let x0 = Math.max(0, Math.round(line.bbox[0] - 0.5 * h));
+      let x1 = Math.min(prepared.width, Math.round(line.bbox[2] + 0.5 * h));
+      for (const other of lines) {
+        if (other === line || other.bbox[1] > yMid || other.bbox[3] < yMid) continue;
+        if (other.bbox[2] <= line.bbox[0]) x0 = Math.max(x0, Math.round((other.bbox[2] + line.bbox[0]) / 2));
+        if (other.bbox[0] >= line.bbox[2]) x1 = Math.min(x1, Math.round((line.bbox[2] + other.bbox[0]) / 2));
+      }
       const y0 = Math.max(0, Math.round(line.bbox[1] - 0.2 * h));
       const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.2 * h));
+      if (x1 - x0 < 8 || y1 - y0 < 6) continue;
       const s = Math.min(3, Math.max(1.5, WEAK_TARGET_HEIGHT / h));
       const crop = await sharp(image)
         .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
@@ -528,9 +556,10 @@ async function rereadWeakLines(worker: Worker, image: Buffer, prepared: Prepared
       const got = extractLines(engineBlocks, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height);
       const words = got.flatMap((l) => l.words);
       if (words.length === 0) continue;
-      const reread: LayoutLine = { ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((n, w) => n + w.conf, 0) / words.length };
+      const text = words.map((w) => w.text).join(' ');
+      const reread: L = { ...line, words, text, conf: words.reduce((n, w) => n + w.conf, 0) / words.length };
       const n = chars(reread);
-      if (meanConf([reread]) >= conf + 5 && n >= 0.8 * chars(line) && n <= 1.25 * chars(line)) out[i] = reread;
+      if (meanConf([reread]) >= conf + 5 && n >= 0.8 * chars(line) && n <= 1.25 * chars(line) && plausibility(text) >= plausibility(line.text)) out[i] = reread;
     }
   } finally {
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
@@ -594,6 +623,46 @@ async function readMissed(
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
   }
   return out;
+}
+
+/** A page number read below this confidence is left out. */
+const PAGE_NUMBER_CONF = 50;
+
+/**
+ * Reads (PSM 7, one line) the lone figure at the top centre that the engine left out
+ * (see findPageNumberInk), enlarged to a line height of about WEAK_TARGET_HEIGHT; a
+ * reading of one to three digits is the page number, anything else is dropped.
+ */
+async function readPageNumber(worker: Worker, image: Buffer, prepared: PreparedImage, lines: LayoutLine[], psm: OcrPsm): Promise<LayoutLine | null> {
+  if (lines.length < 3) return null;
+  const heights = lines.map((l) => l.bbox[3] - l.bbox[1]).sort((a, b) => a - b);
+  const lineHeight = heights[heights.length >> 1]!;
+  const raw = await sharp(image).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const gray = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.info.width, height: raw.info.height };
+  const box = findPageNumberInk(gray, lines.map((l) => l.bbox), { lineHeight });
+  if (!box) return null;
+  // Widened by three line heights of blank margin each way: the line recognizer returned
+  // nothing for a lone figure in a tight crop (a dev page: no word in PSM 7, 8, 10 or 13 at
+  // 0.7–3×; widened, "2" at confidence 97, and on 4 other dev pages every number).
+  const wide = 3 * lineHeight;
+  const [x0, y0, x1, y1] = [Math.max(0, Math.round(box[0] - wide)), box[1], Math.min(prepared.width, Math.round(box[2] + wide)), box[3]];
+  const s = Math.min(3, Math.max(1, WEAK_TARGET_HEIGHT / lineHeight));
+  const crop = await sharp(image)
+    .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
+    .resize(Math.round((x1 - x0) * s), Math.round((y1 - y0) * s), { kernel: 'lanczos3' })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
+  let words: OcrWord[];
+  try {
+    const engineBlocks = await recognizeCounted(worker, crop, Math.round((x1 - x0) * s) * Math.round((y1 - y0) * s), 'page-number');
+    words = extractLines(engineBlocks, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height).flatMap((l) => l.words);
+  } finally {
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
+  }
+  if (words.length !== 1 || !/^\p{N}{1,3}$/u.test(words[0]!.text) || words[0]!.conf < PAGE_NUMBER_CONF) return null;
+  const group = Math.max(0, ...lines.map((l) => l.group ?? 0)) + 1;
+  return { text: words[0]!.text, conf: words[0]!.conf, bbox: words[0]!.bbox, words, group };
 }
 
 /** Below this mean word confidence a column block is re-read even when its lines were clean. */
