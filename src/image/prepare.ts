@@ -2,7 +2,7 @@
  * prepare(): one page image → a clean, upright, level grayscale PNG for OCR,
  * with a record of what was done and the map back to the original pixels.
  */
-import type { Affine, PageImage, PageMark, PreparedImage } from '../types.js';
+import type { Affine, BBox, PageImage, PageMark, PreparedImage, SealRing } from '../types.js';
 import { eraseMarks, findColourMarks } from './marks.js';
 import { VanbanError } from '../errors.js';
 import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from '../affine.js';
@@ -292,6 +292,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     }
   }
   const seals = options.seals ?? 'auto';
+  let sealRings: SealRing[] | undefined;
   if (seals === true || (seals === 'auto' && marks.length === 0)) {
     // A grey seal (a red one scanned in grey) is lighter than print: find it by a looser threshold.
     const r = removeSeals(img, { dpi, inkBelow: bilevel ? 128 : 170 });
@@ -299,6 +300,13 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       img = r.image;
       steps.push('remove-seals');
     }
+    // Found once, here: the OCR stage re-reads the lines near them and lists them as marks.
+    const margin = Math.round(dpi / 25.4);
+    sealRings = r.seals.map((s) => {
+      const R = s.r + margin;
+      const bbox: BBox = [Math.max(0, Math.floor(s.cx - R)), Math.max(0, Math.floor(s.cy - R)), Math.min(img.width, Math.ceil(s.cx + R)), Math.min(img.height, Math.ceil(s.cy + R))];
+      return { cx: s.cx, cy: s.cy, r: s.r, coverage: Math.round(100 * s.cover) / 100, bbox };
+    });
   }
   lap('seals');
   const smooth = options.smoothBilevel ?? false;
@@ -341,6 +349,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     pageHeight,
     ...(orientationUncertain ? { orientationUncertain } : {}),
     ...(marks.length ? { marks } : {}),
+    ...(sealRings ? { seals: sealRings } : {}),
     imageStats: stats,
   };
 }
