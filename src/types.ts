@@ -127,6 +127,11 @@ export interface PreparedImage {
    * listed in `marks`). The OCR stage reads the lines near them again and lists them as marks.
    */
   seals?: SealRing[];
+  /**
+   * Pixels at or below grey 128 in `png`, counted up to INK_COUNT_CAP (10 000, far more than a
+   * blank page's specks): lets the pipeline skip a blank page without decoding the PNG again.
+   */
+  inkPixels?: number;
   /** Size of the PageImage these coordinates map back to. */
   pageWidth: number;
   pageHeight: number;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createGray, encodePng, type GrayImage } from '../src/image/gray.js';
-import { prepare, prepareStepStats } from '../src/image/prepare.js';
+import { INK_COUNT_CAP, prepare, prepareStepStats } from '../src/image/prepare.js';
 import { findSeals, removeSeals } from '../src/image/seal.js';
 
 const DPI = 300;
@@ -123,5 +123,14 @@ describe('round seals', () => {
     const base = { pageNumber: 1, data, width: img.width, height: img.height, dpi: DPI, origin: 'embedded-image' as const, pdfRotate: 0 as const };
     expect((await prepare(base, { deskew: false, orient: false })).seals).toEqual([]);
     expect((await prepare(base, { deskew: false, orient: false, seals: false })).seals).toBeUndefined();
+  });
+
+  it('counts the ink of the prepared page, capped, so a blank page is told without decoding it again', async () => {
+    const blank = createGray(800, 1000, 255);
+    blank.data[5000] = 0; // one speck
+    const base = { pageNumber: 1, width: 800, height: 1000, dpi: DPI, origin: 'embedded-image' as const, pdfRotate: 0 as const };
+    expect((await prepare({ ...base, data: await encodePng(blank) }, { deskew: false, orient: false })).inkPixels).toBeLessThanOrEqual(1);
+    const text = page();
+    expect((await prepare({ ...base, width: text.width, height: text.height, data: await encodePng(text) }, { deskew: false, orient: false })).inkPixels).toBe(INK_COUNT_CAP);
   });
 });

@@ -112,6 +112,9 @@ function stopwatch(): (name: string) => void {
   };
 }
 
+/** Ink pixels of the prepared page are counted up to this (see PreparedImage.inkPixels). */
+export const INK_COUNT_CAP = 10_000;
+
 /** Speckle share above which 'auto' denoising runs: clean and moderate fixtures measure ≤ 0.027, noisy ones ≥ 0.069. */
 export const SPECKLE_THRESHOLD = 0.045;
 
@@ -334,6 +337,8 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   }
 
   const png = await encodePng(img);
+  let inkPixels = 0;
+  for (let i = 0; i < img.data.length && inkPixels < INK_COUNT_CAP; i++) if (img.data[i]! <= 128) inkPixels++;
   lap('encode');
   return {
     pageNumber: page.pageNumber,
@@ -350,6 +355,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     ...(orientationUncertain ? { orientationUncertain } : {}),
     ...(marks.length ? { marks } : {}),
     ...(sealRings ? { seals: sealRings } : {}),
+    inkPixels,
     imageStats: stats,
   };
 }
