@@ -106,7 +106,7 @@ async function vanbanChild(inDir: string, out: string): Promise<void> {
 /** Stage times of one page, each stage alone on an idle worker. */
 async function profilePage(file: string): Promise<Record<string, number>> {
   const { readPages } = await import('../src/pdf/index.js');
-  const { prepare } = await import('../src/image/index.js');
+  const { prepare, prepareStepStats } = await import('../src/image/index.js');
   const { OcrPool } = await import('../src/ocr/index.js');
   const { restorePage } = await import('../src/restore/page.js');
   const { extract } = await import('../src/structure/index.js');
@@ -125,6 +125,9 @@ async function profilePage(file: string): Promise<Record<string, number>> {
       throw new Error(`no page in ${file}`);
     });
     const prepared = await t('prepare', () => prepare(page));
+    // Where prepare's time went, per step (CPU is the steadier figure on a loaded machine).
+    const steps = Object.entries(prepareStepStats()).sort((a, b) => b[1].cpuMs - a[1].cpuMs);
+    console.log(`[compare] prepare steps, CPU ms (wall ms): ${steps.map(([k, v]) => `${k} ${Math.round(v.cpuMs)} (${Math.round(v.ms)})`).join(', ')}`);
     const ocr = await t('ocr', () => pool.recognize(prepared));
     const restored = await t('restore', () => restorePage(ocr));
     await t('structure', () => extract([restored]));

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { readPageInputs } from './pdf/index.js';
-import { prepare } from './image/index.js';
+import { INK_COUNT_CAP, prepare } from './image/index.js';
 import { OcrPool, blocksToText, orderReading } from './ocr/index.js';
 import { restorePage } from './restore/page.js';
 import { extract } from './structure/index.js';
@@ -65,8 +65,10 @@ const BLANK_INK_PIXELS = 120;
 
 /** True when the prepared page has (next to) no ink: OCR has nothing to read. */
 async function isBlank(prepared: PreparedImage): Promise<boolean> {
-  const { data } = await sharp(prepared.png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const limit = BLANK_INK_PIXELS * (prepared.dpi / 300) ** 2;
+  // Counted by prepare (up to a cap far above the limit): no second decode of the page.
+  if (prepared.inkPixels !== undefined && limit < INK_COUNT_CAP) return prepared.inkPixels <= limit;
+  const { data } = await sharp(prepared.png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   let ink = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! <= 128 && ++ink > limit) return false;
   return true;

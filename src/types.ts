@@ -121,9 +121,31 @@ export interface PreparedImage {
   orientationUncertain?: boolean;
   /** Measurements of the image as decoded, for the quality estimate. */
   imageStats?: ImageStats;
+  /**
+   * Round seals found by shape and erased (grey and 1-bit pages), in prepared-image pixels.
+   * Absent when the search did not run (colour pages, whose seals are found by colour and
+   * listed in `marks`). The OCR stage reads the lines near them again and lists them as marks.
+   */
+  seals?: SealRing[];
+  /**
+   * Pixels at or below grey 128 in `png`, counted up to INK_COUNT_CAP (10 000, far more than a
+   * blank page's specks): lets the pipeline skip a blank page without decoding the PNG again.
+   */
+  inkPixels?: number;
   /** Size of the PageImage these coordinates map back to. */
   pageWidth: number;
   pageHeight: number;
+}
+
+/** A round seal's outer ring, in prepared-image pixels. */
+export interface SealRing {
+  cx: number;
+  cy: number;
+  r: number;
+  /** Share of the ring's circumference that is ink, 0–1. */
+  coverage: number;
+  /** The seal's box (ring included). */
+  bbox: BBox;
 }
 
 /** One recognised word. Boxes are in PageImage pixel coordinates. */

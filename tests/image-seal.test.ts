@@ -4,7 +4,8 @@
  * blob, text lines as rows of glyph-sized bars.
  */
 import { describe, expect, it } from 'vitest';
-import { createGray, type GrayImage } from '../src/image/gray.js';
+import { createGray, encodePng, type GrayImage } from '../src/image/gray.js';
+import { INK_COUNT_CAP, prepare, prepareStepStats } from '../src/image/prepare.js';
 import { findSeals, removeSeals } from '../src/image/seal.js';
 
 const DPI = 300;
@@ -94,5 +95,42 @@ describe('round seals', () => {
     expect(inkIn(out.image, cx - 30, cy - 30, cx + 30, cy + 30)).toBe(0);
     expect(inkIn(out.image, 760, 560, 1000, 590, 50)).toBe(printUnder);
     expect(inkIn(out.image, 760, 560, 1000, 590, 255)).toBe(printUnder); // the ring's grey went, not just its core
+  });
+
+  it('is found once, in preparation: the prepared page carries its ring for the OCR stage', async () => {
+    const img = page();
+    const cx = 880;
+    const cy = 800;
+    const r = Math.round(18 * MM);
+    ring(img, cx, cy, r, 9, 0);
+    ring(img, cx, cy, 0.68 * r, 4, 0);
+    const png = await encodePng(img);
+    const before = prepareStepStats().seals?.calls ?? 0;
+    const prepared = await prepare({ pageNumber: 1, data: png, width: img.width, height: img.height, dpi: DPI, origin: 'embedded-image', pdfRotate: 0 }, { deskew: false, orient: false });
+    expect(prepared.steps).toContain('remove-seals');
+    expect(prepared.seals).toHaveLength(1);
+    const seal = prepared.seals![0]!;
+    expect(Math.abs(seal.cx - cx)).toBeLessThan(6);
+    expect(Math.abs(seal.r - r)).toBeLessThan(6);
+    expect(seal.bbox[0]).toBeLessThanOrEqual(cx - r);
+    expect(seal.bbox[3]).toBeGreaterThanOrEqual(cy + r);
+    expect(prepareStepStats().seals?.calls).toBe(before + 1);
+  });
+
+  it('leaves `seals` empty on a page without one, and absent when the search does not run', async () => {
+    const img = page();
+    const data = await encodePng(img);
+    const base = { pageNumber: 1, data, width: img.width, height: img.height, dpi: DPI, origin: 'embedded-image' as const, pdfRotate: 0 as const };
+    expect((await prepare(base, { deskew: false, orient: false })).seals).toEqual([]);
+    expect((await prepare(base, { deskew: false, orient: false, seals: false })).seals).toBeUndefined();
+  });
+
+  it('counts the ink of the prepared page, capped, so a blank page is told without decoding it again', async () => {
+    const blank = createGray(800, 1000, 255);
+    blank.data[5000] = 0; // one speck
+    const base = { pageNumber: 1, width: 800, height: 1000, dpi: DPI, origin: 'embedded-image' as const, pdfRotate: 0 as const };
+    expect((await prepare({ ...base, data: await encodePng(blank) }, { deskew: false, orient: false })).inkPixels).toBeLessThanOrEqual(1);
+    const text = page();
+    expect((await prepare({ ...base, width: text.width, height: text.height, data: await encodePng(text) }, { deskew: false, orient: false })).inkPixels).toBe(INK_COUNT_CAP);
   });
 });

@@ -2,7 +2,7 @@
  * prepare(): one page image → a clean, upright, level grayscale PNG for OCR,
  * with a record of what was done and the map back to the original pixels.
  */
-import type { Affine, PageImage, PageMark, PreparedImage } from '../types.js';
+import type { Affine, BBox, PageImage, PageMark, PreparedImage, SealRing } from '../types.js';
 import { eraseMarks, findColourMarks } from './marks.js';
 import { VanbanError } from '../errors.js';
 import { compose, invert, IDENTITY, quarterTurnAffine, scaleAffine } from '../affine.js';
@@ -92,6 +92,34 @@ export interface PrepareOptions {
   file?: string;
 }
 
+/** Per preparation step in this process: calls, wall ms and process CPU ms (sharp's threads included). */
+const stepTimes = new Map<string, { calls: number; ms: number; cpuMs: number }>();
+
+/** A copy of the per-step timings of prepare() in this process, for benches and profiling (CPU is the steadier figure on a loaded machine). */
+export function prepareStepStats(): Record<string, { calls: number; ms: number; cpuMs: number }> {
+  return Object.fromEntries([...stepTimes].map(([k, v]) => [k, { ...v }]));
+}
+
+/** Adds the time since the last lap to `name`'s totals. */
+function stopwatch(): (name: string) => void {
+  let t = performance.now();
+  let c = process.cpuUsage();
+  return (name) => {
+    const now = performance.now();
+    const d = process.cpuUsage(c);
+    const s = stepTimes.get(name) ?? { calls: 0, ms: 0, cpuMs: 0 };
+    s.calls += 1;
+    s.ms += now - t;
+    s.cpuMs += (d.user + d.system) / 1000;
+    stepTimes.set(name, s);
+    t = now;
+    c = process.cpuUsage();
+  };
+}
+
+/** Ink pixels of the prepared page are counted up to this (see PreparedImage.inkPixels). */
+export const INK_COUNT_CAP = 10_000;
+
 /** Speckle share above which 'auto' denoising runs: clean and moderate fixtures measure ≤ 0.027, noisy ones ≥ 0.069. */
 export const SPECKLE_THRESHOLD = 0.045;
 
@@ -142,6 +170,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   }
 
   const steps: string[] = [];
+  const lap = stopwatch();
   let img: GrayImage;
   try {
     img = await decodeGray(page.data, what);
@@ -150,6 +179,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     throw err;
   }
   steps.push('grayscale');
+  lap('decode');
   const bilevel = isBilevel(img);
   let marks: PageMark[] = [];
   if (options.marks !== false) {
@@ -159,6 +189,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       marks = found.marks;
       steps.push('erase-marks');
     }
+    lap('colour-marks');
   }
   const pageWidth = img.width;
   const pageHeight = img.height;
@@ -169,6 +200,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   const guessed = plausibleDpi(page, img.width, img.height);
   const sourceDpi = guessed;
   const stats = imageStats(img, sourceDpi, bilevel);
+  lap('stats');
   if (guessed !== dpi) {
     dpi = guessed;
     steps.push('estimate-dpi');
@@ -183,6 +215,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     if (Math.abs(aspect / Math.SQRT2 - 1) < 0.08) dpi = Math.round(Math.max(img.width, img.height) / 11.69);
     steps.push('perspective');
   }
+  lap('dewarp');
   const specks = options.specks ?? 'auto';
   if (specks === true || (specks === 'auto' && bilevel)) {
     const r = removeLoneSpecks(img, dpi);
@@ -191,6 +224,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       steps.push('remove-specks');
     }
   }
+  lap('specks');
   // A 1-bit scan below 300 dpi is upscaled whatever minDpi says: resampling gives its
   // staircase edges the grey ramps the recognizer was trained on (dev set, 1-bit 200 dpi:
   // 2.7 % → 1.0 % CER). Grey pages keep their resolution (150 dpi upscaled read worse).
@@ -204,6 +238,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     steps.push(s > 1 ? 'upscale' : 'downscale');
     dpi = targetDpi;
   }
+  lap('rescale');
 
   if (options.flatten !== false && options.normalize !== false) {
     const r = flattenAndNormalize(img, { dpi });
@@ -220,6 +255,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       steps.push('normalize');
     }
   }
+  lap('flatten');
   // Off by default: on the speckled dev pages the mask sharpened the noise too (blur σ 1.2: 4.8 % → 19 % CER).
   const sharpen = options.sharpen ?? false;
   if (!bilevel && (sharpen === true || (sharpen === 'auto' && edgeWidth(img) >= blurredEdge(dpi)))) {
@@ -230,6 +266,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     img = despeckle(img);
     steps.push('denoise');
   }
+  lap('denoise');
 
   let rotation: 0 | 90 | 180 | 270 = 0;
   let skew = 0;
@@ -249,6 +286,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     if (Math.abs(skew) > maxSkew) skew = 0;
     skew = Math.round(skew * 1000) / 1000 + 0; // + 0: no −0 in the output
   }
+  lap('measure');
   if (rotation !== 0) {
     const q = (rotation / 90) as 1 | 2 | 3;
     fwd = compose(quarterTurnAffine(q, img.width, img.height), fwd);
@@ -261,6 +299,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     img = r.image;
     steps.push('deskew');
   }
+  lap('rotate');
   if (quad) {
     // Line straightening is measured on level lines, so it follows orientation and deskew.
     const s = straightenLines(img, { dpi });
@@ -270,6 +309,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     }
   }
   const seals = options.seals ?? 'auto';
+  let sealRings: SealRing[] | undefined;
   if (seals === true || (seals === 'auto' && marks.length === 0)) {
     // A grey seal (a red one scanned in grey) is lighter than print: find it by a looser threshold.
     const r = removeSeals(img, { dpi, inkBelow: bilevel ? 128 : 170 });
@@ -277,7 +317,15 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       img = r.image;
       steps.push('remove-seals');
     }
+    // Found once, here: the OCR stage re-reads the lines near them and lists them as marks.
+    const margin = Math.round(dpi / 25.4);
+    sealRings = r.seals.map((s) => {
+      const R = s.r + margin;
+      const bbox: BBox = [Math.max(0, Math.floor(s.cx - R)), Math.max(0, Math.floor(s.cy - R)), Math.min(img.width, Math.ceil(s.cx + R)), Math.min(img.height, Math.ceil(s.cy + R))];
+      return { cx: s.cx, cy: s.cy, r: s.r, coverage: Math.round(100 * s.cover) / 100, bbox };
+    });
   }
+  lap('seals');
   const smooth = options.smoothBilevel ?? false;
   if (bilevel && smooth !== false && smooth > 0) {
     img = await blurGray(img, smooth * (dpi / page.dpi));
@@ -293,6 +341,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
       steps.push('remove-rules');
     }
   }
+  lap('rules');
   if (options.binarize === 'otsu') {
     img = binarizeOtsu(img);
     steps.push('binarize-otsu');
@@ -301,9 +350,13 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     steps.push('binarize-sauvola');
   }
 
+  const png = await encodePng(img);
+  let inkPixels = 0;
+  for (let i = 0; i < img.data.length && inkPixels < INK_COUNT_CAP; i++) if (img.data[i]! <= 128) inkPixels++;
+  lap('encode');
   return {
     pageNumber: page.pageNumber,
-    png: await encodePng(img),
+    png,
     width: img.width,
     height: img.height,
     dpi,
@@ -315,6 +368,8 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
     pageHeight,
     ...(orientationUncertain ? { orientationUncertain } : {}),
     ...(marks.length ? { marks } : {}),
+    ...(sealRings ? { seals: sealRings } : {}),
+    inkPixels,
     imageStats: stats,
   };
 }

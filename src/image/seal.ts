@@ -182,41 +182,95 @@ export function findSeals(img: GrayImage, options: SealOptions): Seal[] {
   return seals;
 }
 
+/** Angles sampled round a circle when refining. */
+const REFINE_ANGLES = 360;
+const COS = Float64Array.from({ length: REFINE_ANGLES }, (_, i) => Math.cos((2 * Math.PI * i) / REFINE_ANGLES));
+const SIN = Float64Array.from({ length: REFINE_ANGLES }, (_, i) => Math.sin((2 * Math.PI * i) / REFINE_ANGLES));
+
+/** Ink hits (of REFINE_ANGLES) on the circle (cx, cy, r), a hit when ink lies within ±tol px along the radius. */
+function coverCount(img: GrayImage, ink: number, cx: number, cy: number, r: number, tol: number): number {
+  const { width: w, height: h, data } = img;
+  let k = 0;
+  for (let i = 0; i < REFINE_ANGLES; i++) {
+    for (let d = -tol; d <= tol; d++) {
+      const x = Math.round(cx + (r + d) * COS[i]!);
+      const y = Math.round(cy + (r + d) * SIN[i]!);
+      if (x >= 0 && y >= 0 && x < w && y < h && data[y * w + x]! < ink) {
+        k++;
+        break;
+      }
+    }
+  }
+  return k;
+}
+
 /**
  * Centre and radius maximising the ink on a circle (a pixel counts when the ring is ink
  * within ±tol px along the radius: a half-toned ring is dotted), within a cell of the
  * coarse guess; `outside` is the same measure on a circle a fifth larger.
+ *
+ * The search tries (2·cell/step + 1)³ circles: each is read through pixel offsets
+ * tabulated once per radius (the centre moves by whole pixels, so a circle's pixels are
+ * the tabulated ones shifted), and a circle is left as soon as it can no longer beat the
+ * best so far. Same result as sampling each circle afresh (dev: identical prepared pages),
+ * about 3× less time.
  */
 function refine(img: GrayImage, ink: number, cx0: number, cy0: number, r0: number, cell: number, tol: number): Seal & { outside: number } {
   const { width: w, height: h, data } = img;
-  const n = 360;
-  const cos = Float64Array.from({ length: n }, (_, i) => Math.cos((2 * Math.PI * i) / n));
-  const sin = Float64Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * i) / n));
-  const cover = (cx: number, cy: number, r: number): number => {
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      for (let d = -tol; d <= tol; d++) {
-        const x = Math.round(cx + (r + d) * cos[i]!);
-        const y = Math.round(cy + (r + d) * sin[i]!);
-        if (x >= 0 && y >= 0 && x < w && y < h && data[y * w + x]! < ink) {
-          k++;
-          break;
+  const n = REFINE_ANGLES;
+  const step = Math.max(1, Math.round(cell / 6));
+  let bestK = coverCount(img, ink, cx0, cy0, r0, tol);
+  let best = { cx: cx0, cy: cy0, r: r0 };
+  const reach = cell + Math.abs(r0) + cell + tol + 2;
+  if (cx0 - reach >= 0 && cy0 - reach >= 0 && cx0 + reach < w && cy0 + reach < h) {
+    // Every circle lies inside the image: offsets from (⌊cx0⌋, ⌊cy0⌋) per radius r0 + j.
+    const bx = Math.floor(cx0);
+    const by = Math.floor(cy0);
+    const fx = cx0 - bx;
+    const fy = cy0 - by;
+    const jMin = -cell - tol;
+    const jCount = 2 * (cell + tol) + 1;
+    const offs = new Int32Array(jCount * n);
+    for (let j = 0; j < jCount; j++) {
+      const rr = r0 + (jMin + j);
+      for (let i = 0; i < n; i++) offs[j * n + i] = Math.round(fy + rr * SIN[i]!) * w + Math.round(fx + rr * COS[i]!);
+    }
+    for (let dy = -cell; dy <= cell; dy += step) {
+      for (let dx = -cell; dx <= cell; dx += step) {
+        const base = (by + dy) * w + bx + dx;
+        for (let dr = -cell; dr <= cell; dr += step) {
+          const j0 = (dr - tol - jMin) * n;
+          let k = 0;
+          // A circle that cannot beat bestK even if every remaining angle hits is left.
+          for (let i = 0; i < n && k + (n - i) > bestK; i++) {
+            for (let d = 0, o = j0 + i; d <= 2 * tol; d++, o += n) {
+              if (data[base + offs[o]!]! < ink) {
+                k++;
+                break;
+              }
+            }
+          }
+          if (k > bestK) {
+            bestK = k;
+            best = { cx: cx0 + dx, cy: cy0 + dy, r: r0 + dr };
+          }
         }
       }
     }
-    return k / n;
-  };
-  const step = Math.max(1, Math.round(cell / 6));
-  let best = { cx: cx0, cy: cy0, r: r0, cover: cover(cx0, cy0, r0) };
-  for (let dy = -cell; dy <= cell; dy += step) {
-    for (let dx = -cell; dx <= cell; dx += step) {
-      for (let dr = -cell; dr <= cell; dr += step) {
-        const c = cover(cx0 + dx, cy0 + dy, r0 + dr);
-        if (c > best.cover) best = { cx: cx0 + dx, cy: cy0 + dy, r: r0 + dr, cover: c };
+  } else {
+    for (let dy = -cell; dy <= cell; dy += step) {
+      for (let dx = -cell; dx <= cell; dx += step) {
+        for (let dr = -cell; dr <= cell; dr += step) {
+          const k = coverCount(img, ink, cx0 + dx, cy0 + dy, r0 + dr, tol);
+          if (k > bestK) {
+            bestK = k;
+            best = { cx: cx0 + dx, cy: cy0 + dy, r: r0 + dr };
+          }
+        }
       }
     }
   }
-  return { ...best, outside: cover(best.cx, best.cy, best.r * 1.2) };
+  return { ...best, cover: bestK / n, outside: coverCount(img, ink, best.cx, best.cy, best.r * 1.2, tol) / n };
 }
 
 /**
