@@ -216,8 +216,12 @@ describe('restoreTokens: OCR words with confidences', () => {
     const poor = restoreTokens(read('các dịch vụ kháccủa nhà cung cấp', 70)).map((t) => t.text);
     expect(poor[3]).toBe('khác của');
     expect(restoreTokens(read('Hệ thống bao gồm:Thiết bị máy chủ', 70)).map((t) => t.text)[3]).toBe('gồm: Thiết');
-    // A list dash opening a line is spaced whatever the confidence (the standard always spaces it).
+    // A list dash opening a line is spaced whatever the confidence (the standard always spaces it),
+    // and an OCR word glued to it shows the engine missed spaces there: the rest of it is spaced too.
     expect(restoreTokens([{ text: '-Lưu:', conf: 95 }, { text: 'VT.', conf: 95 }]).map((t) => t.text)[0]).toBe('- Lưu:');
+    expect(restoreTokens([{ text: 'Nơi', conf: 95, lineBreakAfter: false }, { text: 'nhận:', conf: 95, lineBreakAfter: true }, { text: '-Lưu:VT,NC.', conf: 95 }]).map((t) => t.text)[2]).toBe(
+      '- Lưu: VT, NC.',
+    );
   });
 
   it('fixes one-mark slips of a Vietnamese-model OCR that the context contradicts', () => {

@@ -490,8 +490,11 @@ function bestCut(model: LanguageModel, chars: readonly string[]): number[] | nul
   return best.cuts;
 }
 
-/** OCR confidence from which a glued word is kept as read (dev pages: glued by the engine ≤ 89, printed glued 91–92). */
-const CLEAR_READ = Number(process.env.VANBAN_CLEAR_READ ?? 90);
+/**
+ * OCR confidence from which a glued word is kept as read. On the dev pages the engine's
+ * own glue outside list items was read at ≤ 52, words printed glued at 88–92.
+ */
+const CLEAR_READ = Number(process.env.VANBAN_CLEAR_READ ?? 85);
 
 /** Vietnamese-only marks (hook, dot below, horn, breve, đ, circumflex with a tone): no foreign name has them. */
 const VIETNAMESE_MARK = /[\u0309\u0323\u031B\u0306đĐ]|\u0302[\u0300\u0301\u0303]/u;
@@ -521,7 +524,10 @@ function splitGlued(
   // A word the engine read with high confidence was printed as read: a gap it missed
   // goes with a poor image (cells, small print), and the glued words, missing spaces
   // after a colon and the like that it reads clearly are the document's own.
-  const readClearly = (t: Token | undefined): boolean => t !== undefined && (confOf(t) ?? 0) >= CLEAR_READ;
+  // A list dash glued to its item ("-Lưu:VT,NC.") shows the engine missed a space in that
+  // OCR word: the rest of the word gets no such trust.
+  let afterGluedDash = false;
+  const readClearly = (t: Token | undefined): boolean => t !== undefined && !afterGluedDash && (confOf(t) ?? 0) >= CLEAR_READ;
   const out: Token[] = [];
   const outFrom: number[] = [];
   let split = false;
@@ -530,6 +536,7 @@ function splitGlued(
     const src = from[i] ?? i;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
+    if (t.kind === 'space' || t.kind === 'newline') afterGluedDash = false;
     // "Số:1906", "Điều 2;tổ chức": a colon or semicolon after a word, glued to what follows.
     if (t.kind === 'punct' && (t.text === ':' || t.text === ';') && prev?.kind === 'word' && next !== undefined &&
         (next.kind === 'word' || next.kind === 'number' || next.kind === 'code') && !readClearly(t)) {
@@ -550,6 +557,7 @@ function splitGlued(
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
+      afterGluedDash = true;
       return;
     }
     // "26tháng", "tháng12": digits glued to a common word (not 15h30, 3a, VX1).
