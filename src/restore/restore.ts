@@ -494,7 +494,7 @@ function bestCut(model: LanguageModel, chars: readonly string[]): number[] | nul
  * OCR confidence from which a glued word is kept as read. On the dev pages the engine's
  * own glue outside list items was read at ≤ 52, words printed glued at 88–92.
  */
-const CLEAR_READ = Number(process.env.VANBAN_CLEAR_READ ?? 85);
+const CLEAR_READ = 85;
 
 /** Vietnamese-only marks (hook, dot below, horn, breve, đ, circumflex with a tone): no foreign name has them. */
 const VIETNAMESE_MARK = /[\u0309\u0323\u031B\u0306đĐ]|\u0302[\u0300\u0301\u0303]/u;
