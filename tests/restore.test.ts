@@ -224,6 +224,14 @@ describe('restoreTokens: OCR words with confidences', () => {
     );
   });
 
+  it('lets the next word pay for a change in well-read text (the beam keeps the change until then)', () => {
+    // tesseract vie reads "chi" as "chỉ" at high confidence; only the word after it tells.
+    const out = restoreTokens('phát nhanh và các chỉ phí khác có'.split(' ').map((text) => ({ text, conf: 96 })));
+    expect(out.map((t) => t.text).join(' ')).toBe('phát nhanh và các chi phí khác có');
+    // Where the next word wants "chỉ", it stays.
+    expect(restoreTokens('các chỉ tiêu kinh tế'.split(' ').map((text) => ({ text, conf: 96 }))).every((t) => !t.changed)).toBe(true);
+  });
+
   it('fixes one-mark slips of a Vietnamese-model OCR that the context contradicts', () => {
     // Misreadings tesseract vie made on the fixture scans (with its confidences).
     const words = (s: string, conf: number[]): Array<{ text: string; conf: number }> =>

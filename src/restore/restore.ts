@@ -209,6 +209,17 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const id = model.id(normalizeKey(t.text));
     if (id === model.unk || model.count(id) < 3) acronyms.add(i);
   });
+  // A capitalised word that is no Vietnamese syllable and whose marks other languages share
+  // (Raúl, Zinédine) is a foreign name in text read with its marks: its accents are its own.
+  const foreign = new Set<number>();
+  if (docTrust > 0) {
+    tokens.forEach((t, i) => {
+      // Capitalised only: all-caps non-syllables are garbles of headings and signatures (YPHÓ).
+      if (t.kind !== 'word' || casePattern(t.text) !== 'capital' || [...t.text].length < 3) return;
+      const key = normalizeKey(t.text);
+      if (baseForm(key) !== key && !isValidSyllable(key) && !VIETNAMESE_MARK.test(t.text.normalize('NFD'))) foreign.add(i);
+    });
+  }
   // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
   const phrases = (phraseMatch ?? findFixedPhrases(tokens)).texts;
   for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
@@ -226,7 +237,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     readAs.set(i, t.text);
     tokens[i] = { ...t, text: barred };
   });
-  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti) || keptGlued.has(ti));
+  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti) || keptGlued.has(ti) || foreign.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   const capsInRunning = capsInRunningText(model, tokens, decisions, contexts, acronyms, phrases);
   for (const d of decisions) {
