@@ -229,7 +229,7 @@ export function decodeTokens(
       if (isAcronym(model, tok.text) || keepAsRead?.(ti)) cands = [fixedCandidate(model.id(key), key)];
       else {
         const trust = Math.round(trustOf(ti, key) * 10) / 10;
-        widen = -changePenalty(trust) - -changePenalty(0);
+        widen = changePenalty(0) - changePenalty(trust); // the trust-dependent part of the penalty
         cands = cachedCandidates(model, key, trust, fuzzy, params);
         // Only in text read with marks: stripping never changes a letter, and there the cheap
         // change penalty let the model's favourite displace right words (−0.05 point held out).
