@@ -163,7 +163,8 @@ describe('restore: glued and split words', () => {
   });
 
   it('keeps one token per OCR word when a glued word is split', () => {
-    const out = restoreTokens([{ text: 'ngày', conf: 90 }, { text: '15tháng', conf: 80 }, { text: 'SởTàichính', conf: 85 }]);
+    // Read poorly (below 85): a glued word read clearly is the document's own and stays (restore.test.ts).
+    const out = restoreTokens([{ text: 'ngày', conf: 90 }, { text: '15tháng', conf: 80 }, { text: 'SởTàichính', conf: 70 }]);
     expect(out.map((t) => t.text)).toEqual(['ngày', '15 tháng', 'Sở Tài chính']);
   });
 });

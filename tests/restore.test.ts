@@ -206,6 +206,32 @@ describe('restoreTokens: OCR words with confidences', () => {
     );
   });
 
+  it('keeps a glued word or a missing space the engine read clearly, and splits it where the read was poor', () => {
+    const read = (s: string, conf: number): Array<{ text: string; conf: number }> => s.split(' ').map((text) => ({ text, conf }));
+    // Printed glued (a typo of the document): read at 92, it stays exactly as read, not decoded into "và".
+    const clear = restoreTokens(read('các dịch vụ kháccủa nhà cung cấp và hạ tầng sốvà các dịch vụ', 92));
+    expect(clear.every((t) => !t.changed)).toBe(true);
+    expect(restoreTokens(read('Hệ thống bao gồm:Thiết bị máy chủ', 93)).every((t) => !t.changed)).toBe(true);
+    // Read poorly, the same words are the engine's glue: split, and the colon gets its space.
+    const poor = restoreTokens(read('các dịch vụ kháccủa nhà cung cấp', 70)).map((t) => t.text);
+    expect(poor[3]).toBe('khác của');
+    expect(restoreTokens(read('Hệ thống bao gồm:Thiết bị máy chủ', 70)).map((t) => t.text)[3]).toBe('gồm: Thiết');
+    // A list dash opening a line is spaced whatever the confidence (the standard always spaces it),
+    // and an OCR word glued to it shows the engine missed spaces there: the rest of it is spaced too.
+    expect(restoreTokens([{ text: '-Lưu:', conf: 95 }, { text: 'VT.', conf: 95 }]).map((t) => t.text)[0]).toBe('- Lưu:');
+    expect(restoreTokens([{ text: 'Nơi', conf: 95, lineBreakAfter: false }, { text: 'nhận:', conf: 95, lineBreakAfter: true }, { text: '-Lưu:VT,NC.', conf: 95 }]).map((t) => t.text)[2]).toBe(
+      '- Lưu: VT, NC.',
+    );
+  });
+
+  it('lets the next word pay for a change in well-read text (the beam keeps the change until then)', () => {
+    // tesseract vie reads "chi" as "chỉ" at high confidence; only the word after it tells.
+    const out = restoreTokens('phát nhanh và các chỉ phí khác có'.split(' ').map((text) => ({ text, conf: 96 })));
+    expect(out.map((t) => t.text).join(' ')).toBe('phát nhanh và các chi phí khác có');
+    // Where the next word wants "chỉ", it stays.
+    expect(restoreTokens('các chỉ tiêu kinh tế'.split(' ').map((text) => ({ text, conf: 96 }))).every((t) => !t.changed)).toBe(true);
+  });
+
   it('fixes one-mark slips of a Vietnamese-model OCR that the context contradicts', () => {
     // Misreadings tesseract vie made on the fixture scans (with its confidences).
     const words = (s: string, conf: number[]): Array<{ text: string; conf: number }> =>

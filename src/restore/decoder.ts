@@ -39,6 +39,12 @@ export interface Decision {
 interface Slot {
   token: number; // -1 for <s>/</s>
   cands: Candidate[];
+  /**
+   * Extra beam width (log10) at this position: in trusted text every alternative pays the
+   * change penalty, so without it the beam dropped a change before the next word, the
+   * right context that pays for it, was read (các chỉ phí → chi phí).
+   */
+  widen?: number;
 }
 
 /**
@@ -219,9 +225,11 @@ export function decodeTokens(
     if (tok && tok.kind === 'word') {
       const key = sym; // lmSymbolsAligned keys a word by normalizeKey
       let cands: Candidate[];
+      let widen = 0;
       if (isAcronym(model, tok.text) || keepAsRead?.(ti)) cands = [fixedCandidate(model.id(key), key)];
       else {
         const trust = Math.round(trustOf(ti, key) * 10) / 10;
+        widen = changePenalty(0) - changePenalty(trust); // the trust-dependent part of the penalty
         cands = cachedCandidates(model, key, trust, fuzzy, params);
         // Only in text read with marks: stripping never changes a letter, and there the cheap
         // change penalty let the model's favourite displace right words (−0.05 point held out).
@@ -231,7 +239,7 @@ export function decodeTokens(
           cands = withExpected(model, key, cands, prev, trust);
         }
       }
-      sentence.push({ token: ti, cands });
+      sentence.push({ token: ti, cands, widen });
     } else {
       sentence.push({ token: -1, cands: [fixedCandidate(model.id(sym), sym)] });
     }
@@ -409,7 +417,7 @@ function decodeSentence(model: LanguageModel, slots: Slot[], params: DecoderPara
       fw[fwdLen + c] = from;
     }
     fwdLen += nc;
-    const floor = best - params.beamDelta;
+    const floor = best - params.beamDelta - (slot.widen ?? 0);
     order.length = 0;
     for (let i = 0; i < size; i++) if (score[i] !== -Infinity && (score[i] as number) >= floor) order.push(i);
     const keep = order.length > params.beam ? topK(order, score, params.beam, kept) : order;

@@ -138,6 +138,8 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
   const raw = tokenize(text);
   let { tokens, from } = mergeGarbles(raw);
   let joined = new Map<number, number[]>();
+  /** Glued words read clearly, kept as printed. */
+  let keptGlued = new Set<number>();
   /** garbleRate of the current tokens, once known. */
   let rate: number | undefined;
   if (o.mode !== 'off') {
@@ -147,9 +149,9 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const words = tokens.filter((t) => t.kind === 'word').length;
     rate = garbleRate(o.model, tokens);
     const bad = Math.round(rate * words);
-    const split = splitGlued(o.model, tokens, from, joined, !(bad <= 1 || bad <= GARBLED_PAGE * words));
+    const split = splitGlued(o.model, tokens, from, joined, !(bad <= 1 || bad <= GARBLED_PAGE * words), (t) => confs?.get(t.start));
     if (split.tokens !== tokens) rate = undefined; // words were split: count again
-    ({ tokens, from } = split);
+    ({ tokens, from, kept: keptGlued } = split);
   }
   // Stray marks (specks read as punctuation) are found before decoding, so that a
   // false full stop does not cut the sentence the model reads.
@@ -207,6 +209,17 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const id = model.id(normalizeKey(t.text));
     if (id === model.unk || model.count(id) < 3) acronyms.add(i);
   });
+  // A capitalised word that is no Vietnamese syllable and whose marks other languages share
+  // (Raúl, Zinédine) is a foreign name in text read with its marks: its accents are its own.
+  const foreign = new Set<number>();
+  if (docTrust > 0) {
+    tokens.forEach((t, i) => {
+      // Capitalised only: all-caps non-syllables are garbles of headings and signatures (YPHÓ).
+      if (t.kind !== 'word' || casePattern(t.text) !== 'capital' || [...t.text].length < 3) return;
+      const key = normalizeKey(t.text);
+      if (baseForm(key) !== key && !isValidSyllable(key) && !VIETNAMESE_MARK.test(t.text.normalize('NFD'))) foreign.add(i);
+    });
+  }
   // The standard's fixed phrases are written as the standard writes them; the hyphens of the motto get their spaces.
   const phrases = (phraseMatch ?? findFixedPhrases(tokens)).texts;
   for (const [ti, value] of phrases) if ((tokens[ti] as Token).kind !== 'word') texts[ti] = value;
@@ -224,7 +237,7 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     readAs.set(i, t.text);
     tokens[i] = { ...t, text: barred };
   });
-  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti));
+  const decisions = decodeTokens(model, tokens, trustOf, o.params, fuzzy, (ti) => acronyms.has(ti) || phrases.has(ti) || keptGlued.has(ti) || foreign.has(ti));
   const style = documentStyle(tokens) ?? o.toneStyle ?? 'old';
   const capsInRunning = capsInRunningText(model, tokens, decisions, contexts, acronyms, phrases);
   for (const d of decisions) {
@@ -488,6 +501,12 @@ function bestCut(model: LanguageModel, chars: readonly string[]): number[] | nul
   return best.cuts;
 }
 
+/**
+ * OCR confidence from which a glued word is kept as read. On the dev pages the engine's
+ * own glue outside list items was read at ≤ 52, words printed glued at 88–92.
+ */
+const CLEAR_READ = 85;
+
 /** Vietnamese-only marks (hook, dot below, horn, breve, đ, circumflex with a tone): no foreign name has them. */
 const VIETNAMESE_MARK = /[\u0309\u0323\u031B\u0306đĐ]|\u0302[\u0300\u0301\u0303]/u;
 
@@ -507,8 +526,19 @@ function splitGlued(
   from: number[],
   joined: Map<number, number[]>,
   garbled: boolean,
-): { tokens: Token[]; from: number[] } {
-  if (joined.size > 0) return { tokens, from }; // keep token indices simple: one rewrite per text
+  /** The OCR confidence of the word a token came from, where known. */
+  confOf: (t: Token) => number | undefined = () => undefined,
+): { tokens: Token[]; from: number[]; kept: Set<number> } {
+  /** Indices (in the returned tokens) of glued words kept as read. */
+  const kept = new Set<number>();
+  if (joined.size > 0) return { tokens, from, kept }; // keep token indices simple: one rewrite per text
+  // A word the engine read with high confidence was printed as read: a gap it missed
+  // goes with a poor image (cells, small print), and the glued words, missing spaces
+  // after a colon and the like that it reads clearly are the document's own.
+  // A list dash glued to its item ("-Lưu:VT,NC.") shows the engine missed a space in that
+  // OCR word: the rest of the word gets no such trust.
+  let afterGluedDash = false;
+  const readClearly = (t: Token | undefined): boolean => t !== undefined && !afterGluedDash && (confOf(t) ?? 0) >= CLEAR_READ;
   const out: Token[] = [];
   const outFrom: number[] = [];
   let split = false;
@@ -517,16 +547,17 @@ function splitGlued(
     const src = from[i] ?? i;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
+    if (t.kind === 'space' || t.kind === 'newline') afterGluedDash = false;
     // "Số:1906", "Điều 2;tổ chức": a colon or semicolon after a word, glued to what follows.
     if (t.kind === 'punct' && (t.text === ':' || t.text === ';') && prev?.kind === 'word' && next !== undefined &&
-        (next.kind === 'word' || next.kind === 'number' || next.kind === 'code')) {
+        (next.kind === 'word' || next.kind === 'number' || next.kind === 'code') && !readClearly(t)) {
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
       return;
     }
     // "sở,ban,ngành", "VT,NC": a comma between two words always takes a space (1,5 is a number token).
-    if (t.kind === 'punct' && t.text === ',' && prev?.kind === 'word' && next?.kind === 'word') {
+    if (t.kind === 'punct' && t.text === ',' && prev?.kind === 'word' && next?.kind === 'word' && !readClearly(t)) {
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
@@ -537,10 +568,11 @@ function splitGlued(
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
+      afterGluedDash = true;
       return;
     }
     // "26tháng", "tháng12": digits glued to a common word (not 15h30, 3a, VX1).
-    if (t.kind === 'code') {
+    if (t.kind === 'code' && !readClearly(t)) {
       const m = /^(\p{N}+)([\p{L}\p{M}]{2,7})$/u.exec(t.text) ?? /^([\p{L}\p{M}]{2,7})(\p{N}+)$/u.exec(t.text);
       const letters = m ? (/\p{N}/u.test(m[1] as string) ? (m[2] as string) : (m[1] as string)) : '';
       if (m && casePattern(letters) !== 'mixed' && pieceId(model, letters) >= 0 && (casePattern(letters) !== 'upper' || letters.length > 2)) {
@@ -561,6 +593,14 @@ function splitGlued(
       const evidence = innerCapital || marked;
       const allowed = evidence || (!garbled && !/^\p{Lu}\p{Ll}/u.test(t.text) && chars.length >= 4);
       const cuts = allowed ? bestCut(model, chars) : null;
+      // Glued words read clearly are the document's own: kept as printed, not decoded either
+      // (the decoder would read an unknown "sốvà" as "và").
+      if (cuts && readClearly(t)) {
+        kept.add(out.length);
+        out.push(t);
+        outFrom.push(src);
+        return;
+      }
       if (cuts) {
         let at = 0;
         let offset = t.start;
@@ -582,7 +622,7 @@ function splitGlued(
     out.push(t);
     outFrom.push(src);
   });
-  return split ? { tokens: out, from: outFrom } : { tokens, from };
+  return split ? { tokens: out, from: outFrom, kept } : { tokens, from, kept };
 }
 
 function keep(text: string, source: number[]): RestoredToken {
