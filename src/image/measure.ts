@@ -1,4 +1,5 @@
 /** Page measurements straight from a grayscale image: skew, orientation, x-height. */
+import { forEachInkComponent } from './components.js';
 import { downscaleMean, type GrayImage, histogram, otsuThreshold } from './gray.js';
 import { detectOrientationPoints, type OrientationResult } from './orientation.js';
 import { inkPoints, measureSkewPoints, type SkewResult } from './skew.js';
@@ -26,52 +27,17 @@ export function detectOrientation(img: GrayImage, options: { dpi?: number } = {}
  * few components to say (under 60). Costs one pass over the pixels.
  */
 export function xHeight(img: GrayImage): number {
-  const { data, width: w, height: h } = img;
   const t = otsuThreshold(histogram(img));
-  const seen = new Uint8Array(w * h);
   const heights = new Uint32Array(256);
   let n = 0;
-  const stack: number[] = [];
-  for (let start = 0; start < data.length; start++) {
-    if (seen[start] || data[start]! > t) continue;
-    seen[start] = 1;
-    stack.length = 0;
-    stack.push(start);
-    let x0 = w;
-    let y0 = h;
-    let x1 = -1;
-    let y1 = -1;
-    let area = 0;
-    while (stack.length) {
-      const p = stack.pop()!;
-      area++;
-      const px = p % w;
-      const py = (p - px) / w;
-      if (px < x0) x0 = px;
-      if (px > x1) x1 = px;
-      if (py < y0) y0 = py;
-      if (py > y1) y1 = py;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = py + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = px + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (!seen[q] && data[q]! <= t) {
-            seen[q] = 1;
-            stack.push(q);
-          }
-        }
-      }
-    }
+  forEachInkComponent(img, t, ({ x0, y0, x1, y1, area }) => {
     const ch = y1 - y0 + 1;
     const cw = x1 - x0 + 1;
     // Letter-shaped: not a speck, a rule, a dash or a seal; a few letters wide at most.
-    if (ch < 4 || ch > 255 || cw < 2 || cw > 4 * ch || area < 0.2 * cw * ch) continue;
+    if (ch < 4 || ch > 255 || cw < 2 || cw > 4 * ch || area < 0.2 * cw * ch) return;
     heights[ch]!++;
     n++;
-  }
+  });
   if (n < 60) return 0;
   // The mode, on counts smoothed over ±1 px (a height splits between two neighbours).
   let best = 0;

@@ -5,6 +5,7 @@
  * noise, dust and toner spray lose a lot. Sampled on every 2nd row for speed.
  */
 import { type GrayImage, otsuThreshold } from './gray.js';
+import { forEachInkComponent } from './components.js';
 
 export function speckleRatio(img: GrayImage): number {
   const { data, width: w, height: h } = img;
@@ -102,51 +103,20 @@ export function removeLoneSpecks(img: GrayImage, dpi: number): LoneSpecksResult 
     const d = Math.min(h, y1);
     return integral[d * W + c]! - integral[b * W + c]! - integral[d * W + a]! + integral[b * W + a]!;
   };
-  const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
-  const comp: number[] = [];
   let out: Uint8Array | null = null;
   let erased = 0;
-  for (let start = 0; start < data.length; start++) {
-    if (seen[start] || data[start]! >= 128) continue;
-    // Flood the component; only its first maxArea+1 pixels are kept, but all are marked seen.
-    seen[start] = 1;
-    stack.length = 0;
-    comp.length = 0;
-    stack.push(start);
-    let x0 = w;
-    let y0 = h;
-    let x1 = -1;
-    let y1 = -1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      if (comp.length <= maxArea) comp.push(p);
-      const px = p % w;
-      const py = (p - px) / w;
-      if (px < x0) x0 = px;
-      if (px > x1) x1 = px;
-      if (py < y0) y0 = py;
-      if (py > y1) y1 = py;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = py + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = px + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (!seen[q] && data[q]! < 128) {
-            seen[q] = 1;
-            stack.push(q);
-          }
-        }
-      }
-    }
-    if (comp.length > maxArea) continue;
-    // Lone: the only ink in the box grown by r is the speck itself.
-    if (inkIn(x0 - r, y0 - r, x1 + 1 + r, y1 + 1 + r) > comp.length) continue;
-    out ??= new Uint8Array(data);
-    for (const p of comp) out[p] = 255;
-    erased++;
-  }
+  forEachInkComponent(
+    img,
+    127,
+    ({ x0, y0, x1, y1, area }, pixels) => {
+      if (area > maxArea) return;
+      // Lone: the only ink in the box grown by r is the speck itself.
+      if (inkIn(x0 - r, y0 - r, x1 + 1 + r, y1 + 1 + r) > area) return;
+      out ??= new Uint8Array(data);
+      for (const p of pixels) out[p] = 255;
+      erased++;
+    },
+    maxArea,
+  );
   return { image: out ? { data: out, width: w, height: h } : img, erased };
 }
