@@ -268,6 +268,23 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(['1.', '2.', 'Điều', 'Điều', 'Điều']);
   });
 
+  it('keeps apart words of two lines that meet on one line of plain pdftotext (a signature block whose boxes overlap)', async () => {
+    // Word boxes as the OCR gave them on simulator dev page dev-056-qc p2 (192 dpi): the second
+    // line's "TRƯỞNG" ends where the first line's lower-drawn "PHÒNG" starts, their baselines within
+    // a font size, and plain pdftotext glued them ("TRƯỞNGPHÒNG").
+    const file = await scanPdf('signature.pdf');
+    const lines = asLines([
+      [['KT.', [1022, 638, 1082, 682]], ['TRƯỞNG', [1088, 633, 1250, 678]], ['PHÒNG', [1261, 645, 1395, 702]]],
+      [['PHÓ', [1011, 679, 1088, 709]], ['TRƯỞNG', [1099, 675, 1262, 720]], ['PHÒNG', [1274, 696, 1407, 730]]],
+      [['Trần', [1101, 925, 1187, 959]], ['Bá', [1198, 933, 1241, 963]], ['Sơn', [1253, 939, 1320, 968]]],
+    ]);
+    const doc = layerDoc(file, [{ number: 1, width: 1800, height: 2400, dpi: 192, lines }]);
+    const out = path.join(dir, 'signature.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
+  });
+
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {
     const file = await scanPdf('dash.pdf');
     const lines = [lineOf(['năm', 'học', '2022', '-'], 150, 400, 36, 20, 12), lineOf(['2023', 'Sở', 'Giáo-'], 150, 450, 36, 20, 12), lineOf(['dục', 'và', 'Đào', 'tạo'], 150, 500, 36, 20, 12)];
