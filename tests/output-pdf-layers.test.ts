@@ -15,6 +15,7 @@ import {
   PDFDocument,
   PDFHexString,
   PDFName,
+  PDFRawStream,
   PDFString,
   StandardFonts,
   TextRenderingMode,
@@ -121,6 +122,21 @@ async function ocrLayerPdf(name: string, layer: string, mode = TextRenderingMode
     page.pushOperators(showText(PDFString.of(layer) as unknown as PDFHexString), endText());
   });
 }
+
+describe('PDF/A metadata', () => {
+  it('writes the XMP packet as UTF-8: its BOM and a Vietnamese title survive (pdf-lib wrote a string as single bytes)', async () => {
+    const file = await scanPdf('xmp.pdf');
+    const doc = layerDoc(file, [{ ...PAGE, lines: [lineOf(['Nghị', 'quyết'], 150, 200, 30, 24, 14)] }]);
+    const { bytes } = await buildSearchablePdf(doc, file, { metadata: { title: 'Nghị quyết số 12/NQ-HĐND' } });
+    const pdf = await PDFDocument.load(bytes);
+    const stream = pdf.context.lookup(pdf.catalog.get(PDFName.of('Metadata')));
+    expect(stream).toBeInstanceOf(PDFRawStream);
+    const xmp = new TextDecoder('utf-8', { fatal: true }).decode((stream as PDFRawStream).contents);
+    expect(xmp.startsWith('<?xpacket begin="\uFEFF"')).toBe(true);
+    expect(xmp).toContain('Nghị quyết số 12/NQ-HĐND');
+    expect(xmp).toContain('<pdfaid:part>2</pdfaid:part>');
+  });
+});
 
 describe.skipIf(!hasPdftotext)('existing text layers', () => {
   const restored = [lineOf(['giao', 'thông', 'đường', 'bộ'], 150, 200, 30, 24, 14)];

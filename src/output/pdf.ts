@@ -540,7 +540,9 @@ function xmpPacket(metadata: PdfMetadata, created: Date, modified: Date): string
  */
 async function addPdfA(pdf: PDFDocument, metadata: PdfMetadata, created: Date, modified: Date): Promise<void> {
   const { context, catalog } = pdf;
-  const xmp = context.stream(xmpPacket(metadata, created, modified), { Type: 'Metadata', Subtype: 'XML' });
+  // As UTF-8 bytes: pdf-lib writes a string's characters as single bytes, which made the packet's
+  // BOM a lone 0xFF and a Vietnamese title garbage, and XMP readers rejected the whole packet.
+  const xmp = context.stream(new TextEncoder().encode(xmpPacket(metadata, created, modified)), { Type: 'Metadata', Subtype: 'XML' });
   catalog.set(PDFName.of('Metadata'), context.register(xmp));
   if (!catalog.has(PDFName.of('OutputIntents'))) {
     const profile = context.flateStream(await srgbProfile(), { N: 3 });
