@@ -272,8 +272,8 @@ interface Placed {
   line: number;
 }
 
-/** Baselines closer than this (font sizes) can end up on one line of plain pdftotext. */
-const SAME_LINE = 1.0;
+/** Baselines closer than this (the larger font size) can end up on one line of plain pdftotext: both within half its first word's size of its baseline, and that word can be larger. */
+const SAME_LINE = 1.2;
 /** Smallest gap (font sizes) left between a word and one of another line beside it (plain pdftotext spaces words 0.03 apart). */
 const NEIGHBOUR_GAP = 0.1;
 /** The same after the word drawn just before (pdftotext -raw spaces words 0.15 apart in drawing order). */
@@ -281,7 +281,7 @@ const PREVIOUS_GAP = 0.2;
 /** Overlap (font sizes) past which plain pdftotext ends its line rather than run on (it takes 0.5). */
 const CLEAR_OVERLAP = 0.6;
 /** Farthest a word's baseline is moved (font sizes) to get it off another line's. */
-const MAX_NUDGE = 0.8;
+const MAX_NUDGE = 1.0;
 
 /** The gap a word needs from `other` (font sizes), 0 when the two cannot meet on one extracted line. */
 function neededGap(other: Placed, word: Placed, previous: boolean): number {
