@@ -15,6 +15,7 @@ import {
   PDFDocument,
   PDFHexString,
   PDFName,
+  PDFRawStream,
   PDFString,
   StandardFonts,
   TextRenderingMode,
@@ -121,6 +122,21 @@ async function ocrLayerPdf(name: string, layer: string, mode = TextRenderingMode
     page.pushOperators(showText(PDFString.of(layer) as unknown as PDFHexString), endText());
   });
 }
+
+describe('PDF/A metadata', () => {
+  it('writes the XMP packet as UTF-8: its BOM and a Vietnamese title survive (pdf-lib wrote a string as single bytes)', async () => {
+    const file = await scanPdf('xmp.pdf');
+    const doc = layerDoc(file, [{ ...PAGE, lines: [lineOf(['Nghị', 'quyết'], 150, 200, 30, 24, 14)] }]);
+    const { bytes } = await buildSearchablePdf(doc, file, { metadata: { title: 'Nghị quyết số 12/NQ-HĐND' } });
+    const pdf = await PDFDocument.load(bytes);
+    const stream = pdf.context.lookup(pdf.catalog.get(PDFName.of('Metadata')));
+    expect(stream).toBeInstanceOf(PDFRawStream);
+    const xmp = new TextDecoder('utf-8', { fatal: true }).decode((stream as PDFRawStream).contents);
+    expect(xmp.startsWith('<?xpacket begin="\uFEFF"')).toBe(true);
+    expect(xmp).toContain('Nghị quyết số 12/NQ-HĐND');
+    expect(xmp).toContain('<pdfaid:part>2</pdfaid:part>');
+  });
+});
 
 describe.skipIf(!hasPdftotext)('existing text layers', () => {
   const restored = [lineOf(['giao', 'thông', 'đường', 'bộ'], 150, 200, 30, 24, 14)];
@@ -266,6 +282,23 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     const out = path.join(dir, 'twice.out.pdf');
     await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
     for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(['1.', '2.', 'Điều', 'Điều', 'Điều']);
+  });
+
+  it('keeps apart words of two lines that meet on one line of plain pdftotext (a signature block whose boxes overlap)', async () => {
+    // Word boxes as the OCR gave them on simulator dev page dev-056-qc p2 (192 dpi): the second
+    // line's "TRƯỞNG" ends where the first line's lower-drawn "PHÒNG" starts, their baselines within
+    // a font size, and plain pdftotext glued them ("TRƯỞNGPHÒNG").
+    const file = await scanPdf('signature.pdf');
+    const lines = asLines([
+      [['KT.', [1022, 638, 1082, 682]], ['TRƯỞNG', [1088, 633, 1250, 678]], ['PHÒNG', [1261, 645, 1395, 702]]],
+      [['PHÓ', [1011, 679, 1088, 709]], ['TRƯỞNG', [1099, 675, 1262, 720]], ['PHÒNG', [1274, 696, 1407, 730]]],
+      [['Trần', [1101, 925, 1187, 959]], ['Bá', [1198, 933, 1241, 963]], ['Sơn', [1253, 939, 1320, 968]]],
+    ]);
+    const doc = layerDoc(file, [{ number: 1, width: 1800, height: 2400, dpi: 192, lines }]);
+    const out = path.join(dir, 'signature.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
   });
 
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {

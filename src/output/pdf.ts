@@ -242,6 +242,109 @@ function lineBaselines(words: LayerWord[], lineBox: BBox, heightPx: number): num
 }
 
 /**
+ * A restored word as the words extractors will see: one holding spaces (the restorer put
+ * several words where the OCR read one) is laid out as its words, the box shared out by
+ * letter count, so each gets its own box, gap and neighbour checks.
+ */
+function splitAtSpaces(word: LayerWord): LayerWord[] {
+  const parts = word.text.split(/\s+/).filter(Boolean);
+  if (parts.length <= 1) return parts.length === 1 && parts[0] === word.text ? [word] : parts.map((text) => ({ ...word, text }));
+  const [x0, y0, x1, y1] = word.bbox;
+  const letters = parts.reduce((n, p) => n + [...p].length, 0) + parts.length - 1;
+  const perLetter = (x1 - x0) / Math.max(1, letters);
+  let at = 0;
+  return parts.map((text) => {
+    const n = [...text].length;
+    const box: BBox = [x0 + at * perLetter, y0, x0 + (at + n) * perLetter, y1];
+    at += n + 1;
+    return { ...word, text, bbox: box };
+  });
+}
+
+/** Where a word's letters went (upright pixels): their extent along the line, baseline, font size, drawn line. */
+interface Placed {
+  start: number;
+  end: number;
+  base: number;
+  font: number;
+  /** The font size in pixels along the line (a page can be scaled unlike its image across and along). */
+  fontAlong: number;
+  line: number;
+}
+
+/** Baselines closer than this (the larger font size) can end up on one line of plain pdftotext: both within half its first word's size of its baseline, and that word can be larger. */
+const SAME_LINE = 1.2;
+/** Smallest gap (font sizes) left between a word and one of another line beside it (plain pdftotext spaces words 0.03 apart). */
+const NEIGHBOUR_GAP = 0.1;
+/** The same after the word drawn just before (pdftotext -raw spaces words 0.15 apart in drawing order). */
+const PREVIOUS_GAP = 0.2;
+/** Overlap (font sizes) past which plain pdftotext ends its line rather than run on (it takes 0.5). */
+const CLEAR_OVERLAP = 0.6;
+/** Farthest a word's baseline is moved (font sizes) to get it off another line's. */
+const MAX_NUDGE = 1.0;
+
+/** The gap a word needs from `other` (font sizes), 0 when the two cannot meet on one extracted line. */
+function neededGap(other: Placed, word: Placed, previous: boolean): number {
+  if (other.line === word.line && !previous) return 0;
+  if (Math.abs(other.base - word.base) >= SAME_LINE * Math.max(other.font, word.font)) return 0;
+  return (previous ? PREVIOUS_GAP : NEIGHBOUR_GAP) * Math.max(other.fontAlong, word.fontAlong);
+}
+
+/** Whether `word` nearly touches `other` along the line: too close to be spaced, too little over it to end the line. */
+function touches(other: Placed, word: Placed, previous: boolean): boolean {
+  const need = neededGap(other, word, previous);
+  if (need === 0) return false;
+  const font = Math.max(other.fontAlong, word.fontAlong);
+  const gap = other.start <= word.start ? word.start - other.end : other.start - word.end;
+  return gap > -CLEAR_OVERLAP * font && gap < need;
+}
+
+const clashes = (placed: Placed[], word: Placed): number => placed.reduce((n, other, i) => n + (touches(other, word, i === placed.length - 1) ? 1 : 0), 0);
+
+/**
+ * Where a word goes clear of the words already drawn beside it. Plain pdftotext builds its
+ * lines from every word whose baseline is within half a font size of the line's first one, so
+ * on a skewed page (or where OCR boxes of two lines overlap) words of two printed lines meet on
+ * one of its lines, and two that nearly touch there (closer than 0.03 of the font size, less
+ * than half of it over each other) are glued ("ngườihiểm"). The word starts a little later or
+ * ends a little sooner (never narrower than a sliver); if that cannot clear it, its baseline
+ * moves off the other line's a little; if nothing clears it, it stays where its box is.
+ */
+function clearOfNeighbours(placed: Placed[], word: Placed, sliver: number, frameW: number, frameH: number): Placed {
+  if (clashes(placed, word) === 0) return word;
+  const fit = (start: number, end: number): [number, number] => {
+    const s = Math.max(0, Math.min(start, frameW - 1 - sliver));
+    return [s, Math.min(frameW - 1, Math.max(end, s + sliver))];
+  };
+  let { start, end } = word;
+  for (let round = 0; round < 4; round += 1) {
+    let moved = false;
+    placed.forEach((other, i) => {
+      const previous = i === placed.length - 1;
+      if (!touches(other, { ...word, start, end }, previous)) return;
+      const need = neededGap(other, word, previous);
+      // A hair past the needed gap, so rounding does not leave it a hair short.
+      if (other.start <= start) start = other.end + need * 1.05;
+      else end = other.start - need * 1.05;
+      [start, end] = fit(start, end);
+      moved = true;
+    });
+    if (!moved) break;
+  }
+  const sideways = { ...word, start, end };
+  if (clashes(placed, sideways) === 0) return sideways;
+  // Off the baselines it meets: just below the lowest of them, or just above the highest.
+  const met = placed.filter((other, i) => touches(other, word, i === placed.length - 1));
+  const below = Math.max(...met.map((o) => o.base + SAME_LINE * Math.max(o.font, word.font)));
+  const above = Math.min(...met.map((o) => o.base - SAME_LINE * Math.max(o.font, word.font)));
+  for (const base of [below, above].sort((p, q) => Math.abs(p - word.base) - Math.abs(q - word.base))) {
+    const nudged = { ...word, base };
+    if (Math.abs(base - word.base) <= MAX_NUDGE * word.font && base >= word.font && base <= frameH - 1 && clashes(placed, nudged) === 0) return nudged;
+  }
+  return word;
+}
+
+/**
  * One text object per OCR line, as Tesseract's PDF renderer writes it: each
  * word is squeezed to its own box and followed by an explicit space, with a
  * real gap before the next word, so text extractors see a gap (and a space)
@@ -249,7 +352,6 @@ function lineBaselines(words: LayerWord[], lineBox: BBox, heightPx: number): num
  */
 function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage, font: PDFRef): void {
   const fontKey = page.node.newFontDictionary('VanbanOCR', font);
-  const ptPerPx = (frame.rotate % 180 === 0 ? frame.box.height : frame.box.width) / frame.imageHeight;
   const rotation = readingRotation(converted);
   const upright = uprightFrame(rotation, converted.ocr.width, converted.ocr.height);
   // The upright frame's size: text extractors drop every letter that starts off the page.
@@ -269,10 +371,14 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
     return [Math.round((dx / n) * 1e6) / 1e6, Math.round((dy / n) * 1e6) / 1e6];
   };
   const [cos, sin] = norm(ax - ox, ay - oy);
+  // Points per upright pixel along the line and across it: the same unless the page is scaled unlike its image
+  // (then a word's width in points comes from the one, its size from the other, or letters overrun their box).
+  const alongPt = Math.hypot(ax - ox, ay - oy) || 1;
+  const acrossPt = Math.hypot(bx - ox, by - oy) || 1;
+  const acrossPerAlong = acrossPt / alongPt;
   const [upX, upY] = norm(bx - ox, by - oy);
   const lines: LayerWord[][] = [];
-  for (const word of converted.restored.words) {
-    if (word.text.length === 0) continue;
+  for (const word of converted.restored.words.flatMap(splitAtSpaces)) {
     const last = lines[lines.length - 1];
     const placed = { ...word, bbox: upright.box(word.bbox) };
     // One OCR line can hold words of several printed lines (the engine merged them): a word that
@@ -288,18 +394,23 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
   // engine reading one word twice (overlapping lines) must not lose it in the layer.
   const drawn = new Map<string, Array<[number, number]>>();
   const operators = [pushGraphicsState()];
-  for (const words of lines) {
+  const placed: Placed[] = [];
+  for (const [lineIndex, words] of lines.entries()) {
     const lineBox = lineBoxes[words[0]!.line] ?? words[0]!.bbox;
     // Size from the words' own height: an OCR line box can span two printed lines (a bullet, a
     // stamp), and a font that tall makes extractors merge neighbouring lines and miss word gaps.
-    const heightPx = Math.max(1, Math.min(lineBox[3] - lineBox[1], median(words.map((w) => w.bbox[3] - w.bbox[1]))));
-    const size = Math.max(1, heightPx * ptPerPx * 0.75);
+    // (Never under half the words' height: a line box flatter than its words is a misreading.)
+    const wordsHeight = median(words.map((w) => w.bbox[3] - w.bbox[1]));
+    const heightPx = Math.max(1, Math.min(Math.max(lineBox[3] - lineBox[1], 0.5 * wordsHeight), wordsHeight));
+    const size = Math.max(1, heightPx * acrossPt * 0.75);
     const baselines = lineBaselines(words, lineBox, heightPx);
     operators.push(beginText(), setTextRenderingMode(TextRenderingMode.Invisible), setFontAndSize(fontKey, size));
     // Words go left to right with a real gap between them, whatever their OCR boxes do: a box that
     // starts inside the previous one (italics, a handwritten note, noise) would otherwise be drawn
     // over it and extractors would glue the two ("mẹA").
-    const gapPx = 0.3 * heightPx * 0.75;
+    const fontPx = heightPx * 0.75;
+    const fontAlongPx = fontPx * acrossPerAlong;
+    const gapPx = 0.3 * fontAlongPx;
     let cursor = -Infinity;
     words.forEach((word, k) => {
       const next = words[k + 1];
@@ -314,20 +425,22 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       const glyphs = [...text].length;
       // Every letter starts on the page (pdftotext drops the others: "Nơi" at a negative x gave "ơi"):
       // a word whose box or sliver runs past the right edge is pulled back onto it (letters closer
-      // than a tenth of the font size apart are taken for overprinting, so it cannot be squeezed more).
-      const sliverPx = chars * 0.1 * heightPx * 0.75;
-      const startPx = Math.max(0, Math.min(Math.max(word.bbox[0], cursor), frameW - 1 - sliverPx));
+      // than a tenth of the font size apart are taken for overprinting: it is never squeezed below 0.15).
+      const sliverPx = chars * 0.15 * fontAlongPx;
+      let startPx = Math.max(0, Math.min(Math.max(word.bbox[0], cursor), frameW - 1 - sliverPx));
       // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
-      const endPx = Math.min(frameW - 1, Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + sliverPx));
-      cursor = endPx + gapPx;
+      let endPx = Math.min(frameW - 1, Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + sliverPx));
       let baselinePx = Math.max(heightPx, Math.min(frameH - 1, baselines[k]!));
-      const fontPx = heightPx * 0.75;
+      const where = clearOfNeighbours(placed, { start: startPx, end: endPx, base: baselinePx, font: fontPx, fontAlong: fontAlongPx, line: lineIndex }, sliverPx, frameW, frameH);
+      placed.push(where);
+      ({ start: startPx, end: endPx, base: baselinePx } = where);
+      cursor = endPx + gapPx;
       const twins = drawn.get(word.text) ?? [];
       if (twins.some(([tx, ty]) => Math.abs(tx - startPx) < 0.15 * fontPx && Math.abs(ty - baselinePx) < 0.25 * fontPx)) baselinePx += 0.3 * fontPx;
       drawn.set(word.text, [...twins, [startPx, baselinePx]]);
       const [x, y] = user(startPx, baselinePx);
       const natural = (glyphs * GLYPH_WIDTH * size) / 1000;
-      const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * ptPerPx);
+      const target = Math.max(1, (((endPx - startPx) * glyphs) / Math.max(1, chars)) * alongPt);
       const squeeze = natural > 0 ? Math.min(1000, Math.max(1, (100 * target) / natural)) : 100;
       operators.push(setCharacterSqueeze(squeeze), setTextMatrix(cos, sin, upX, upY, x, y), showText(encodeText(text)));
     });
@@ -427,7 +540,9 @@ function xmpPacket(metadata: PdfMetadata, created: Date, modified: Date): string
  */
 async function addPdfA(pdf: PDFDocument, metadata: PdfMetadata, created: Date, modified: Date): Promise<void> {
   const { context, catalog } = pdf;
-  const xmp = context.stream(xmpPacket(metadata, created, modified), { Type: 'Metadata', Subtype: 'XML' });
+  // As UTF-8 bytes: pdf-lib writes a string's characters as single bytes, which made the packet's
+  // BOM a lone 0xFF and a Vietnamese title garbage, and XMP readers rejected the whole packet.
+  const xmp = context.stream(new TextEncoder().encode(xmpPacket(metadata, created, modified)), { Type: 'Metadata', Subtype: 'XML' });
   catalog.set(PDFName.of('Metadata'), context.register(xmp));
   if (!catalog.has(PDFName.of('OutputIntents'))) {
     const profile = context.flateStream(await srgbProfile(), { N: 3 });
