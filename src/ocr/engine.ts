@@ -555,14 +555,7 @@ async function rereadWeakLines<L extends OcrLine>(worker: Worker, image: GrayPix
       const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.2 * h));
       if (x1 - x0 < 8 || y1 - y0 < 6) continue;
       const s = Math.min(3, Math.max(1.5, WEAK_TARGET_HEIGHT / h));
-      const crop = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-        .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
-        .resize(Math.round((x1 - x0) * s), Math.round((y1 - y0) * s), { kernel: 'lanczos3' })
-        .png({ compressionLevel: 1 })
-        .toBuffer();
-      const engineBlocks = await recognizeCounted(worker, crop, Math.round((x1 - x0) * s) * Math.round((y1 - y0) * s), 'weak');
-      const got = extractLines(engineBlocks, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height);
-      const words = got.flatMap((l) => l.words);
+      const words = (await readScaledCrop(worker, image, prepared, [x0, y0, x1, y1], s, 'weak')).flatMap((l) => l.words);
       if (words.length === 0) continue;
       const text = words.map((w) => w.text).join(' ');
       const reread: L = { ...line, words, text, conf: words.reduce((n, w) => n + w.conf, 0) / words.length };
@@ -573,6 +566,22 @@ async function rereadWeakLines<L extends OcrLine>(worker: Worker, image: GrayPix
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
   }
   return out;
+}
+
+/**
+ * Reads the box of `image` enlarged `s` times (Lanczos: thin strokes keep their shape) in
+ * the worker's current mode; lines come back in prepared-image coordinates.
+ */
+async function readScaledCrop(worker: Worker, image: GrayPixels, prepared: PreparedImage, [x0, y0, x1, y1]: BBox, s: number, kind: OcrCallKind): Promise<LayoutLine[]> {
+  const w = Math.round((x1 - x0) * s);
+  const h = Math.round((y1 - y0) * s);
+  const crop = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
+    .resize(w, h, { kernel: 'lanczos3' })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  const engineBlocks = await recognizeCounted(worker, crop, w * h, kind);
+  return extractLines(engineBlocks, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height);
 }
 
 /** A re-read line below this confidence must look like Vietnamese to be kept (not seal lettering or strokes). */
@@ -651,16 +660,10 @@ async function readPageNumber(worker: Worker, image: GrayPixels, prepared: Prepa
   const wide = 3 * lineHeight;
   const [x0, y0, x1, y1] = [Math.max(0, Math.round(box[0] - wide)), box[1], Math.min(prepared.width, Math.round(box[2] + wide)), box[3]];
   const s = Math.min(3, Math.max(1, WEAK_TARGET_HEIGHT / lineHeight));
-  const crop = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-    .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
-    .resize(Math.round((x1 - x0) * s), Math.round((y1 - y0) * s), { kernel: 'lanczos3' })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
   await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
   let words: OcrWord[];
   try {
-    const engineBlocks = await recognizeCounted(worker, crop, Math.round((x1 - x0) * s) * Math.round((y1 - y0) * s), 'page-number');
-    words = extractLines(engineBlocks, [1 / s, 0, 0, 1 / s, x0, y0], prepared.width, prepared.height).flatMap((l) => l.words);
+    words = (await readScaledCrop(worker, image, prepared, [x0, y0, x1, y1], s, 'page-number')).flatMap((l) => l.words);
   } finally {
     await worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
   }
