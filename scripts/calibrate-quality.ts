@@ -581,7 +581,8 @@ async function main(): Promise<void> {
   }
   const pages = readCache(dir);
   if (pages.length === 0) throw new Error(`${dir}: no cached pages`);
-  if (pages.some((p) => p.split !== 'dev')) throw new Error(`${dir}: holds pages outside the dev split; calibrate on dev only`);
+  // dev2 (scripts/sim --split dev2) is dev material too: dev text, fonts and scan models, another seed.
+  if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
   if (process.env.QUALITY_NESTED) {
