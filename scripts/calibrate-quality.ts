@@ -8,8 +8,13 @@
  * generates the dev documents if missing (.cache/sim/dev), reads every one with the current
  * pipeline once into .cache/quality/dev/<pipeline fingerprint>/ (skipped when that cache is whole:
  * any change to src/ outside the estimator, to the dictionaries or to the packages makes a new
- * one), then fits and writes the model. `--dev DIR` fits on a cache folder made by
- * scripts/quality-sim-cache.ts instead.
+ * one), then fits and writes the model. `--dev DIR[,DIR…]` fits on cache folders made by
+ * scripts/quality-sim-cache.ts instead. The committed model was fitted on dev and dev2 (long
+ * chaptered documents, dev material: `npm run sim -- --split dev2 --out /tmp/dev2`):
+ *
+ *   npx tsx scripts/quality-sim-cache.ts --sim .cache/sim/dev --out /tmp/q/dev --jobs 2
+ *   npx tsx scripts/quality-sim-cache.ts --sim /tmp/dev2 --out /tmp/q/dev2 --jobs 2
+ *   npm run calibrate:quality -- --dev /tmp/q/dev,/tmp/q/dev2
  *
  * QUALITY_CUTS=1 prints the cross-validated catch and false-alarm rates of each review cut;
  * QUALITY_NESTED=1 the nested cross-validated Spearman of forward term selection (why the primary
@@ -573,13 +578,14 @@ async function main(): Promise<void> {
     throw new Error('usage: npm run calibrate:quality -- --dev [cache folder of dev pages] [--jobs N] [--dry-run]');
   }
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
-  let dir: string;
-  if (given && !given.startsWith('--')) dir = given;
+  let dirs: string[];
+  if (given && !given.startsWith('--')) dirs = given.split(',');
   else {
-    dir = join(DEV_CACHE, pipelineFingerprint());
-    await ensureDevCache(dir, jobs, log);
+    dirs = [join(DEV_CACHE, pipelineFingerprint())];
+    await ensureDevCache(dirs[0]!, jobs, log);
   }
-  const pages = readCache(dir);
+  const dir = dirs.join(', ');
+  const pages = dirs.flatMap((d) => readCache(d));
   if (pages.length === 0) throw new Error(`${dir}: no cached pages`);
   // dev2 (scripts/sim --split dev2) is dev material too: dev text, fonts and scan models, another seed.
   if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
