@@ -71,6 +71,16 @@ describe('letters read by OCR', () => {
     expect([doc.type, doc.title]).toEqual(['CÔNG VĂN', 'bảo đảm an toàn giao thông trong dịp nghỉ hè']);
   });
 
+  it('so does a garbled label the restorer turned into a short word ("Vay", "Vy"), but not "Về" opening the subject', () => {
+    for (const label of ['Vay', 'Vy']) {
+      const subject = [line([[label, 30], ['tổ', 96], ['chức', 93], ['hội', 95], ['nghị', 95]], 200, 300)];
+      const doc = extract([letterPage(line([['Số:', 93], ['12/UBND-VP', 92]], 250, 250), subject, placeDate)]);
+      expect([doc.type, doc.title]).toEqual(['CÔNG VĂN', 'tổ chức hội nghị']);
+    }
+    const subject = [line([['Về', 95], ['việc', 96], ['tổ', 96], ['chức', 93], ['hội', 95], ['nghị', 95]], 200, 300)];
+    expect(extract([letterPage(line([['Số:', 93], ['12/UBND-VP', 92]], 250, 250), subject, placeDate)]).title).not.toBe('việc tổ chức hội nghị');
+  });
+
   it("a margin note's coarse box over the first printed word of a line leaves that word, read confidently, in place", () => {
     const subject = [line([['V/v', 92], ['thông', 95], ['báo', 95], ['hoạt', 95], ['động', 95], ['của', 95]], 150, 300), line([['Hội', 96], ['Chữ', 95], ['thập', 95], ['đỏ', 95]], 250, 350)];
     const page = letterPage(line([['Số:', 93], ['12/UBND-VP', 92]], 250, 250), subject, placeDate, [{ kind: 'handwriting', bbox: [0, 340, 320, 1800], confidence: 0.7 }]);

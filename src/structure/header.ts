@@ -68,10 +68,12 @@ function trimJunk(text: string): string {
 /**
  * "V/v" read beyond recognition ("VAấy", "V7v", "Vịv") at the head of a mixed-case line under the
  * number: a V followed by no lowercase letter, in a short token, then the subject in lower case.
+ * The restorer may also have made the garble a short word ("Vay", "Vy"): a capital V and one or
+ * two lower-case letters do too, but for "Về", which opens a subject of its own ("Về việc …").
  */
 function garbledSubjectLabel(text: string): number | null {
-  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text);
-  if (!m) return null;
+  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text) ?? /^V\p{Ll}{1,2}\s+(?=\S)/u.exec(text);
+  if (!m || fold(m[0].trim()) === 've') return null;
   const rest = text.slice(m[0].length);
   return upperShare(rest) < 0.6 && /^\p{Ll}/u.test(rest) ? m[0].length : null;
 }
