@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeArchiveEntry } from '../src/structure/closing.js';
 import { extract } from '../src/structure/index.js';
+import { PLAN_CLOSING, PLAN_HEAD } from './helpers/plan-text.js';
 
 describe('the "Lưu: VT, …" filing entry of Nơi nhận', () => {
   it.each([
@@ -64,24 +65,7 @@ describe('the signer name under a title OCR half lowered', () => {
 });
 
 describe('the signer name line as OCR leaves it under a signature', () => {
-  const doc = (nameLine: string): string =>
-    [
-      'ỦY BAN NHÂN DÂN',
-      'TỈNH NINH BÌNH',
-      'Số: 45/KH-UBND',
-      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-      'Độc lập - Tự do - Hạnh phúc',
-      'Ninh Bình, ngày 03 tháng 10 năm 2023',
-      'KẾ HOẠCH',
-      'Triển khai công tác chuyển đổi số năm 2024',
-      'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
-      'Nơi nhận:',
-      '- Các sở, ngành;',
-      '- Lưu: VT.',
-      'KT. CHỦ TỊCH',
-      'PHÓ CHỦ TỊCH',
-      nameLine,
-    ].join('\n');
+  const doc = (nameLine: string): string => [...PLAN_HEAD, ...PLAN_CLOSING, 'PHÓ CHỦ TỊCH', nameLine].join('\n');
 
   it.each([
     ['„Cao Thu Hiếu', 'Cao Thu Hiếu'],
@@ -102,24 +86,7 @@ describe('the signer name line as OCR leaves it under a signature', () => {
 
 describe('a title and a name OCR read as one line', () => {
   it('splits them where the upper-case title ends', () => {
-    const doc = extract(
-      [
-        'ỦY BAN NHÂN DÂN',
-        'TỈNH NINH BÌNH',
-        'Số: 45/KH-UBND',
-        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-        'Độc lập - Tự do - Hạnh phúc',
-        'Ninh Bình, ngày 03 tháng 10 năm 2023',
-        'KẾ HOẠCH',
-        'Triển khai công tác chuyển đổi số năm 2024',
-        'Các sở, ngành tổ chức thực hiện Kế hoạch này./.',
-        'Nơi nhận:',
-        '- Các sở, ngành;',
-        '- Lưu: VT.',
-        'KT. CHỦ TỊCH',
-        'PHÓ CHỦ TỊCH Nguyễn Văn An',
-      ].join('\n'),
-    );
+    const doc = extract([...PLAN_HEAD, ...PLAN_CLOSING, 'PHÓ CHỦ TỊCH Nguyễn Văn An'].join('\n'));
     expect(doc.signer).toMatchObject({ authority: 'KT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH', name: 'Nguyễn Văn An' });
   });
 });

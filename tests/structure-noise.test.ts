@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { extract } from '../src/structure/index.js';
 import { findPlaceDate } from '../src/structure/date.js';
 import type { BBox, OcrLine, OcrPage } from '../src/types.js';
+import { PLAN_HEAD } from './helpers/plan-text.js';
 
 /** An OCR line whose words are laid out left to right from x0, each with its confidence. */
 function line(words: Array<[string, number]>, x0: number, y: number): OcrLine {
@@ -146,18 +147,7 @@ describe('signature block', () => {
 });
 
 describe('lettered items and wrapped sentences as OCR splits them', () => {
-  const body = (lines: string[]): string =>
-    [
-      'ỦY BAN NHÂN DÂN',
-      'TỈNH NINH BÌNH',
-      'Số: 45/KH-UBND',
-      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-      'Độc lập - Tự do - Hạnh phúc',
-      'Ninh Bình, ngày 03 tháng 10 năm 2023',
-      'KẾ HOẠCH',
-      'Triển khai công tác chuyển đổi số năm 2024',
-      ...lines,
-    ].join('\n');
+  const body = (lines: string[]): string => [...PLAN_HEAD, ...lines].join('\n');
 
   it('reads a lettered item behind specks, and a capital that OCR chose for its small letter', () => {
     const doc = extract(
