@@ -185,7 +185,7 @@ export const FAMILY_NAMES: readonly string[] = [
   'Lý', 'Đinh', 'Trương', 'Tạ', 'Lương', 'Mai', 'Cao', 'Đào', 'Đoàn', 'Hà', 'Trịnh', 'Lâm', 'Tô', 'Chu', 'Châu',
   'Lưu', 'Triệu', 'Vương', 'Thái', 'Tôn', 'Quách', 'Kiều', 'Phùng', 'Thân', 'Tăng', 'Lại', 'Doãn', 'Đàm', 'Diệp',
   'Từ', 'Ninh', 'Trình', 'Phí', 'Khúc', 'Kim', 'Lục', 'Hầu', 'Quan', 'La', 'Lò', 'Nông', 'Mạc', 'Giang', 'Hứa',
-  'Khổng', 'Âu', 'Văn', 'Thạch', 'Danh', 'Hoàng', 'Lữ', 'Tống', 'Nghiêm', 'Đậu', 'Bạch', 'Cù', 'Lã', 'Ông', 'Mạnh',
+  'Khổng', 'Âu', 'Văn', 'Thạch', 'Danh', 'Lữ', 'Tống', 'Nghiêm', 'Đậu', 'Bạch', 'Cù', 'Lã', 'Ông', 'Mạnh',
 ];
 
 const familyByFold = new Map<string, string[]>();
