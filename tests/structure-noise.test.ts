@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { extract } from '../src/structure/index.js';
 import { findPlaceDate } from '../src/structure/date.js';
 import type { BBox, OcrLine, OcrPage } from '../src/types.js';
-import { PLAN_HEAD } from './helpers/plan-text.js';
+import { PLAN_HEAD, RULES_HEAD } from './helpers/plan-text.js';
 
 /** An OCR line whose words are laid out left to right from x0, each with its confidence. */
 function line(words: Array<[string, number]>, x0: number, y: number): OcrLine {
@@ -190,17 +190,7 @@ describe('lettered items and wrapped sentences as OCR splits them', () => {
 });
 
 describe('chapter headings as OCR splits them', () => {
-  const qc = (lines: string[]): string =>
-    [
-      'ỦY BAN NHÂN DÂN',
-      'TỈNH LẠNG SƠN',
-      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-      'Độc lập - Tự do - Hạnh phúc',
-      'QUY CHẾ',
-      'Quản lý hoạt động của Tổ công tác',
-      '',
-      ...lines,
-    ].join('\n');
+  const qc = (lines: string[]): string => [...RULES_HEAD, ...lines].join('\n');
 
   it('a speck after "Chương I" is no title, and a title wrapped into its own block stays one chapter', () => {
     const doc = extract(
@@ -290,18 +280,7 @@ describe('header fields the type line and fixed phrases put right', () => {
 
 describe('chapter numbers told by the sequence of chapters', () => {
   const qc = (lines: string[]): Array<[string, string[]]> =>
-    extract(
-      [
-        'ỦY BAN NHÂN DÂN',
-        'TỈNH LẠNG SƠN',
-        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-        'Độc lập - Tự do - Hạnh phúc',
-        'QUY CHẾ',
-        'Quản lý hoạt động của Tổ công tác',
-        '',
-        ...lines,
-      ].join('\n'),
-    ).sections.map((s) => [s.number, s.children.map((c) => c.number)]);
+    extract([...RULES_HEAD, ...lines].join('\n')).sections.map((s) => [s.number, s.children.map((c) => c.number)]);
   const art = (n: number): string[] => [`Điều ${n}. Nội dung`, 'Các cơ quan, đơn vị tổ chức thực hiện.'];
 
   it('a chapter number misread between two that keep the sequence', () => {

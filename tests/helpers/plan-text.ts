@@ -12,3 +12,14 @@ export const PLAN_HEAD: readonly string[] = [
 
 /** Its last body line, "Nơi nhận" and the signer's authority line, up to the signer's title. */
 export const PLAN_CLOSING: readonly string[] = ['Các sở, ngành tổ chức thực hiện Kế hoạch này./.', 'Nơi nhận:', '- Các sở, ngành;', '- Lưu: VT.', 'KT. CHỦ TỊCH'];
+
+/** The opening of a Quy chế (no number line, as one issued with a decision), up to the blank line after its title. */
+export const RULES_HEAD: readonly string[] = [
+  'ỦY BAN NHÂN DÂN',
+  'TỈNH LẠNG SƠN',
+  'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+  'Độc lập - Tự do - Hạnh phúc',
+  'QUY CHẾ',
+  'Quản lý hoạt động của Tổ công tác',
+  '',
+];
