@@ -68,11 +68,13 @@ function trimJunk(text: string): string {
 /**
  * "V/v" read beyond recognition ("VAấy", "V7v", "Vịv") at the head of a mixed-case line under the
  * number: a V followed by no lowercase letter, in a short token, then the subject in lower case.
- * The restorer may also have made the garble a short word ("Vay", "Vy"): a capital V and one or
- * two lower-case letters do too, but for "Về", which opens a subject of its own ("Về việc …").
+ * The restorer may have made such a garble a short word ("Vay", "Vy"): a capital V and one or two
+ * lower-case letters count too when OCR read that first word unconfidently (`firstConf` < 50; a
+ * word read clearly is the word printed), but for "Về", which opens a subject of its own.
  */
-function garbledSubjectLabel(text: string): number | null {
-  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text) ?? /^V\p{Ll}{1,2}\s+(?=\S)/u.exec(text);
+function garbledSubjectLabel(text: string, firstConf: number | undefined): number | null {
+  const unsure = firstConf !== undefined && firstConf < 50;
+  const m = /^[Vv](?:[^\p{Ll}\s]|\p{Ll}?\p{Lu})\S{0,3}\s+(?=\S)/u.exec(text) ?? (unsure ? /^V\p{Ll}{1,2}\s+(?=\S)/u.exec(text) : null);
   if (!m || fold(m[0].trim()) === 've') return null;
   const rest = text.slice(m[0].length);
   return upperShare(rest) < 0.6 && /^\p{Ll}/u.test(rest) ? m[0].length : null;
@@ -316,7 +318,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
     const leftText = trimJunk(left);
     if (!leftText) continue;
-    const subjectAt = matchSubjectLabel(leftText) ?? (seenNumber && !subjectOpen ? garbledSubjectLabel(leftText) : null);
+    const subjectAt = matchSubjectLabel(leftText) ?? (seenNumber && !subjectOpen ? garbledSubjectLabel(leftText, src.words?.[0]?.conf) : null);
     if (subjectAt !== null) {
       // A second "V/v" label: what came before was not the subject (a mark read as one).
       subject.length = 0;
