@@ -585,8 +585,12 @@ async function main(): Promise<void> {
     await ensureDevCache(dirs[0]!, jobs, log);
   }
   const dir = dirs.join(', ');
-  const pages = dirs.flatMap((d) => readCache(d));
-  if (pages.length === 0) throw new Error(`${dir}: no cached pages`);
+  const pages = dirs.flatMap((d) => {
+    // Each folder on its own: a mistyped one must not leave the fit quietly to the others.
+    const cached = existsSync(d) ? readCache(d) : [];
+    if (cached.length === 0) throw new Error(`${d}: no cached pages (make them with scripts/quality-sim-cache.ts --sim DIR --out ${d})`);
+    return cached;
+  });
   // dev2 (scripts/sim --split dev2) is dev material too: dev text, fonts and scan models, another seed.
   if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
   const rows = toRows(pages);
