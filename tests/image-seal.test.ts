@@ -45,6 +45,17 @@ function page(): GrayImage {
   return img;
 }
 
+/** The text page with a black seal's outer and inner rings over the signer block. */
+function sealedPage(): { img: GrayImage; cx: number; cy: number; r: number } {
+  const img = page();
+  const cx = 880;
+  const cy = 800;
+  const r = Math.round(18 * MM);
+  ring(img, cx, cy, r, 9, 0);
+  ring(img, cx, cy, 0.68 * r, 4, 0);
+  return { img, cx, cy, r };
+}
+
 function inkIn(img: GrayImage, x0: number, y0: number, x1: number, y1: number, below = 128): number {
   let n = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (img.data[y * img.width + x]! < below) n++;
@@ -57,12 +68,7 @@ describe('round seals', () => {
   });
 
   it('finds a black seal over the signer block and erases its rings, keeping the title and the body text', () => {
-    const img = page();
-    const cx = 880;
-    const cy = 800;
-    const r = Math.round(18 * MM);
-    ring(img, cx, cy, r, 9, 0);
-    ring(img, cx, cy, 0.68 * r, 4, 0);
+    const { img, cx, cy, r } = sealedPage();
     // Lettering between the rings, off the text rows (left and right of the centre).
     box(img, cx - Math.round(0.83 * r) - 10, cy - 10, cx - Math.round(0.83 * r) + 10, cy + 14, 0);
     box(img, cx + Math.round(0.83 * r) - 10, cy + 20, cx + Math.round(0.83 * r) + 10, cy + 44, 0);
@@ -98,12 +104,7 @@ describe('round seals', () => {
   });
 
   it('is found once, in preparation: the prepared page carries its ring for the OCR stage', async () => {
-    const img = page();
-    const cx = 880;
-    const cy = 800;
-    const r = Math.round(18 * MM);
-    ring(img, cx, cy, r, 9, 0);
-    ring(img, cx, cy, 0.68 * r, 4, 0);
+    const { img, cx, cy, r } = sealedPage();
     const png = await encodePng(img);
     const before = prepareStepStats().seals?.calls ?? 0;
     const prepared = await prepare({ pageNumber: 1, data: png, width: img.width, height: img.height, dpi: DPI, origin: 'embedded-image', pdfRotate: 0 }, { deskew: false, orient: false });
