@@ -592,7 +592,7 @@ async function main(): Promise<void> {
     return cached;
   });
   // dev2 (scripts/sim --split dev2) is dev material too: dev text, fonts and scan models, another seed.
-  if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
+  if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2' && p.split !== 'dev3')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
   if (process.env.QUALITY_NESTED) {

@@ -72,6 +72,18 @@ describe.skipIf(!corpus)('document simulator (needs ../shared/corpus)', () => {
     expect(new Set(dev2.map((e) => e.seed)).size).toBe(dev2.length);
   });
 
+  it('plans dev3 from dev fonts and models, every seed a different set of documents, never test documents', () => {
+    const dev = plan('dev');
+    const devFonts = new Set(dev.map((e) => e.font));
+    const devModels = new Set(dev.map((e) => e.model));
+    const a = plan('dev3');
+    const b = plan('dev3', 7);
+    expect(a.every((e) => devFonts.has(e.font) && devModels.has(e.model))).toBe(true);
+    const seeds = new Set([...dev, ...plan('test')].map((e) => e.seed));
+    expect(a.some((e) => seeds.has(e.seed))).toBe(false);
+    expect(b.some((e) => a.some((x) => x.seed === e.seed))).toBe(false);
+  });
+
   it('lays out all 8 types with their own blocks, and the page gt is the layout lines', () => {
     const pool = loadPool('dev', CACHE);
     for (const [i, kind] of DOC_KINDS.entries()) {

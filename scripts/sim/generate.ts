@@ -4,7 +4,7 @@
  * <id>.meta.json. Deterministic from the split's seed; see scripts/sim/README.md.
  *
  *   npx tsx scripts/sim/generate.ts --split dev|test [--out DIR] [--limit N] [--ids a,b] [--shard k/n] [--force]
- *   npx tsx scripts/sim/generate.ts --split dev2 --out DIR   # extra tuning material (dev text, fonts and scan models)
+ *   npx tsx scripts/sim/generate.ts --split dev2|dev3 --out DIR [--seed N]   # extra tuning material (dev text, fonts and scan models)
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -29,13 +29,18 @@ export const CACHE = join(REPO, '.cache', 'sim');
  * the long chaptered kinds (Quy chế, Nghị quyết, Tờ trình, Quyết định) that dev has few of. Its own seed and
  * plan, so dev and test plans and documents are untouched; never written under .cache/sim (needs --out).
  */
-export type PlanSplit = Split | 'dev2';
-const SEEDS: Record<PlanSplit, number> = { dev: 0x5eedd001, test: 0x7e570002, dev2: 0x5eedd2a2 };
-const COUNT: Record<PlanSplit, number> = { dev: 64, test: 88, dev2: 24 };
+export type PlanSplit = Split | 'dev2' | 'dev3';
+const SEEDS: Record<PlanSplit, number> = { dev: 0x5eedd001, test: 0x7e570002, dev2: 0x5eedd2a2, dev3: 0x5eedd3a3 };
+const COUNT: Record<PlanSplit, number> = { dev: 64, test: 88, dev2: 24, dev3: 64 };
 const DEV2_KINDS: DocKind[] = ['QC', 'NQ', 'QC', 'TTR', 'QD', 'QC', 'NQ', 'TTR'];
 const DEV2_SIZES = [12, 16, 20, 26, 30];
-/** The text pool a split draws from: dev2 shares dev's (never test's). */
-const textSplit = (split: PlanSplit): Split => (split === 'dev2' ? 'dev' : split);
+/**
+ * dev3: more of what dev holds (every kind, dev sizes, fonts and scan models) drawn afresh, to check a rule on
+ * documents it was not written from; --seed draws another set. Never written under .cache/sim (needs --out).
+ */
+const EXTRA: readonly PlanSplit[] = ['dev2', 'dev3'];
+/** The text pool a split draws from: dev2 and dev3 share dev's (never test's). */
+const textSplit = (split: PlanSplit): Split => (EXTRA.includes(split) ? 'dev' : (split as Split));
 export const DEV_FONTS: FontName[] = ['tinos', 'noto-serif', 'arimo', 'roboto', 'lora'];
 /** Only in the test split. */
 export const TEST_ONLY_FONT: FontName = 'source-serif-4';
@@ -60,16 +65,16 @@ function spread<T>(xs: readonly T[], n: number, rnd: () => number): T[] {
   return out;
 }
 
-export function plan(split: PlanSplit): PlanEntry[] {
+export function plan(split: PlanSplit, seed: number = SEEDS[split]): PlanEntry[] {
   const n = COUNT[split];
-  const rnd = mulberry32(SEEDS[split]);
+  const rnd = mulberry32(seed);
   if (split === 'dev2') {
     const fontList = spread(DEV_FONTS, n, rnd);
     const modelList = spread(DEV_MODELS, n, rnd);
     const sizeList = spread(DEV2_SIZES, n, rnd);
     return Array.from({ length: n }, (_, i) => {
       const kind = DEV2_KINDS[i % DEV2_KINDS.length]!;
-      return { id: `${split}-${String(i + 1).padStart(3, '0')}-${kind.toLowerCase()}`, index: i, seed: seedOf(`${split}:${SEEDS[split]}:${i}`), kind, font: fontList[i]!, model: modelList[i]!, size: sizeList[i]! };
+      return { id: `${split}-${String(i + 1).padStart(3, '0')}-${kind.toLowerCase()}`, index: i, seed: seedOf(`${split}:${seed}:${i}`), kind, font: fontList[i]!, model: modelList[i]!, size: sizeList[i]! };
     });
   }
   const fonts = split === 'test' ? [...DEV_FONTS, TEST_ONLY_FONT] : DEV_FONTS;
@@ -80,7 +85,7 @@ export function plan(split: PlanSplit): PlanEntry[] {
   const sizeList = spread([3, 4, 5, 6, 8, 10, 12, 16, 20, 26], n, rnd);
   return Array.from({ length: n }, (_, i) => {
     const kind = kinds[i % kinds.length]!;
-    return { id: `${split}-${String(i + 1).padStart(3, '0')}-${kind.toLowerCase()}`, index: i, seed: seedOf(`${split}:${SEEDS[split]}:${i}`), kind, font: fontList[i]!, model: modelList[i]!, size: sizeList[i]! };
+    return { id: `${split}-${String(i + 1).padStart(3, '0')}-${kind.toLowerCase()}`, index: i, seed: seedOf(`${split}:${seed}:${i}`), kind, font: fontList[i]!, model: modelList[i]!, size: sizeList[i]! };
   });
 }
 
@@ -242,15 +247,18 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const split = (opt('split') ?? 'dev') as PlanSplit;
-  if (split !== 'dev' && split !== 'test' && split !== 'dev2') throw new Error(`--split must be dev, test or dev2, got ${split}`);
-  if (split === 'dev2' && !opt('out')) throw new Error('--split dev2 needs --out DIR (it is never written under .cache/sim)');
+  if (!(Object.keys(SEEDS) as string[]).includes(split)) throw new Error(`--split must be dev, test, dev2 or dev3, got ${split}`);
+  if (EXTRA.includes(split) && !opt('out')) throw new Error(`--split ${split} needs --out DIR (it is never written under .cache/sim)`);
+  const seed = opt('seed') === undefined ? SEEDS[split] : Number(opt('seed'));
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${opt('seed')}`);
+  if (opt('seed') !== undefined && !EXTRA.includes(split)) throw new Error('--seed is only for dev2 and dev3: dev and test plans are frozen');
   const out = opt('out') ?? join(CACHE, split);
   const limit = opt('limit') ? Number(opt('limit')) : Infinity;
   const ids = opt('ids')?.split(',');
   const force = args.includes('--force');
   // --shard k/n: the k-th of n interleaved parts, to spread a split over processes.
   const [k, n] = (opt('shard') ?? '0/1').split('/').map(Number) as [number, number];
-  const entries = plan(split)
+  const entries = plan(split, seed)
     .filter((e) => !ids || ids.includes(e.id))
     .slice(0, limit)
     .filter((e) => e.index % n === k);
