@@ -10,7 +10,10 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/batch/convert.js';
+import { documentId, pagesDir, type DocumentJobData } from '../src/batch/queue-jobs.js';
 import { parseRedisUrl } from '../src/batch/queue-redis.js';
+import { assembleQueuedDocument } from '../src/batch/queue-worker.js';
+import { Pipeline } from '../src/pipeline.js';
 import { REDIS_URL, redisMissing, removeQueue, stable, startWorker, vanban, type Spawned } from './helpers/queue.js';
 
 const missing = await redisMissing();
@@ -50,6 +53,40 @@ describe('queue URLs and connection errors', () => {
       expect(worker.stderr).toMatch(/no Redis answers/);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one document job run twice (a worker too busy to renew its lock)', () => {
+  it('both runs finish it from the same saved pages and write the same whole outputs', { timeout: 300_000 }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'vanban-queue-race-'));
+    const pipeline = await Pipeline.create({ jobs: 1 });
+    try {
+      const path = join(root, 'cv.pdf');
+      await copyFile('fixtures/clean/cv-sgddt-nghe-an.pdf', path);
+      const out = join(root, 'out');
+      const settings = { preprocess: true, restore: true };
+      const d: DocumentJobData = { out, input: { path, relative: 'cv.pdf', outputStem: join(out, 'cv') }, size: 1, mtimeMs: 1, pages: [1], formats: ['json', 'txt'], settings };
+      const id = documentId(out, { path, size: 1, mtimeMs: 1 }, [], d.formats, settings);
+      // The page as a page job saves it.
+      const page = (await pipeline.convertFile(path, undefined, { pages: [1] })).pages[0]!;
+      await mkdir(pagesDir(out, id), { recursive: true });
+      await writeFile(join(pagesDir(out, id), '1.json'), JSON.stringify(page));
+
+      // The run that lost its lock finishes first; the one holding it still finds every page.
+      const a = await assembleQueuedDocument(d, id, 1);
+      const b = await assembleQueuedDocument(d, id, 1);
+      expect(a.result.pages).toBe(1);
+      expect(b.record.stem).toBe(a.record.stem);
+      const json = JSON.parse(await readFile(join(out, 'cv.json'), 'utf8')) as { pages: Array<{ text: string }> };
+      expect(json.pages[0]!.text).toBe(page.restored.text);
+      expect(await readFile(join(out, 'cv.txt'), 'utf8')).toContain(page.restored.text.split('\n')[0]!);
+      // No temporary file is left beside the outputs; the page results wait for the enqueuing command.
+      expect((await readdir(out)).sort()).toEqual(['_vanban', 'cv.json', 'cv.txt']);
+      expect(await readdir(pagesDir(out, id))).toEqual(['1.json']);
+    } finally {
+      await pipeline.close();
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

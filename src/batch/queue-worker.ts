@@ -6,8 +6,9 @@
  * Failure rules: a permanent failure (the input's own: corrupt, encrypted, …) fails its job
  * once, without retry; a transient one (a crash inside OCR, an unexpected error) is retried.
  * A worker killed mid-job loses nothing: its lock expires and, after the stall interval, another
- * worker takes the job again. Outputs are written atomically, so two workers racing on one
- * document leave whole files.
+ * worker takes the job again. Outputs are written atomically and page results are kept until the
+ * enqueuing command has recorded the document, so two workers racing on one document both
+ * finish it with the same whole files.
  */
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -27,6 +28,7 @@ import {
   pagesDir,
   parsePageJobId,
   type DocumentJob,
+  type DocumentJobData,
   type DocumentJobResult,
   type PageJob,
   type PageJobResult,
@@ -70,6 +72,27 @@ async function checkUnchanged(path: string, size: number, mtimeMs: number): Prom
   if (info.size !== size || info.mtimeMs !== mtimeMs) {
     throw new VanbanError('USAGE', 'the file changed after it was queued; queue it again (rerun the convert command)', { file: path });
   }
+}
+
+/**
+ * A document job's second half: its saved pages assembled and its outputs written. The page
+ * results stay where they are: the enqueuing command removes them once it has recorded the
+ * document, so a second run of the same job (a worker too busy to renew its lock, the job taken
+ * again) finds them too, and both runs write the same whole files instead of one failing.
+ */
+export async function assembleQueuedDocument(d: DocumentJobData, docId: string, seconds: number): Promise<DocumentJobResult> {
+  const dir = pagesDir(d.out, docId);
+  const pages: ConvertedPage[] = [];
+  for (const page of d.pages) {
+    const text = await readFile(join(dir, `${page}.json`), 'utf8').catch(() => {
+      throw new UnrecoverableError(encodeFailure({ file: d.input.relative, code: 'INTERNAL', message: `the result of page ${page} is missing from ${dir}; convert the file again` }));
+    });
+    pages.push(JSON.parse(text) as ConvertedPage);
+  }
+  const document = assembleDocument(d.input.path, pages, seconds, d.settings.existingText ?? 'redo');
+  await writeOutputs(document, d.input, d.out, d.formats, d.settings.pdfa);
+  const extensions = d.formats.map((f) => OUTPUT_EXTENSIONS[f]);
+  return { record: recordOf(d.input, d.out, document, extensions, d.size, d.mtimeMs), result: fileResult(d.input, document) };
 }
 
 /** Run a worker until `options.signal` aborts; returns what it did. */
@@ -132,22 +155,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         throw new UnrecoverableError(encodeFailure(decodeFailure(first.reason, d.input.relative)));
       }
       const values = Object.values(await job.getChildrenValues<PageJobResult>());
-      const dir = pagesDir(d.out, job.id!);
-      const pages: ConvertedPage[] = [];
-      for (const page of d.pages) {
-        const text = await readFile(join(dir, `${page}.json`), 'utf8').catch(() => {
-          throw new UnrecoverableError(encodeFailure({ file: d.input.relative, code: 'INTERNAL', message: `the result of page ${page} is missing from ${dir}; convert the file again` }));
-        });
-        pages.push(JSON.parse(text) as ConvertedPage);
-      }
-      const seconds = values.reduce((n, v) => n + v.seconds, 0);
-      const document = assembleDocument(d.input.path, pages, seconds, d.settings.existingText ?? 'redo');
-      await writeOutputs(document, d.input, d.out, d.formats, d.settings.pdfa);
-      const extensions = d.formats.map((f) => OUTPUT_EXTENSIONS[f]);
-      const record = recordOf(d.input, d.out, document, extensions, d.size, d.mtimeMs);
-      const result = fileResult(d.input, document);
-      await rm(dir, { recursive: true, force: true });
-      return { record, result };
+      return await assembleQueuedDocument(d, job.id!, values.reduce((n, v) => n + v.seconds, 0));
     } catch (error) {
       throw jobError(error, d.input.relative);
     }

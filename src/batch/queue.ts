@@ -8,7 +8,7 @@
  * the same command adds nothing new (job ids from path, size and mtime), takes in what
  * finished meanwhile, and waits for the rest.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import { VanbanError } from '../errors.js';
@@ -19,6 +19,7 @@ import {
   DEFAULT_QUEUE_NAME,
   decodeFailure,
   documentId,
+  pagesDir,
   parsePageJobId,
   type DocumentJobData,
   type DocumentJobResult,
@@ -151,6 +152,8 @@ export async function enqueue(inputs: string | readonly string[], options: Queue
             delete state.pending[output.record.stem];
             delete state.failures[t.input.path];
             await saver.save();
+            // Recorded: its page results are no longer needed (kept till now for a racing second run).
+            await rm(pagesDir(outDir, docId), { recursive: true, force: true });
             pages += output.result.pages;
             converted.push(output.result);
             emit({ type: 'file-done', result: output.result });
