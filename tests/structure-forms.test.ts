@@ -212,6 +212,31 @@ describe('title and issuing authority', () => {
     expect(doc.addressees).toEqual(['Các trường trung học phổ thông']);
   });
 
+  it.each([
+    // Lower-case wraps that open like a body sentence or a place and date are still title.
+    ['a wrap on "trong thời gian"', ['Tổ chức tiếp dân', 'trong thời gian nghỉ Tết Nguyên đán'], 'Tổ chức tiếp dân trong thời gian nghỉ Tết Nguyên đán'],
+    ['a wrap on a date', ['Danh mục thủ tục hành chính áp dụng', 'kể từ ngày 01 tháng 7 năm 2025'], 'Danh mục thủ tục hành chính áp dụng kể từ ngày 01 tháng 7 năm 2025'],
+    // A title line ending on ":" goes on, even on a capital.
+    ['a line ending on a colon', ['Hồ sơ thuộc diện kiểm tra trước:', 'Thực hiện kiểm tra tại trụ sở'], 'Hồ sơ thuộc diện kiểm tra trước: Thực hiện kiểm tra tại trụ sở'],
+    // The line under the type is the title whatever its first words.
+    ['a title opening on "Thực hiện"', ['Thực hiện chuyển đổi số năm 2025'], 'Thực hiện chuyển đổi số năm 2025'],
+    // Units and acronyms in brackets are print.
+    ['a unit in brackets', ['Tỷ lệ hộ nghèo theo xã (%)'], 'Tỷ lệ hộ nghèo theo xã (%)'],
+    ['an acronym in brackets on its own line', ['Chỉ số cải cách hành chính', '(PAR INDEX) năm 2024'], 'Chỉ số cải cách hành chính (PAR INDEX) năm 2024'],
+    ['a bracket wrapped at "(%"', ['Tỷ lệ giải ngân vốn đầu tư công (%', 'so với kế hoạch giao)'], 'Tỷ lệ giải ngân vốn đầu tư công (% so với kế hoạch giao)'],
+  ])('a report title: %s', (_name, title, want) => {
+    const doc = extract(
+      [
+        ...header(['ỦY BAN NHÂN DÂN', 'HUYỆN NAM ĐÀN'], 'Số: 15/BC-UBND', 'Nam Đàn, ngày 4 tháng 3 năm 2025'),
+        'BÁO CÁO',
+        ...title,
+        'Ủy ban nhân dân huyện báo cáo kết quả thực hiện như sau:',
+        'I. KẾT QUẢ ĐẠT ĐƯỢC',
+      ].join('\n'),
+    );
+    expect([doc.type, doc.title, doc.place]).toEqual(['BÁO CÁO', want, 'Nam Đàn']);
+  });
+
   it('stray marks of a stamp or a pen stroke at the edges of title lines are not title', () => {
     const doc = extract(
       [

@@ -427,7 +427,8 @@ function centredBlockAt(lines: readonly SourceLine[], at: number): boolean {
 /** Marks at the edges of a title line that are no print: speckle, stamp edges, strokes ("|", "~", "}{"). */
 function trimMarks(text: string): string {
   const tokens = squash(text).split(' ');
-  const junk = (t: string): boolean => !/[\p{L}\d]/u.test(t) || /[{}[\]<>|~^\\@#$*=]/.test(t);
+  // A per cent sign in brackets is print ("… lao động (%)", "… giao cảm (%"), not a speck.
+  const junk = (t: string): boolean => (!/[\p{L}\d]/u.test(t) && !/^\(?%\)?$/.test(t)) || /[{}[\]<>|~^\\@#$*=]/.test(t);
   while (tokens.length && junk(tokens[0]!)) tokens.shift();
   while (tokens.length && junk(tokens[tokens.length - 1]!)) tokens.pop();
   return tokens.join(' ');
@@ -514,15 +515,22 @@ function endsOpen(text: string): boolean {
   return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
 }
 
-/** Body opening of a plan or report: the title has ended. */
-function opensBody(t: string): boolean {
+/** Body opening of a plan or report: the title has ended. `sentences` false: only the structural openers count. */
+function opensBody(t: string, sentences = true): boolean {
   return (
     isBasisStart(t) ||
     isEnactingFormula(t) ||
     matchAddresseeLabel(t) !== null ||
     matchMarker(t) !== null ||
+    (sentences && opensSentence(t))
+  );
+}
 
-    /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
+/** The words a body sentence of a plan or report opens on ("Thực hiện …", "Để …", "Hôm nay …"). */
+function opensSentence(t: string): boolean {
+  // A sentence opens with a capital: "trong thời gian …" in lower case wraps a title line.
+  return (
+    (/^\p{Lu}/u.test(t) && /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t))) ||
     /^Để\s/.test(t) ||
     /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
   );
@@ -614,7 +622,13 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
     // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
     const itemAsTitle = underType && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
-    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
+    // A title line ending on ":" ("… cao về thuế:") is not the end of the title: only a structural opener ends it there.
+    const opened = parts.length > 0 && /:$/.test(parts[parts.length - 1]!.text);
+    // The line right under the type is the title whatever its first words ("Thực hiện hiển thị …").
+    const sentences = !underType && !opened;
+    // "(Kèm theo …)" ends a title; an acronym or a unit in brackets wraps it ("(CFF) (% số người …)").
+    const bracketNote = parts.length > 0 && /^\((?!\p{Ll})/u.test(t) && !/^\((?:\p{Lu}[\p{Lu}\d ]{1,11}\)|%)/u.test(t);
+    if (item || (opensBody(t, sentences) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && !opened && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || bracketNote)
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;
@@ -643,7 +657,8 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     if (t.length < 80 && /ng|\d/.test(ft)) {
       const pd = findPlaceDate(t);
-      if (pd && pd.place) {
+      // A place is a name: "kể từ ngày 10 tháng 12 năm 2012" wraps a title.
+      if (pd && pd.place && /^\p{Lu}/u.test(pd.place)) {
         result.placeDate ??= { src, pd };
         continue;
       }
