@@ -512,6 +512,23 @@ describe('closing read by OCR', () => {
   });
 });
 
+describe('OCR of the number line and the marks over it', () => {
+  it("an incoming-mail stamp's ĐẾN / Số: / Ngày above the header is neither the agency nor the number", () => {
+    const doc = extract(['ĐẾN', 'Số:', 'Ngày', '', ...header(['ỦY BAN NHÂN DÂN', 'TỈNH YÊN BÁI'], 'Số: 208/BC-UBND', 'Yên Bái, ngày 9 tháng 5 năm 2024'), 'BÁO CÁO', 'Tình hình thực hiện nhiệm vụ quý I', 'I. KẾT QUẢ'].join('\n'));
+    expect([doc.agency, doc.number, doc.symbol]).toEqual(['ỦY BAN NHÂN DÂN TỈNH YÊN BÁI', '208', 'BC-UBND']);
+  });
+
+  it.each([['Số: 7JQĐ-UBND'], ['Số:...7/QĐ-UBND']])('a blank number whose slash was read as a 7 (%s), under a blank day, is blank', (line) => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN LẠC'], line, 'Yên Lạc, ngày tháng 3 năm 2025'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo', 'ỦY BAN NHÂN DÂN HUYỆN YÊN LẠC', 'Căn cứ Luật Tổ chức chính quyền địa phương;'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual([null, 'QĐ-UBND']);
+  });
+
+  it('a number 7 under a printed day is the number', () => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN LẠC'], 'Số: 7/QĐ-UBND', 'Yên Lạc, ngày 12 tháng 3 năm 2025'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual(['7', 'QĐ-UBND']);
+  });
+});
+
 describe('marks read as header lines', () => {
   it('a line OCR barely saw is not header; a second V/v label restarts the subject', () => {
     const page: OcrPage = {

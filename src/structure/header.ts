@@ -205,6 +205,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
   // The right column came first in reading order (no agency line before it): the agency may follow it.
   let rightFirst = false;
+  // The heading of an incoming-mail stamp ("ĐẾN", "CÔNG VĂN ĐẾN") was met: its "Số:" and "Ngày" lines are the stamp's.
+  let stampSeen = false;
   const takeRight = (text: string, src: SourceLine): void => {
     const t = text.trim();
     if (!t || isDecoration(t)) return;
@@ -237,13 +239,14 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
   };
 
+  let numberText = '';
   const takeNumber = (text: string, src: SourceLine): string | null => {
     const label = matchNumberLabel(text);
     if (label === null || seenNumber) return null;
     const p = parseNumber(text.slice(label));
     // An incoming-mail stamp ("ĐẾN Số: ..ZVA / Ngày: …") read before the header gives neither a number nor a
     // symbol: it is not the document's number line, which may still come.
-    if (p.number === null && p.symbol === null && agencyLines.length === 0 && src.conf !== undefined && src.conf < 70) return '';
+    if (p.number === null && p.symbol === null && agencyLines.length === 0 && ((src.conf !== undefined && src.conf < 70) || stampSeen)) return '';
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
     if (p.number !== null && writtenIntoBlank(src)) {
@@ -251,6 +254,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       result.number = at(src, null, 0.3);
     } else result.number = at(src, p.number, c);
     if (p.symbol) result.symbol = at(src, p.symbol, c);
+    numberText = text.slice(label);
     return p.rest;
   };
 
@@ -331,6 +335,11 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       if (!(src.conf !== undefined && src.conf < 70 && leftText.replace(/[^\p{L}]/gu, '').length < 4)) subject.push({ text: leftText, src });
       continue;
     }
+    // No agency is called "ĐẾN": it heads the stamp a registry puts over the header when the letter arrives.
+    if (!seenNumber && agencyLines.length === 0 && /^(cong van |cv )?d[ae]n\W*$/.test(fold(leftText))) {
+      stampSeen = true;
+      continue;
+    }
     if (!seenNumber && !seenRight && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6) {
       agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
@@ -350,6 +359,17 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
   for (let k = i; k < Math.min(lines.length, i + 20); k++) {
     const src = lines[k]!;
     if (src.column === 'right' && (!result.dateText || !result.nationalMotto || !result.slogan)) takeRight(src.text, src);
+  }
+
+  // A blank number's "/" read as a figure glued to the symbol ("Số: 7JQĐ-UBND", "Số: ...7/KH-SNN"): where the day
+  // is blank too (both are filled in when the document is registered), the lone 7 or 1 is that slash, not a number.
+  if (result.number?.value && /^[71]$/.test(result.number.value) && result.dateText && /^ngày tháng/.test(result.dateText.value)) {
+    const g = /^[\s.…_,:]*[71]([^\s\d]?)(\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(numberText);
+    if (g) {
+      result.number = { ...result.number, value: null, confidence: 0.3 };
+      // The glued stroke was the slash: what follows it is the symbol.
+      if (!result.symbol) result.symbol = { ...result.number, value: g[2]!.replace(/[.,]+$/, ''), confidence: 0.5 };
+    }
   }
 
   // Agency and parent agency.
