@@ -523,6 +523,14 @@ describe('OCR of the number line and the marks over it', () => {
     expect([doc.number, doc.symbol]).toEqual([null, 'QĐ-UBND']);
   });
 
+  it.each([
+    ['Số: 194UBND-KT', '194', 'UBND-KT'],
+    ['Số: 7NQ-HĐND', null, 'NQ-HĐND'],
+  ])('a number line whose slash OCR lost or read as a 7 glued to the symbol (%s)', (line, number, symbol) => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'TỈNH LONG AN'], line, 'Long An, ngày 17 tháng 12 năm 2019'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual([number, symbol]);
+  });
+
   it('a number 7 under a printed day is the number', () => {
     const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN LẠC'], 'Số: 7/QĐ-UBND', 'Yên Lạc, ngày 12 tháng 3 năm 2025'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo'].join('\n'));
     expect([doc.number, doc.symbol]).toEqual(['7', 'QĐ-UBND']);

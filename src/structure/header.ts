@@ -118,6 +118,9 @@ export function parseNumber(afterLabel: string): NumberParse {
     // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
     const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
     if (g) return { number: g[1]!, symbol: g[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(g[0].length), confidence: 0.5 };
+    // The "/" lost outright ("194UBND-KT"); a lone 7 glued to the symbol ("7NQ-HĐND") is the slash of a blank number.
+    const glued = /^\s*(\d+)(\p{Lu}[\p{L}&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
+    if (glued) return { number: glued[1] === '7' ? null : glued[1]!, symbol: glued[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(glued[0].length), confidence: 0.5 };
     // No "/" and no figure: a blank number whose "/" was read as a letter glued to the symbol ("ZQyĐ-SGDĐT");
     // the symbol is kept whole, the type line puts its first part right (reconcileSymbol).
     const bare = /^\s*(\p{Lu}[\p{L}&.]{1,6}(?:-[\p{L}\d&.]+)+)\s*$/u.exec(afterLabel);
