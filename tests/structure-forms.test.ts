@@ -212,6 +212,31 @@ describe('title and issuing authority', () => {
     expect(doc.addressees).toEqual(['Các trường trung học phổ thông']);
   });
 
+  it.each([
+    // Lower-case wraps that open like a body sentence or a place and date are still title.
+    ['a wrap on "trong thời gian"', ['Tổ chức tiếp dân', 'trong thời gian nghỉ Tết Nguyên đán'], 'Tổ chức tiếp dân trong thời gian nghỉ Tết Nguyên đán'],
+    ['a wrap on a date', ['Danh mục thủ tục hành chính áp dụng', 'kể từ ngày 01 tháng 7 năm 2025'], 'Danh mục thủ tục hành chính áp dụng kể từ ngày 01 tháng 7 năm 2025'],
+    // A title line ending on ":" goes on, even on a capital.
+    ['a line ending on a colon', ['Hồ sơ thuộc diện kiểm tra trước:', 'Thực hiện kiểm tra tại trụ sở'], 'Hồ sơ thuộc diện kiểm tra trước: Thực hiện kiểm tra tại trụ sở'],
+    // The line under the type is the title whatever its first words.
+    ['a title opening on "Thực hiện"', ['Thực hiện chuyển đổi số năm 2025'], 'Thực hiện chuyển đổi số năm 2025'],
+    // Units and acronyms in brackets are print.
+    ['a unit in brackets', ['Tỷ lệ hộ nghèo theo xã (%)'], 'Tỷ lệ hộ nghèo theo xã (%)'],
+    ['an acronym in brackets on its own line', ['Chỉ số cải cách hành chính', '(PAR INDEX) năm 2024'], 'Chỉ số cải cách hành chính (PAR INDEX) năm 2024'],
+    ['a bracket wrapped at "(%"', ['Tỷ lệ giải ngân vốn đầu tư công (%', 'so với kế hoạch giao)'], 'Tỷ lệ giải ngân vốn đầu tư công (% so với kế hoạch giao)'],
+  ])('a report title: %s', (_name, title, want) => {
+    const doc = extract(
+      [
+        ...header(['ỦY BAN NHÂN DÂN', 'HUYỆN NAM ĐÀN'], 'Số: 15/BC-UBND', 'Nam Đàn, ngày 4 tháng 3 năm 2025'),
+        'BÁO CÁO',
+        ...title,
+        'Ủy ban nhân dân huyện báo cáo kết quả thực hiện như sau:',
+        'I. KẾT QUẢ ĐẠT ĐƯỢC',
+      ].join('\n'),
+    );
+    expect([doc.type, doc.title, doc.place]).toEqual(['BÁO CÁO', want, 'Nam Đàn']);
+  });
+
   it('stray marks of a stamp or a pen stroke at the edges of title lines are not title', () => {
     const doc = extract(
       [
@@ -484,6 +509,31 @@ describe('closing read by OCR', () => {
     const doc = extract('Điều 3. Quyết định này có hiệu lực từ ngày ký.\n\nNơi nhậm:\n\n- Như Điều 3;\n\n- Lưu: VT.\n\nDương Xuân An');
     expect(doc.recipients).toEqual(['Như Điều 3', 'Lưu: VT']);
     expect(doc.signer).toEqual({ authority: null, authorityLines: [], title: null, name: 'Dương Xuân An' });
+  });
+});
+
+describe('OCR of the number line and the marks over it', () => {
+  it("an incoming-mail stamp's ĐẾN / Số: / Ngày above the header is neither the agency nor the number", () => {
+    const doc = extract(['ĐẾN', 'Số:', 'Ngày', '', ...header(['ỦY BAN NHÂN DÂN', 'TỈNH YÊN BÁI'], 'Số: 208/BC-UBND', 'Yên Bái, ngày 9 tháng 5 năm 2024'), 'BÁO CÁO', 'Tình hình thực hiện nhiệm vụ quý I', 'I. KẾT QUẢ'].join('\n'));
+    expect([doc.agency, doc.number, doc.symbol]).toEqual(['ỦY BAN NHÂN DÂN TỈNH YÊN BÁI', '208', 'BC-UBND']);
+  });
+
+  it.each([['Số: 7JQĐ-UBND'], ['Số:...7/QĐ-UBND']])('a blank number whose slash was read as a 7 (%s), under a blank day, is blank', (line) => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN LẠC'], line, 'Yên Lạc, ngày tháng 3 năm 2025'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo', 'ỦY BAN NHÂN DÂN HUYỆN YÊN LẠC', 'Căn cứ Luật Tổ chức chính quyền địa phương;'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual([null, 'QĐ-UBND']);
+  });
+
+  it.each([
+    ['Số: 194UBND-KT', '194', 'UBND-KT'],
+    ['Số: 7NQ-HĐND', null, 'NQ-HĐND'],
+  ])('a number line whose slash OCR lost or read as a 7 glued to the symbol (%s)', (line, number, symbol) => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'TỈNH LONG AN'], line, 'Long An, ngày 17 tháng 12 năm 2019'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual([number, symbol]);
+  });
+
+  it('a number 7 under a printed day is the number', () => {
+    const doc = extract([...header(['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN LẠC'], 'Số: 7/QĐ-UBND', 'Yên Lạc, ngày 12 tháng 3 năm 2025'), 'QUYẾT ĐỊNH', 'Về việc thành lập Ban chỉ đạo'].join('\n'));
+    expect([doc.number, doc.symbol]).toEqual(['7', 'QĐ-UBND']);
   });
 });
 

@@ -118,6 +118,9 @@ export function parseNumber(afterLabel: string): NumberParse {
     // The "/" read as a figure or a stroke ("2077/TB-STNMT" → "20777TB-STNMT"): a symbol (capitals, a hyphen) glued after the digits.
     const g = /^\s*(\d+)[71lI|!]((?:\d{4}[71lI|!])?\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
     if (g) return { number: g[1]!, symbol: g[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(g[0].length), confidence: 0.5 };
+    // The "/" lost outright ("194UBND-KT"); a lone 7 glued to the symbol ("7NQ-HĐND") is the slash of a blank number.
+    const glued = /^\s*(\d+)(\p{Lu}[\p{L}&.]*(?:-[\p{L}\d&.]+)+)/u.exec(afterLabel);
+    if (glued) return { number: glued[1] === '7' ? null : glued[1]!, symbol: glued[2]!.replace(/[.,]+$/, ''), rest: afterLabel.slice(glued[0].length), confidence: 0.5 };
     // No "/" and no figure: a blank number whose "/" was read as a letter glued to the symbol ("ZQyĐ-SGDĐT");
     // the symbol is kept whole, the type line puts its first part right (reconcileSymbol).
     const bare = /^\s*(\p{Lu}[\p{L}&.]{1,6}(?:-[\p{L}\d&.]+)+)\s*$/u.exec(afterLabel);
@@ -205,6 +208,8 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
 
   // The right column came first in reading order (no agency line before it): the agency may follow it.
   let rightFirst = false;
+  // The heading of an incoming-mail stamp ("ĐẾN", "CÔNG VĂN ĐẾN") was met: its "Số:" and "Ngày" lines are the stamp's.
+  let stampSeen = false;
   const takeRight = (text: string, src: SourceLine): void => {
     const t = text.trim();
     if (!t || isDecoration(t)) return;
@@ -237,13 +242,14 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
     }
   };
 
+  let numberText = '';
   const takeNumber = (text: string, src: SourceLine): string | null => {
     const label = matchNumberLabel(text);
     if (label === null || seenNumber) return null;
     const p = parseNumber(text.slice(label));
     // An incoming-mail stamp ("ĐẾN Số: ..ZVA / Ngày: …") read before the header gives neither a number nor a
     // symbol: it is not the document's number line, which may still come.
-    if (p.number === null && p.symbol === null && agencyLines.length === 0 && src.conf !== undefined && src.conf < 70) return '';
+    if (p.number === null && p.symbol === null && agencyLines.length === 0 && ((src.conf !== undefined && src.conf < 70) || stampSeen)) return '';
     seenNumber = true;
     const c = p.confidence * lineFactor(src);
     if (p.number !== null && writtenIntoBlank(src)) {
@@ -251,6 +257,7 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       result.number = at(src, null, 0.3);
     } else result.number = at(src, p.number, c);
     if (p.symbol) result.symbol = at(src, p.symbol, c);
+    numberText = text.slice(label);
     return p.rest;
   };
 
@@ -331,6 +338,11 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
       if (!(src.conf !== undefined && src.conf < 70 && leftText.replace(/[^\p{L}]/gu, '').length < 4)) subject.push({ text: leftText, src });
       continue;
     }
+    // No agency is called "ĐẾN": it heads the stamp a registry puts over the header when the letter arrives.
+    if (!seenNumber && agencyLines.length === 0 && /^(cong van |cv )?d[ae]n\W*$/.test(fold(leftText))) {
+      stampSeen = true;
+      continue;
+    }
     if (!seenNumber && !seenRight && agencyLines.length < 4 && leftText.length <= 80 && upperShare(leftText) >= 0.6) {
       agencyLines.push({ text: leftText.replace(/\s*[.,;:]+$/, ''), src });
       continue;
@@ -350,6 +362,17 @@ export function parseHeader(lines: readonly SourceLine[]): HeaderResult {
   for (let k = i; k < Math.min(lines.length, i + 20); k++) {
     const src = lines[k]!;
     if (src.column === 'right' && (!result.dateText || !result.nationalMotto || !result.slogan)) takeRight(src.text, src);
+  }
+
+  // A blank number's "/" read as a figure glued to the symbol ("Số: 7JQĐ-UBND", "Số: ...7/KH-SNN"): where the day
+  // is blank too (both are filled in when the document is registered), the lone 7 or 1 is that slash, not a number.
+  if (result.number?.value && /^[71]$/.test(result.number.value) && result.dateText && /^ngày tháng/.test(result.dateText.value)) {
+    const g = /^[\s.…_,:]*[71]([^\s\d]?)(\p{Lu}[\p{L}\d&.]*(?:-[\p{L}\d&.]+)+)/u.exec(numberText);
+    if (g) {
+      result.number = { ...result.number, value: null, confidence: 0.3 };
+      // The glued stroke was the slash: what follows it is the symbol.
+      if (!result.symbol) result.symbol = { ...result.number, value: g[2]!.replace(/[.,]+$/, ''), confidence: 0.5 };
+    }
   }
 
   // Agency and parent agency.
@@ -427,7 +450,8 @@ function centredBlockAt(lines: readonly SourceLine[], at: number): boolean {
 /** Marks at the edges of a title line that are no print: speckle, stamp edges, strokes ("|", "~", "}{"). */
 function trimMarks(text: string): string {
   const tokens = squash(text).split(' ');
-  const junk = (t: string): boolean => !/[\p{L}\d]/u.test(t) || /[{}[\]<>|~^\\@#$*=]/.test(t);
+  // A per cent sign in brackets is print ("… lao động (%)", "… giao cảm (%"), not a speck.
+  const junk = (t: string): boolean => (!/[\p{L}\d]/u.test(t) && !/^\(?%\)?$/.test(t)) || /[{}[\]<>|~^\\@#$*=]/.test(t);
   while (tokens.length && junk(tokens[0]!)) tokens.shift();
   while (tokens.length && junk(tokens[tokens.length - 1]!)) tokens.pop();
   return tokens.join(' ');
@@ -514,15 +538,22 @@ function endsOpen(text: string): boolean {
   return /(\b(cua|va|ve|cho|tai|tren|trong|den|giai doan|doi voi|theo|voi|nhung|cac|mot so)|[,-])$/.test(fold(text.trim()));
 }
 
-/** Body opening of a plan or report: the title has ended. */
-function opensBody(t: string): boolean {
+/** Body opening of a plan or report: the title has ended. `sentences` false: only the structural openers count. */
+function opensBody(t: string, sentences = true): boolean {
   return (
     isBasisStart(t) ||
     isEnactingFormula(t) ||
     matchAddresseeLabel(t) !== null ||
     matchMarker(t) !== null ||
+    (sentences && opensSentence(t))
+  );
+}
 
-    /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian)|thuc hien)/.test(fold(t)) ||
+/** The words a body sentence of a plan or report opens on ("Thực hiện …", "Để …", "Hôm nay …"). */
+function opensSentence(t: string): boolean {
+  // A sentence opens with a capital: "trong thời gian …" in lower case wraps a title line.
+  return (
+    (/^\p{Lu}/u.test(t) && /^(thuc hien|nham |tren co so|trong (nam|thang|thoi gian))/.test(fold(t))) ||
     /^Để\s/.test(t) ||
     /^(Ngày|Hôm nay|Vào hồi|Hồi)\s/u.test(t)
   );
@@ -614,7 +645,13 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     const item = parts.length > 0 && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || /^[-–+•]\s*\p{Lu}/u.test(t));
     // The line right under the type is the title even when it opens like an item ("b5. …", "e) …").
     const itemAsTitle = underType && (/^\p{L}\.?\d{1,2}(?:\)|\.\s)/u.test(t) || matchMarker(t)?.style === 'alpha');
-    if (item || (opensBody(t) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || (parts.length > 0 && /^\((?!\p{Ll})/u.test(t)))
+    // A title line ending on ":" ("… cao về thuế:") is not the end of the title: only a structural opener ends it there.
+    const opened = parts.length > 0 && /:$/.test(parts[parts.length - 1]!.text);
+    // The line right under the type is the title whatever its first words ("Thực hiện hiển thị …").
+    const sentences = !underType && !opened;
+    // "(Kèm theo …)" ends a title; an acronym or a unit in brackets wraps it ("(CFF) (% số người …)").
+    const bracketNote = parts.length > 0 && /^\((?!\p{Ll})/u.test(t) && !/^\((?:\p{Lu}[\p{Lu}\d ]{1,11}\)|%)/u.test(t);
+    if (item || (opensBody(t, sentences) && !basisAsTitle && !itemAsTitle) || (parts.length > 0 && !opened && fullWidth > 40 && t.length >= 0.93 * fullWidth && !endsOpen(parts[parts.length - 1]!.text)) || bracketNote)
       break;
     if (parts.length && isAuthorityLine(t) && (withAuthority || nextOpensBasis(lines, i))) {
       authorityAt = i;
@@ -643,7 +680,8 @@ export function parseTitle(lines: readonly SourceLine[], from: number, typeName:
     }
     if (t.length < 80 && /ng|\d/.test(ft)) {
       const pd = findPlaceDate(t);
-      if (pd && pd.place) {
+      // A place is a name: "kể từ ngày 10 tháng 12 năm 2012" wraps a title.
+      if (pd && pd.place && /^\p{Lu}/u.test(pd.place)) {
         result.placeDate ??= { src, pd };
         continue;
       }
