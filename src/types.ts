@@ -101,6 +101,11 @@ export interface PreparedImage {
   pageNumber: number;
   /** Grayscale (or bilevel) PNG for the OCR engine. */
   png: Uint8Array;
+  /**
+   * The same pixels as `png`, raw (one grey byte per pixel, row by row), when the page was
+   * prepared in this process: the OCR stage reads them instead of decoding the PNG again.
+   */
+  gray?: { data: Uint8Array; width: number; height: number };
   width: number;
   height: number;
   dpi: number;

@@ -357,6 +357,7 @@ export async function prepare(page: PageImage, options: PrepareOptions = {}): Pr
   return {
     pageNumber: page.pageNumber,
     png,
+    gray: { data: img.data, width: img.width, height: img.height },
     width: img.width,
     height: img.height,
     dpi,
