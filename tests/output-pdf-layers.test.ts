@@ -301,6 +301,27 @@ describe.skipIf(!hasPdftotext)('existing text layers', () => {
     for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
   });
 
+  it('keeps apart stray one-letter words read off a seal, which plain pdftotext takes for letter-spaced text and glues ("Ộ|")', async () => {
+    // Boxes of a signature block with a seal over it (simulator dev3-033-kh p2's truth, the seal read
+    // as one-letter words of any size): a line of one-letter words gets its gaps glued under 1.3 times
+    // the smallest, and one box lying inside another could not be cleared and stayed where it was.
+    const file = await scanPdf('seal-letters.pdf');
+    const lines = asLines([
+      [['PHÓ', [1474, 1129, 1584, 1180]], ['TRƯỞNG', [1620, 1131, 1839, 1183]], ['PHÒNG', [1876, 1134, 2058, 1186]]],
+      [['Vũ', [1625, 1521, 1685, 1562]], ['Hữu', [1716, 1522, 1806, 1564]], ['An', [1837, 1524, 1897, 1565]]],
+      [['Ở', [1589, 1374, 1650, 1421]]],
+      [['|', [1632, 1398, 1740, 1508]]],
+      [['|', [1510, 1218, 1571, 1333]]],
+      [['ằ', [1500, 1261, 1629, 1373]]],
+      [['Ộ', [1562, 1385, 1719, 1483]]],
+    ]);
+    const doc = layerDoc(file, [{ number: 1, width: 2480, height: 3508, dpi: 300, lines }]);
+    const out = path.join(dir, 'seal-letters.out.pdf');
+    await writeFile(out, (await buildSearchablePdf(doc, file)).bytes);
+    const expected = lines.flatMap((line) => line.words.map((w) => w.text)).sort();
+    for (const raw of [true, false]) expect(pdftotext(out, raw).split(/\s+/).filter(Boolean).sort(), `raw ${raw}`).toEqual(expected);
+  });
+
   it('keeps a dash that ends a line: plain pdftotext does not drop it and glue the line to the next', async () => {
     const file = await scanPdf('dash.pdf');
     const lines = [lineOf(['năm', 'học', '2022', '-'], 150, 400, 36, 20, 12), lineOf(['2023', 'Sở', 'Giáo-'], 150, 450, 36, 20, 12), lineOf(['dục', 'và', 'Đào', 'tạo'], 150, 500, 36, 20, 12)];

@@ -270,6 +270,8 @@ interface Placed {
   /** The font size in pixels along the line (a page can be scaled unlike its image across and along). */
   fontAlong: number;
   line: number;
+  /** One letter as pdftotext sees it (no U+FEFF after it): a line of such words is taken for letter-spaced text. */
+  single: boolean;
 }
 
 /** Baselines closer than this (the larger font size) can end up on one line of plain pdftotext: both within half its first word's size of its baseline, and that word can be larger. */
@@ -280,6 +282,13 @@ const NEIGHBOUR_GAP = 0.1;
 const PREVIOUS_GAP = 0.2;
 /** Overlap (font sizes) past which plain pdftotext ends its line rather than run on (it takes 0.5). */
 const CLEAR_OVERLAP = 0.6;
+/**
+ * Gap (font sizes) between two one-letter words. Plain pdftotext takes a line made only of
+ * one-letter words for letter-spaced text ("C Ô N G"): it glues every gap under 1.3 times the
+ * smallest (at most 0.4 of the font size), so the stray letters OCR reads off a seal or a
+ * signature ("Ộ", "|") came back glued ("Ộ|"). Past 0.4 it always spaces them.
+ */
+const SINGLE_GAP = 0.45;
 /** Farthest a word's baseline is moved (font sizes) to get it off another line's. */
 const MAX_NUDGE = 1.0;
 
@@ -287,7 +296,8 @@ const MAX_NUDGE = 1.0;
 function neededGap(other: Placed, word: Placed, previous: boolean): number {
   if (other.line === word.line && !previous) return 0;
   if (Math.abs(other.base - word.base) >= SAME_LINE * Math.max(other.font, word.font)) return 0;
-  return (previous ? PREVIOUS_GAP : NEIGHBOUR_GAP) * Math.max(other.fontAlong, word.fontAlong);
+  const gap = other.single && word.single ? SINGLE_GAP : previous ? PREVIOUS_GAP : NEIGHBOUR_GAP;
+  return gap * Math.max(other.fontAlong, word.fontAlong);
 }
 
 /** Whether `word` nearly touches `other` along the line: too close to be spaced, too little over it to end the line. */
@@ -341,7 +351,9 @@ function clearOfNeighbours(placed: Placed[], word: Placed, sliver: number, frame
     const nudged = { ...word, base };
     if (Math.abs(base - word.base) <= MAX_NUDGE * word.font && base >= word.font && base <= frameH - 1 && clashes(placed, nudged) === 0) return nudged;
   }
-  return word;
+  // Nothing clears it: a one-letter word (a mark read as a letter, often inside another's box) goes
+  // where it meets the fewest words; a longer word stays on its box (moving it there lost more on dev3).
+  return word.single && clashes(placed, sideways) < clashes(placed, word) ? sideways : word;
 }
 
 /**
@@ -431,7 +443,8 @@ function drawTextLayer(page: PDFPage, frame: PageFrame, converted: ConvertedPage
       // The letters fill the word's box, ending a gap before the next word's start (never narrower than a sliver).
       let endPx = Math.min(frameW - 1, Math.max(next ? Math.min(word.bbox[2], next.bbox[0] - gapPx) : word.bbox[2], startPx + sliverPx));
       let baselinePx = Math.max(heightPx, Math.min(frameH - 1, baselines[k]!));
-      const where = clearOfNeighbours(placed, { start: startPx, end: endPx, base: baselinePx, font: fontPx, fontAlong: fontAlongPx, line: lineIndex }, sliverPx, frameW, frameH);
+      const single = glyphs === 2;
+      const where = clearOfNeighbours(placed, { start: startPx, end: endPx, base: baselinePx, font: fontPx, fontAlong: fontAlongPx, line: lineIndex, single }, sliverPx, frameW, frameH);
       placed.push(where);
       ({ start: startPx, end: endPx, base: baselinePx } = where);
       cursor = endPx + gapPx;
