@@ -204,7 +204,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     // end), not because the line was full. A sentence that ends on a full line and a capital after it are one
     // paragraph going on ("… niêm yết." / "Việc niêm yết …").
     const room = prevLine !== null && fullWidth > 40 && prevLine.length + 1 + (t.split(/\s/, 1)[0]!.length) <= fullWidth;
-    const sentenceWrapped = prevLine !== null && fullWidth > 40 && !room && /\p{Ll}[.]$/u.test(prevLine) && upperShare(prevLine) < 0.5 && cur !== null && !/[:;]$/.test(cur.text) && !/^tren day\b/.test(fold(t.slice(0, 10)));
+    const sentenceWrapped = prevLine !== null && fullWidth > 40 && !room && /\p{Ll}[.]$/u.test(prevLine) && upperShare(prevLine) < 0.5 && cur !== null && !/[:;]$/.test(cur.text) && /^(?:\p{Lu}[\p{Ll}\d]|\d|["“(]\p{Lu})/u.test(t) && !/^tren day\b/.test(fold(t.slice(0, 10)));
     prevLine = t;
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
