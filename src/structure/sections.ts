@@ -49,7 +49,7 @@ export function matchMarker(line: string): Marker | null {
     // The same before a lettered item ("..a) Thay đổi …", ".C) Miễn …").
     .replace(/^[~•·.,'`|_]+(?=[a-zđA-Z]\s?\)\s*\p{L})/u, '')
     // Specks before a centred "Chương I" ("„Chương !").
-    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
+    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s|(?:M[uụ]c|MỤC|Ph[ầa]n|PHẦN)\s+[\dIVX])/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
