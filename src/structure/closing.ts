@@ -279,7 +279,7 @@ function closest(line: string, list: readonly string[], tail = false): string | 
   for (let k = 0; k < words.length; k++) {
     const end = letters(words.slice(k).join(' '));
     if (end.length < 4) break;
-    const ends = list.filter((c) => letters(c).endsWith(end) && letters(c) !== end);
+    const ends = list.filter((c) => letters(c).endsWith(end));
     if (ends.length) return ends.sort((x, y) => x.length - y.length)[0]!;
   }
   return null;
@@ -326,7 +326,10 @@ function repairTitles(titles: readonly string[]): string[] {
     const head = next.slice(4);
     const a = letters(out[k]!);
     const b = letters(head);
-    if (a === b || (a.endsWith(b) && a.length - b.length <= 3) || distance(a, b) <= Math.max(1, Math.floor(0.25 * b.length))) out[k] = `KT. ${head}`;
+    // Or a line OCR damaged past reading back that still ends in the head's last word (",GKE GỒM ĐỐC" over "PHÓ GIÁM ĐỐC").
+    const lastWord = (t: string): string => letters(t.split(/\s+/).pop() ?? '');
+    const damaged = !SIGN_TITLES.includes(out[k]!) && !COLLECTIVES.includes(out[k]!) && lastWord(out[k]!) === lastWord(head) && lastWord(head).length >= 3;
+    if (a === b || (a.endsWith(b) && a.length - b.length <= 3) || distance(a, b) <= Math.max(1, Math.floor(0.25 * b.length)) || damaged) out[k] = `KT. ${head}`;
   }
   const tm = out.findIndex((t) => t.startsWith('TM. '));
   if (tm >= 0 && COLLECTIVE_HEAD[out[tm]!.slice(4)]) {
