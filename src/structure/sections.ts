@@ -170,7 +170,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     }
     const reopen = closed as Paragraph | null;
     const wrappedAcross =
-      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
+      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d,]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
     if (cur === null && reopen !== null && (/^\p{Ll}/u.test(t) || wrappedAcross) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
       cur = reopen;
     }
