@@ -114,3 +114,12 @@ describe('signing title lines as OCR damages them (the KT./PHÓ convention of Ng
     expect(extract(closing('KẾ TOÁN TRƯỞNG')).signer).toMatchObject({ authority: null, title: 'KẾ TOÁN TRƯỞNG' });
   });
 });
+
+describe('signing titles OCR cut or spattered further', () => {
+  const closing = (...block: string[]): string => [...PLAN_HEAD, ...PLAN_CLOSING.slice(0, -1), ...block, 'Nguyễn Văn An'].join('\n');
+
+  it('reads the deputy under "KT. <head>" from the head\'s last word ("96 PHÒNG")', () => {
+    expect(extract(closing('KT. TRƯỞNG PHÒNG', '96 PHÒNG')).signer).toMatchObject({ authority: 'KT. TRƯỞNG PHÒNG', title: 'PHÓ TRƯỞNG PHÒNG' });
+  });
+
+});

@@ -199,7 +199,9 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     for (const p of parts) {
       const t = squash(p.text);
       const n = nameLine(t);
-      if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
+      // A title line OCR spattered with specks and lower case ("-<ˆ PHÓ dầu TỊCH") still reads back to a signing title.
+      const known = name === null && !isTitleLine(t) && !isName(n) && upperShare(t) >= 0.5 && SIGN_TITLES.includes(canonicalTitle(t));
+      if ((isTitleLine(t) || known) && name === null) titles.push(canonicalTitle(t));
       else if (isName(n)) name = n;
       // A name OCR damaged still opens on a capital and has two words ("Ngô Thu Mai" → "Ngô Thu Mal"); seal text and strokes ("\"hoà Đốc", "ì") do not.
       else if (name === null && titles.length && n.length < 40 && !/[;:]/.test(n) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(n) && n.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = n;
@@ -242,7 +244,10 @@ function deputyTitle(authorityLines: readonly string[], title: string | null): s
   if (title === deputy) return title;
   const a = fold(title).replace(/[^a-z ]/g, '');
   const b = fold(deputy);
-  return distance(a, b) <= Math.max(2, Math.round(0.35 * b.length)) ? deputy : title;
+  // Under "KT. <head>" the signer is the deputy: a line OCR cut to the head's last word ("96 PHÒNG") is that title.
+  const last = (t: string): string => t.trim().split(/\s+/).pop() ?? '';
+  const cut = !SIGN_TITLES.includes(title) && last(a).length >= 3 && last(a) === last(b);
+  return distance(a, b) <= Math.max(2, Math.round(0.35 * b.length)) || cut ? deputy : title;
 }
 
 /**
