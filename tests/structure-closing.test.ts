@@ -121,5 +121,4 @@ describe('signing titles OCR cut or spattered further', () => {
   it('reads the deputy under "KT. <head>" from the head\'s last word ("96 PHÒNG")', () => {
     expect(extract(closing('KT. TRƯỞNG PHÒNG', '96 PHÒNG')).signer).toMatchObject({ authority: 'KT. TRƯỞNG PHÒNG', title: 'PHÓ TRƯỞNG PHÒNG' });
   });
-
 });
