@@ -90,3 +90,35 @@ describe('a title and a name OCR read as one line', () => {
     expect(doc.signer).toMatchObject({ authority: 'KT. CHỦ TỊCH', title: 'PHÓ CHỦ TỊCH', name: 'Nguyễn Văn An' });
   });
 });
+
+describe('signing title lines as OCR damages them (the KT./PHÓ convention of Nghị định 30)', () => {
+  const closing = (...block: string[]): string => [...PLAN_HEAD, ...PLAN_CLOSING.slice(0, -1), ...block, 'Nguyễn Văn An'].join('\n');
+
+  it.each([
+    // The dot of the delegation lost, specks at the ends.
+    [['KT TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'], 'KT. TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'],
+    [['. :KT, TRƯỞNG BAN', '“PHÓ TRƯỞNG BAN'], 'KT. TRƯỞNG BAN', 'PHÓ TRƯỞNG BAN'],
+    // The "K" of "KT." lost, or "KT." read as "KỸ" (no "Ký …" placeholder), above the deputy's title.
+    [['T. TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'], 'KT. TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'],
+    [['KỸ TRƯỜNG PHÒNG.', 'PHÓ TRƯỞNG PHÒNG'], 'KT. TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'],
+    // The head's title read twice: "KT." and "PHÓ" under the seal.
+    [['TRƯỞNG PHÒNG', 'TRƯỜNG PHÒNG'], 'KT. TRƯỞNG PHÒNG', 'PHÓ TRƯỞNG PHÒNG'],
+    [['PHẾ GIÁM ĐỐC', 'PHẾ GIÁM ĐỐC'], 'KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'],
+    // A collective body OCR cut, and its head's title cut in front.
+    [['TM. }AN NHÂN DÂN', 'TỊCH'], 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'],
+  ] as Array<[string[], string | null, string]>)('%j → %s / %s', (block, authority, title) => {
+    expect(extract(closing(...block)).signer).toMatchObject({ authority, title, name: 'Nguyễn Văn An' });
+  });
+
+  it('leaves a title printed whole as it is, even one ending like a known title ("KẾ TOÁN TRƯỞNG")', () => {
+    expect(extract(closing('KẾ TOÁN TRƯỞNG')).signer).toMatchObject({ authority: null, title: 'KẾ TOÁN TRƯỞNG' });
+  });
+});
+
+describe('signing titles OCR cut or spattered further', () => {
+  const closing = (...block: string[]): string => [...PLAN_HEAD, ...PLAN_CLOSING.slice(0, -1), ...block, 'Nguyễn Văn An'].join('\n');
+
+  it('reads the deputy under "KT. <head>" from the head\'s last word ("96 PHÒNG")', () => {
+    expect(extract(closing('KT. TRƯỞNG PHÒNG', '96 PHÒNG')).signer).toMatchObject({ authority: 'KT. TRƯỞNG PHÒNG', title: 'PHÓ TRƯỞNG PHÒNG' });
+  });
+});

@@ -182,7 +182,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
 
   // With no signature between them, OCR may read the title and the name as one line ("PHÓ GIÁM ĐỐC Nguyễn Văn An").
   const parts = signerParts
-    .filter((p) => !isSignaturePlaceholder(p.text))
+    // "KỸ TRƯỞNG PHÒNG" (the "KT." read as "KỸ") is a title, not the "Ký …" of a placeholder.
+    .filter((p) => !isSignaturePlaceholder(p.text) || (!/\(/.test(p.text) && SIGN_TITLES.includes(canonicalTitle(p.text))))
     .flatMap((p) => {
       const t = squash(p.text);
       const m = /^(\P{Ll}+?)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$/u.exec(t);
@@ -198,11 +199,14 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
     for (const p of parts) {
       const t = squash(p.text);
       const n = nameLine(t);
-      if (isTitleLine(t) && name === null) titles.push(canonicalTitle(t));
+      // A title line OCR spattered with specks and lower case ("-<ˆ PHÓ dầu TỊCH") still reads back to a signing title.
+      const known = name === null && !isTitleLine(t) && !isName(n) && upperShare(t) >= 0.5 && SIGN_TITLES.includes(canonicalTitle(t));
+      if ((isTitleLine(t) || known) && name === null) titles.push(canonicalTitle(t));
       else if (isName(n)) name = n;
       // A name OCR damaged still opens on a capital and has two words ("Ngô Thu Mai" → "Ngô Thu Mal"); seal text and strokes ("\"hoà Đốc", "ì") do not.
       else if (name === null && titles.length && n.length < 40 && !/[;:]/.test(n) && /^\p{Lu}\p{L}+(?:\s+\S+)+$/u.test(n) && n.split(/\s+/).filter((w) => /^\p{L}{2,}/u.test(w)).length >= 2) name = n;
     }
+    titles.splice(0, titles.length, ...repairTitles(titles));
     if (titles.length || name) {
       // Authority lines are the prefixed ones (TM./KT./…); the signer's own title is the last line without a prefix.
       const authorityLines = titles.filter((t) => matchAuthority(t) !== null);
@@ -216,7 +220,8 @@ export function parseClosing(lines: readonly SourceLine[], start: number): Closi
       const signer: Signer = {
         authority: authorityLines.length ? authorityLines.join('\n') : null,
         authorityLines,
-        title: deputyTitle(authorityLines, plain[0] ?? fallback[0] ?? null),
+        // A known signing title among them is the signer's; the others are fragments OCR read twice ("TỊCH").
+        title: deputyTitle(authorityLines, plain.find((t) => SIGN_TITLES.includes(t)) ?? plain[0] ?? fallback[0] ?? null),
         name,
       };
       let c = 0.5 + (titles.length ? 0.25 : 0) + (name ? 0.2 : 0);
@@ -239,15 +244,125 @@ function deputyTitle(authorityLines: readonly string[], title: string | null): s
   if (title === deputy) return title;
   const a = fold(title).replace(/[^a-z ]/g, '');
   const b = fold(deputy);
-  return distance(a, b) <= Math.max(2, Math.round(0.35 * b.length)) ? deputy : title;
+  // Under "KT. <head>" the signer is the deputy: a line OCR cut to the head's last word ("96 PHÒNG") is that title.
+  const last = (t: string): string => t.trim().split(/\s+/).pop() ?? '';
+  const cut = !SIGN_TITLES.includes(title) && last(a).length >= 3 && last(a) === last(b);
+  return distance(a, b) <= Math.max(2, Math.round(0.35 * b.length)) || cut ? deputy : title;
 }
 
-/** Title line with accents restored on known words when the scan lost them ("KT, CHU TICH" → "KT. CHỦ TỊCH"). */
+/**
+ * Signing titles and the collective bodies that sign "TM." (Nghị định 30/2020, Phụ lục I): the closed
+ * vocabulary a damaged title line is read back to. A deputy's title is "PHÓ " and the head's.
+ */
+const HEAD_TITLES = [
+  'CHỦ TỊCH', 'GIÁM ĐỐC', 'TRƯỞNG BAN', 'TRƯỞNG PHÒNG', 'CHÁNH VĂN PHÒNG', 'CHÁNH THANH TRA', 'BỘ TRƯỞNG', 'THỦ TƯỚNG',
+  'TỔNG GIÁM ĐỐC', 'CỤC TRƯỞNG', 'TỔNG CỤC TRƯỞNG', 'VỤ TRƯỞNG', 'VIỆN TRƯỞNG', 'HIỆU TRƯỞNG', 'CHI CỤC TRƯỞNG',
+  'BÍ THƯ', 'CHỦ NHIỆM', 'TRƯỞNG ĐOÀN', 'CHÁNH ÁN', 'TỔNG THƯ KÝ', 'TRƯỞNG KHOA', 'TRƯỞNG PHÒNG',
+];
+const SIGN_TITLES = [...new Set([...HEAD_TITLES, ...HEAD_TITLES.map((t) => `PHÓ ${t}`), 'THỨ TRƯỞNG', 'ỦY VIÊN'])];
+const COLLECTIVES = ['ỦY BAN NHÂN DÂN', 'HỘI ĐỒNG NHÂN DÂN', 'THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN', 'CHÍNH PHỦ', 'BAN CHẤP HÀNH', 'BAN THƯỜNG VỤ', 'ĐẢNG ỦY', 'HỘI ĐỒNG', 'BAN CHỈ ĐẠO', 'BAN TỔ CHỨC', 'BAN QUẢN LÝ'];
+/** The head who signs for a collective body ("TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"). */
+const COLLECTIVE_HEAD: Record<string, string> = { 'ỦY BAN NHÂN DÂN': 'CHỦ TỊCH', 'HỘI ĐỒNG NHÂN DÂN': 'CHỦ TỊCH', 'THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN': 'CHỦ TỊCH', 'CHÍNH PHỦ': 'THỦ TƯỚNG' };
+
+const letters = (t: string): string => fold(t).replace(/[^a-z]/g, '');
+
+/**
+ * The one entry of `list` a damaged line stands for: the same letters within about a third of edits, or
+ * (`tail`) the line's last letters ending exactly one entry when OCR lost the front ("}AN NHÂN DÂN", "TỊCH").
+ */
+function closest(line: string, list: readonly string[], tail = false): string | null {
+  const a = letters(line);
+  if (a.length < 3) return null;
+  const scored = list.map((c) => ({ c, d: distance(a, letters(c)) })).sort((x, y) => x.d - y.d);
+  const best = scored[0]!;
+  if (best.d === 0) return best.c;
+  const limit = Math.max(1, Math.floor(0.3 * letters(best.c).length));
+  if (best.d <= limit && scored.filter((x) => x.d === best.d).length === 1) return best.c;
+  if (!tail || a.length < 4) return null;
+  // The front lost: the last words read whole end the entry.
+  const words = squash(line.replace(/[^\p{L}\s]/gu, ' ')).split(' ');
+  for (let k = 0; k < words.length; k++) {
+    const end = letters(words.slice(k).join(' '));
+    if (end.length < 4) break;
+    const ends = list.filter((c) => letters(c).endsWith(end));
+    if (ends.length) return ends.sort((x, y) => x.length - y.length)[0]!;
+  }
+  return null;
+}
+
+/**
+ * Title line with accents restored on known words when the scan lost them ("KT, CHU TICH" → "KT. CHỦ TỊCH"),
+ * specks at its ends dropped ("- CHỦ TỊCH", ". :KT, TRƯỞNG BAN", "“PHÓ TRƯỞNG BAN") and the dot of a
+ * delegation prefix put back ("KT CHỦ TỊCH"): KT, TM, TL and TUQ are no Vietnamese words.
+ */
 function canonicalTitle(line: string): string {
-  const auth = matchAuthority(line);
-  const rest = auth ? auth.rest : line;
-  const canon = fold(rest) === rest.toLowerCase() ? canonicalizeAgency(rest).text : rest;
+  const clean = line.replace(/^[^\p{L}]+/u, '').replace(/[^\p{L}]+$/u, '').replace(/^(TUQ|TM|KT|TL)\s+(?=\p{Lu}{2})/u, '$1. ');
+  const auth = matchAuthority(clean);
+  const rest = auth ? auth.rest.replace(/^[^\p{L}]+/u, '') : clean;
+  let canon = fold(rest) === rest.toLowerCase() ? canonicalizeAgency(rest).text : rest;
+  if (auth?.prefix === 'TM.') canon = closest(canon, COLLECTIVES, true) ?? canon;
+  // The front-lost reading only where OCR left marks of damage (specks, lower case): "KẾ TOÁN TRƯỞNG" is printed so.
+  else if (!SIGN_TITLES.includes(canon)) {
+    // A deputy's "PHÓ" read whole keeps the line a deputy's title ("PHÓ TỊCH" is no "CHỦ TỊCH").
+    const pho = /^ph[a-z]?$/.test(fold(canon.split(/\s+/, 1)[0]!)) && canon.includes(' ');
+    canon = closest(canon, SIGN_TITLES.filter((t) => t.startsWith('PHÓ ') === pho), /[^\p{Lu}\s]/u.test(rest)) ?? canon;
+  }
   return auth ? `${auth.prefix} ${canon}` : canon;
+}
+
+/**
+ * Title lines whose delegation OCR damaged, told by the convention of Nghị định 30: a deputy signs
+ * "KT. <head>" over "PHÓ <head>", so a line that reads as the head's title (with a speck or a lost letter in
+ * front: "T. TRƯỞNG PHÒNG") right above "PHÓ <that title>" is "KT. <head>"; under "TM. <collective>" the
+ * signer's own line is its head's title ("TỊCH" → "CHỦ TỊCH"), or the deputy's under a "KT." line.
+ */
+function repairTitles(titles: readonly string[]): string[] {
+  const out = [...titles];
+  // The same head's title read twice in a row: OCR lost "KT." and "PHÓ" (a seal over the block's left side).
+  for (let k = 0; k + 1 < out.length; k++) {
+    if (out[k] === out[k + 1] && HEAD_TITLES.includes(out[k]!)) {
+      out[k + 1] = `PHÓ ${out[k]}`;
+      out[k] = `KT. ${out[k]}`;
+    }
+  }
+  for (let k = 0; k + 1 < out.length; k++) {
+    const next = out[k + 1]!;
+    if (matchAuthority(out[k]!) || !next.startsWith('PHÓ ')) continue;
+    const head = next.slice(4);
+    const a = letters(out[k]!);
+    const b = letters(head);
+    // Or a line OCR damaged past reading back that still ends in the head's last word (",GKE GỒM ĐỐC" over "PHÓ GIÁM ĐỐC").
+    const lastWord = (t: string): string => letters(t.split(/\s+/).pop() ?? '');
+    const damaged = !SIGN_TITLES.includes(out[k]!) && !COLLECTIVES.includes(out[k]!) && lastWord(out[k]!) === lastWord(head) && lastWord(head).length >= 3;
+    if (a === b || (a.endsWith(b) && a.length - b.length <= 3) || distance(a, b) <= Math.max(1, Math.floor(0.25 * b.length)) || damaged) out[k] = `KT. ${head}`;
+  }
+  const tm = out.findIndex((t) => t.startsWith('TM. '));
+  if (tm >= 0 && COLLECTIVE_HEAD[out[tm]!.slice(4)]) {
+    // A deputy's line OCR cut ("PHÓ TỊCH") under a collective: the deputy of its head, who signs under "KT. <head>".
+    const head = COLLECTIVE_HEAD[out[tm]!.slice(4)]!;
+    const deputy = out.findIndex((t, k) => k > tm && t !== `PHÓ ${head}` && /^PHÓ\s/.test(t) && closest(t.slice(4), [head], true) === head);
+    if (deputy >= 0) out[deputy] = `PHÓ ${head}`;
+    const dep = out.indexOf(`PHÓ ${head}`);
+    if (dep > tm + 1 && !out.slice(tm + 1, dep).some((t) => t.startsWith('KT.'))) {
+      const k = out.findIndex((t, j) => j > tm && j < dep && closest(t, [head], true) === head);
+      if (k >= 0) out[k] = `KT. ${head}`;
+    }
+  }
+  if (tm >= 0) {
+    const head = COLLECTIVE_HEAD[out[tm]!.slice(4)];
+    const kt = out.slice(tm + 1).findIndex((t) => t.startsWith('KT.'));
+    const own = kt >= 0 ? tm + 1 + kt + 1 : tm + 1;
+    const line = out[own];
+    if (head && line !== undefined && !matchAuthority(line) && !SIGN_TITLES.includes(line)) {
+      const want = kt >= 0 ? `PHÓ ${head}` : head;
+      if (closest(line, [want], true) === want) out[own] = want;
+    }
+    if (head && kt >= 0 && kt + tm + 1 < out.length) {
+      const ktLine = out[tm + 1 + kt]!;
+      if (ktLine !== `KT. ${head}` && closest(ktLine.slice(4), [head], true) === head) out[tm + 1 + kt] = `KT. ${head}`;
+    }
+  }
+  return out;
 }
 
 /**

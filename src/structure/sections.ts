@@ -49,7 +49,7 @@ export function matchMarker(line: string): Marker | null {
     // The same before a lettered item ("..a) Thay đổi …", ".C) Miễn …").
     .replace(/^[~•·.,'`|_]+(?=[a-zđA-Z]\s?\)\s*\p{L})/u, '')
     // Specks before a centred "Chương I" ("„Chương !").
-    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s)/u, '');
+    .replace(/^[^\p{L}\d(]+(?=(?:Ch|CH)\S{3,5}\s|(?:M[uụ]c|MỤC|Ph[ầa]n|PHẦN)\s+[\dIVX])/u, '');
   // Markers sit at the line start: folding a long paragraph whole would be wasted work.
   const f = fold(t.slice(0, 48));
   let m: RegExpExecArray | null;
@@ -86,10 +86,11 @@ export function matchMarker(line: string): Marker | null {
   if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.?\s+/.exec(t))) {
     return { style: 'arabic3', number: `${m[1]}.${m[2]}.${m[3]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=[\p{L}"“(])/u.exec(t))) {
+  // A tariff or list code may open the item's text ("5.1. 1804.00.00 Bơ ca cao …", "1. 1802.00.00 Vỏ quả …").
+  if ((m = /^(\d{1,2})\.(\d{1,2})\.?\s+(?=[\p{L}"“(]|\d{2,}(?:\.\d+)+\s+\p{L})/u.exec(t))) {
     return { style: 'arabic2', number: `${m[1]}.${m[2]}`, rest: t.slice(m[0].length).trim() };
   }
-  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\s|-\s?)\D)/u.exec(t))) {
+  if ((m = /^(\d{1,2})\s?\.\s*(?=[\p{L}"“(]|-\s?\p{L})/u.exec(t)) || (m = /^(\d{1,2})\.\s+(?=\d+(?:\.\d+)*(?:\s|-\s?)\D)/u.exec(t))) {
     return { style: 'arabic', number: `${m[1]}`, rest: t.slice(m[0].length).trim() };
   }
   // "2, Các thay đổi …": the dot of "2." read as a comma, before a capitalised word.
@@ -169,7 +170,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     }
     const reopen = closed as Paragraph | null;
     const wrappedAcross =
-      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
+      closedLine !== null && fullWidth > 40 && closedLine.length >= 0.9 * fullWidth && /[\p{L}\d,]$/u.test(closedLine) && upperShare(closedLine) < 0.5 && !isBasisStart(t);
     if (cur === null && reopen !== null && (/^\p{Ll}/u.test(t) || wrappedAcross) && !/[.:;!?]["”)]?$/.test(reopen.text) && !isBullet(t) && !matchMarker(t)) {
       cur = reopen;
     }
@@ -177,7 +178,15 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     closed = null;
     // A number at the start of a line that continues a wrapped sentence ("… theo Mẫu" / "2.02 - Phụ lục 2") is not a marker.
     const wrapped: boolean = cur !== null && !(cur.marker !== null && cur.lines === 1 && splitHeading(cur.text).title !== null) && prevLine !== null && fullWidth > 40 && prevLine.length >= 0.85 * fullWidth && /[\p{L}\d,]$/u.test(prevLine);
-    const marker: Marker | null = wrapped ? null : matchMarker(t);
+    const found: Marker | null = wrapped ? null : matchMarker(t);
+    // "… quy định tại Mục 2" / "Chương III của Thông tư này.": a chapter or part named inside a sentence that
+    // wrapped before it. A heading's own words are upper case or on the next line, never lower case after it,
+    // and a heading never follows a sentence broken off on a lower-case word.
+    const reference: boolean =
+      found !== null &&
+      ['chuong', 'muc', 'phan'].includes(found.style) &&
+      (/^\p{Ll}/u.test(found.rest) || (cur !== null && prevLine !== null && /[\p{Ll},]$/u.test(prevLine) && upperShare(prevLine) < 0.5 && (found.rest === '' || matchMarker(found.rest) !== null) && /[.]$/.test(t)));
+    const marker: Marker | null = reference ? null : found;
     // "-hợp có công dụng …": a dash glued to a lower-case word under an unfinished sentence is a speck
     // or the hyphen of the wrapped word, not a list item.
     const gluedDash: boolean = !marker && cur !== null && /^[-–]\p{Ll}/u.test(t) && !/[.:;!?]["”)]?$/.test(cur.text);
@@ -191,6 +200,11 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
       cur !== null && cur.marker !== null && !marker && !bullet && cur.text !== '' && upperShare(cur.text) > 0.8 && upperShare(t) > 0.8 && !/[.:;!?]$/.test(cur.text) && cur.lines < 3;
     const startsUpper = /^[\p{Lu}\d"“(]/u.test(t);
     const lastLen = prevLine?.length ?? 0;
+    // The line above left room for this line's first word: it ended there on purpose (a heading, a paragraph's
+    // end), not because the line was full. A sentence that ends on a full line and a capital after it are one
+    // paragraph going on ("… niêm yết." / "Việc niêm yết …").
+    const room = prevLine !== null && fullWidth > 40 && prevLine.length + 1 + (t.split(/\s/, 1)[0]!.length) <= fullWidth;
+    const sentenceWrapped = prevLine !== null && fullWidth > 40 && !room && /\p{Ll}[.]$/u.test(prevLine) && upperShare(prevLine) < 0.5 && cur !== null && !/[:;]$/.test(cur.text) && /^(?:\p{Lu}[\p{Ll}\d]|\d|["“(]\p{Lu})/u.test(t) && !/^tren day\b/.test(fold(t.slice(0, 10)));
     prevLine = t;
     // A heading line (uppercase, or a short numbered title) does not swallow the next line.
     // "Chương I" / "Mục 2" alone: the next line is its title.
@@ -209,7 +223,7 @@ export function toParagraphs(lines: readonly SourceLine[]): Paragraph[] {
     // "Chính phủ ban hành Nghị định …" after the bases is the enacting sentence, not more of the last basis.
     const enacting = /^\p{Lu}/u.test(t) && / ban hành /.test(t.slice(0, 80));
     const inBasis = cur !== null && cur.marker === null && isBasisStart(cur.text) && !basisStart && !enacting;
-    if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis) || prevIsHeading || (enacting && !inBasis && cur.marker === null && isBasisStart(cur.text))))) {
+    if (cur === null || (!titleBelow && (marker || bullet || basisStart || (prevEnds && startsUpper && !inBasis && !sentenceWrapped) || prevIsHeading || (enacting && !inBasis && cur.marker === null && isBasisStart(cur.text))))) {
       cur = { text: squash(marker ? marker.rest : basisStart ? lead : t), src, marker, lines: 1 };
       out.push(cur);
     } else {
