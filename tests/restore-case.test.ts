@@ -138,6 +138,8 @@ describe('restore: the standard fixed phrases', () => {
   it('reads "Kính gửi:" and "Nơi nhận:" before their colon', () => {
     expect(restore('Kinh gũi: Sở Tài chính').text).toBe('Kính gửi: Sở Tài chính');
     expect(restore('Nơi nhân:\n- Như trên;').text).toBe('Nơi nhận:\n- Như trên;');
+    // A letter the engine put into the first word (a speck beside the N) does not hide the phrase.
+    expect(restoreTokens([{ text: 'NWơi', conf: 6 }, { text: 'nhận:', conf: 96 }]).map((t) => t.text)).toEqual(['Nơi', 'nhận:']);
   });
 });
 
@@ -160,6 +162,12 @@ describe('restore: glued and split words', () => {
       expect(out.replace(/\s+/gu, '')).toBe(text.replace(/\s+/gu, ''));
       if (!text.includes('ha')) expect(out).toBe(text);
     }
+  });
+
+  it('spaces a comma between acronyms even when read clearly, and keeps a capital-and-digit code', () => {
+    const lines = [[['-', 92], ['Lưu:', 90], ['VT,SGDĐT.', 91]], [['khổ', 95], ['giấy', 95], ['A4;', 96], ['mốc', 95], ['(Đ4).', 93]]] as const;
+    const out = lines.map((line) => restoreTokens(line.map(([text, conf]) => ({ text, conf }))).map((t) => t.text).join(' '));
+    expect(out).toEqual(['- Lưu: VT, SGDĐT.', 'khổ giấy A4; mốc (Đ4).']);
   });
 
   it('keeps one token per OCR word when a glued word is split', () => {

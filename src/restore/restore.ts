@@ -557,7 +557,10 @@ function splitGlued(
       return;
     }
     // "sở,ban,ngành", "VT,NC": a comma between two words always takes a space (1,5 is a number token).
-    if (t.kind === 'punct' && t.text === ',' && prev?.kind === 'word' && next?.kind === 'word' && !readClearly(t)) {
+    // Between two words in capitals (the acronyms of a "Lưu: VT,SGDĐT." line, small print) even
+    // a clear read is the engine's gluing: on dev3 and the real letters none was printed glued.
+    const capsPair = prev?.kind === 'word' && next?.kind === 'word' && casePattern(prev.text) === 'upper' && casePattern(next.text) === 'upper';
+    if (t.kind === 'punct' && t.text === ',' && prev?.kind === 'word' && next?.kind === 'word' && (capsPair || !readClearly(t))) {
       out.push(t, space(t.end));
       outFrom.push(src, src);
       split = true;
