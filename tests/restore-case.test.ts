@@ -170,6 +170,8 @@ describe('restore: glued and split words', () => {
     const lines = [[['-', 92], ['Lưu:', 90], ['VT,SGDĐT.', 91]], [['khổ', 95], ['giấy', 95], ['A4;', 96], ['mốc', 95], ['(Đ4).', 93]]] as const;
     const out = lines.map((line) => restoreTokens(line.map(([text, conf]) => ({ text, conf }))).map((t) => t.text).join(' '));
     expect(out).toEqual(['- Lưu: VT, SGDĐT.', 'khổ giấy A4; mốc (Đ4).']);
+    // In diacritic-blind OCR a capital and a digit is the eng engine's Số, Có.
+    expect(restoreTokens([{ text: 'S6:', conf: 80 }, { text: '125/QD-UBND', conf: 80 }]).map((t) => t.text)).toEqual(['Số:', '125/QĐ-UBND']);
   });
 
   it('keeps one token per OCR word when a glued word is split', () => {

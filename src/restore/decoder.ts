@@ -56,12 +56,9 @@ const DIGIT_LIKE = /[0146§¢&%€@$]/u;
 const JUNK = /^[§¢&%€@$]$/u;
 const JUNK_END = /[§¢&%€@$]$/u;
 
-/**
- * Whether a code/other token should be decoded as a possibly garbled word. A capital and
- * one digit (A4, B1, Đ4) is a code as printed (paper size, class, map square), not a garble.
- */
+/** Whether a code/other token should be decoded as a possibly garbled word. */
 export function isGarbledWord(text: string): boolean {
-  return GARBLE.test(text) && DIGIT_LIKE.test(text) && !/^\p{N}+$/u.test(text) && /\p{Ll}|^\p{Lu}\P{N}?$/u.test(text);
+  return GARBLE.test(text) && DIGIT_LIKE.test(text) && !/^\p{N}+$/u.test(text) && /\p{Ll}|^\p{Lu}.?$/u.test(text);
 }
 
 /**

@@ -209,6 +209,14 @@ function restoreCore(text: string, confs: ReadonlyMap<number, number> | undefine
     const id = model.id(normalizeKey(t.text));
     if (id === model.unk || model.count(id) < 3) acronyms.add(i);
   });
+  // A capital and one digit (A4, B1, Đ4: paper size, class, map square) in text read with its
+  // marks is a code as printed; a diacritic-blind engine prints S6, C6 for Số, Có, so there it
+  // stays a garbled word.
+  if (docTrust >= 0.5) {
+    tokens.forEach((t, i) => {
+      if (t.kind === 'word' && /^\p{Lu}\p{N}$/u.test(t.text)) acronyms.add(i);
+    });
+  }
   // A capitalised word that is no Vietnamese syllable and whose marks other languages share
   // (Raúl, Zinédine) is a foreign name in text read with its marks: its accents are its own.
   const foreign = new Set<number>();
