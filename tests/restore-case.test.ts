@@ -154,6 +154,7 @@ describe('restore: glued and split words', () => {
     ['các sở,ban,ngành', 'các sở, ban, ngành'],
     // A syllable glued to an acronym: cut at the case break.
     ['- Như trên;\n-BộGDĐT;', '- Như trên;\n- Bộ GDĐT;'],
+    ['quy định tại ChươngII', 'quy định tại Chương II'],
   ])('%s', (input, expected) => {
     expect(restore(input).text).toBe(expected);
   });
@@ -170,6 +171,8 @@ describe('restore: glued and split words', () => {
     const lines = [[['-', 92], ['Lưu:', 90], ['VT,SGDĐT.', 91]], [['khổ', 95], ['giấy', 95], ['A4;', 96], ['mốc', 95], ['(Đ4).', 93]]] as const;
     const out = lines.map((line) => restoreTokens(line.map(([text, conf]) => ({ text, conf }))).map((t) => t.text).join(' '));
     expect(out).toEqual(['- Lưu: VT, SGDĐT.', 'khổ giấy A4; mốc (Đ4).']);
+    // A Roman numeral glued to its heading word is the engine's gluing even read clearly.
+    expect(restoreTokens([{ text: 'ChươngI', conf: 89 }]).map((t) => t.text)).toEqual(['Chương I']);
     // In diacritic-blind OCR a capital and a digit is the eng engine's Số, Có.
     expect(restoreTokens([{ text: 'S6:', conf: 80 }, { text: '125/QD-UBND', conf: 80 }]).map((t) => t.text)).toEqual(['Số:', '125/QĐ-UBND']);
   });

@@ -616,6 +616,16 @@ function splitGlued(
             : null)) : null;
       // Glued words read clearly are the document's own: kept as printed, not decoded either
       // (the decoder would read an unknown "sốvà" as "và").
+      // A syllable glued to a Roman numeral (ChươngI, MụcII at 81–89 on dev2) is the engine's
+      // gluing of a narrow I however clearly it read the letters: no document prints it so.
+      const romanTail = innerCapital ? /^(\p{Lu}\p{Ll}{1,6})([IVX]{1,4})$/u.exec(t.text) : null;
+      if (romanTail && pieceId(model, romanTail[1] as string) >= 0) {
+        const cut = t.start + (romanTail[1] as string).length;
+        out.push({ text: romanTail[1] as string, start: t.start, end: cut, kind: 'word' }, space(cut), { text: romanTail[2] as string, start: cut, end: t.end, kind: 'word' });
+        outFrom.push(src, src, src);
+        split = true;
+        return;
+      }
       if (cuts && readClearly(t)) {
         kept.add(out.length);
         out.push(t);
