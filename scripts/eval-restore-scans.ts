@@ -39,6 +39,8 @@ const cacheDir = arg('cache', `/tmp/vanban-scan-ocr-${lang}`);
 const limit = Number(arg('limit', '1000'));
 const verbose = process.argv.includes('--verbose');
 const cachedOnly = process.argv.includes('--cached');
+/** --damage: print each right OCR word the restorer changed, with its confidence and the words around it. */
+const showDamage = process.argv.includes('--damage');
 
 interface Doc {
   id: string;
@@ -138,6 +140,10 @@ async function main(): Promise<void> {
         if (w && w.text === w.original) rightKept++;
         else if (w) {
           changes.push(`!${w.original}→${w.text}`);
+          if (showDamage) {
+            const around = (a: number, b: number): string => restored.words.slice(Math.max(0, a), b).map((x) => x.original).join(' ');
+            console.log(`  damage ${doc.id} [${mechanism(w.original, w.text)}] ${w.original} → ${w.text} (conf ${w.conf}) … ${around(i - 4, i)} [${w.original}] ${around(i + 1, i + 5)} …`);
+          }
           const m = mechanism(w.original, w.text);
           damage.set(m, (damage.get(m) ?? 0) + 1);
         }

@@ -138,6 +138,8 @@ describe('restore: the standard fixed phrases', () => {
   it('reads "Kính gửi:" and "Nơi nhận:" before their colon', () => {
     expect(restore('Kinh gũi: Sở Tài chính').text).toBe('Kính gửi: Sở Tài chính');
     expect(restore('Nơi nhân:\n- Như trên;').text).toBe('Nơi nhận:\n- Như trên;');
+    // A letter the engine put into the first word (a speck beside the N) does not hide the phrase.
+    expect(restoreTokens([{ text: 'NWơi', conf: 6 }, { text: 'nhận:', conf: 96 }]).map((t) => t.text)).toEqual(['Nơi', 'nhận:']);
   });
 });
 
@@ -150,6 +152,9 @@ describe('restore: glued and split words', () => {
     ['BÁOCÁO', 'BÁO CÁO'],
     ['Nơi nhận:\n-Như trên;\n- Lưu: VT,KH.', 'Nơi nhận:\n- Như trên;\n- Lưu: VT, KH.'],
     ['các sở,ban,ngành', 'các sở, ban, ngành'],
+    // A syllable glued to an acronym: cut at the case break.
+    ['- Như trên;\n-BộGDĐT;', '- Như trên;\n- Bộ GDĐT;'],
+    ['quy định tại ChươngII', 'quy định tại Chương II'],
   ])('%s', (input, expected) => {
     expect(restore(input).text).toBe(expected);
   });
@@ -162,9 +167,19 @@ describe('restore: glued and split words', () => {
     }
   });
 
+  it('spaces a comma between acronyms even when read clearly, and keeps a capital-and-digit code', () => {
+    const lines = [[['-', 92], ['Lưu:', 90], ['VT,SGDĐT.', 91]], [['khổ', 95], ['giấy', 95], ['A4;', 96], ['mốc', 95], ['(Đ4).', 93]]] as const;
+    const out = lines.map((line) => restoreTokens(line.map(([text, conf]) => ({ text, conf }))).map((t) => t.text).join(' '));
+    expect(out).toEqual(['- Lưu: VT, SGDĐT.', 'khổ giấy A4; mốc (Đ4).']);
+    // A Roman numeral glued to its heading word is the engine's gluing even read clearly.
+    expect(restoreTokens([{ text: 'ChươngI', conf: 89 }]).map((t) => t.text)).toEqual(['Chương I']);
+    // In diacritic-blind OCR a capital and a digit is the eng engine's Số, Có.
+    expect(restoreTokens([{ text: 'S6:', conf: 80 }, { text: '125/QD-UBND', conf: 80 }]).map((t) => t.text)).toEqual(['Số:', '125/QĐ-UBND']);
+  });
+
   it('keeps one token per OCR word when a glued word is split', () => {
-    // Read poorly (below 85): a glued word read clearly is the document's own and stays (restore.test.ts).
-    const out = restoreTokens([{ text: 'ngày', conf: 90 }, { text: '15tháng', conf: 80 }, { text: 'SởTàichính', conf: 70 }]);
+    // Read poorly (below 75): a glued word read clearly is the document's own and stays (restore.test.ts).
+    const out = restoreTokens([{ text: 'ngày', conf: 90 }, { text: '15tháng', conf: 60 }, { text: 'SởTàichính', conf: 55 }]);
     expect(out.map((t) => t.text)).toEqual(['ngày', '15 tháng', 'Sở Tài chính']);
   });
 });

@@ -60,9 +60,11 @@ export function findFixedPhrases(tokens: readonly Token[]): PhraseMatch {
       const target = parts.join('');
       const allowed = phrase.colon ? 2 : Math.floor(target.length * 0.15);
       // Grow the window word by word while its letters can still match; keep the closest end.
-      // The window starts on the phrase's first syllable, give or take a letter (Poc ← Độc, Độclập).
+      // The window starts on the phrase's first syllable, give or take a letter (Poc ← Độc,
+      // Độclập, NWơi ← Nơi: a letter put in is compared over one letter more).
       const first = parts[0] as string;
-      if (distance(skeleton((tokens[i] as Token).text).slice(0, first.length), first) > 1) return;
+      const head = skeleton((tokens[i] as Token).text);
+      if (distance(head.slice(0, first.length), first) > 1 && distance(head.slice(0, first.length + 1), first) > 1) return;
       const words: number[] = [];
       let sk = '';
       let best: { end: number; words: number; dist: number } | undefined;
