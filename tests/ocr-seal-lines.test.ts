@@ -37,12 +37,12 @@ describe('dropSealLettering', () => {
 });
 
 describe('clipToDisc', () => {
-  it('stops a widening towards the seal’s middle at the disc’s edge, or at a pad from inside it', () => {
+  it('stops a widening into the disc at its edge, or at a pad from a line inside it', () => {
     // Rows through the centre: the disc spans x 800–1200.
     expect(clipToDisc([1250, 980, 1500, 1020], [1100, 1650], [975, 1025], SEAL, 10)).toEqual([1200, 1650]);
     expect(clipToDisc([1100, 980, 1500, 1020], [950, 1650], [975, 1025], SEAL, 10)).toEqual([1090, 1650]);
-    // Away from the middle (a title crossing the seal runs on out of it): no change.
-    expect(clipToDisc([1100, 980, 1150, 1020], [950, 1650], [975, 1025], SEAL, 10)).toEqual([1090, 1650]);
+    // From a line ending inside the disc, to the right as well: a pad.
+    expect(clipToDisc([1100, 980, 1150, 1020], [950, 1650], [975, 1025], SEAL, 10)).toEqual([1090, 1160]);
     // Rows clear of the disc: no change.
     expect(clipToDisc([1100, 1300, 1500, 1340], [950, 1650], [1290, 1350], SEAL, 10)).toEqual([950, 1650]);
   });

@@ -61,9 +61,9 @@ export function sealIsDark(gray: Uint8Array, width: number, height: number, seal
 
 /**
  * Narrows a re-read crop `[x0, x1]` widened around `line` so that the widening never
- * reaches into the seal's disc towards its middle on the line's rows `[y0, y1]`: there it
- * would take in the ring's and the middle's lettering, which a dark seal's crop cannot
- * shed. The line's own box is left whole.
+ * reaches into the seal's disc on the line's rows `[y0, y1]`: there it would take in the
+ * ring's and the middle's lettering, which a dark seal's crop cannot shed. The line's own
+ * box is left whole.
  */
 export function clipToDisc(line: BBox, [x0, x1]: [number, number], [y0, y1]: [number, number], seal: SealRing, pad: number): [number, number] {
   const dy = seal.cy < y0 ? y0 - seal.cy : seal.cy > y1 ? seal.cy - y1 : 0;
@@ -73,10 +73,10 @@ export function clipToDisc(line: BBox, [x0, x1]: [number, number], [y0, y1]: [nu
   const right = seal.cx + half;
   let a = x0;
   let b = x1;
-  // Only widening towards the seal's middle is stopped (at the disc's edge, or at a pad from
-  // inside it): a title crossing the seal runs on out of it, the other way.
-  if (a < line[0] && a < right && line[0] > seal.cx) a = Math.min(line[0], Math.max(a, line[0] >= right ? right : line[0] - pad));
-  if (b > line[2] && b > left && line[2] < seal.cx) b = Math.max(line[2], Math.min(b, line[2] <= left ? left : line[2] + pad));
+  // Stopped at the disc's edge when coming from outside it, at a pad from the line's own box
+  // when inside it (a line whose end lies in the disc ends there: the ring took, or made, its end).
+  if (a < line[0] && a < right && line[0] > left) a = Math.min(line[0], Math.max(a, line[0] >= right ? right : line[0] - pad));
+  if (b > line[2] && b > left && line[2] < right) b = Math.max(line[2], Math.min(b, line[2] <= left ? left : line[2] + pad));
   return [Math.round(a), Math.round(b)];
 }
 
