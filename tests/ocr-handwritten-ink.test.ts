@@ -126,3 +126,54 @@ describe('handwrittenNumbers with the ink measured', () => {
     expect((await dateLine('printed', 40)).found).toEqual([]);
   });
 });
+
+/** Figures "3131" drawn with a pen `stroke` px wide, `size` px tall, on the baseline, leaning right by `lean` (shear). */
+async function leaningPen(gray: Uint8Array, left: number, stroke: number, size: number, lean: number): Promise<Uint8Array> {
+  const s = size;
+  const foot = baselineOf(gray);
+  const three = `<path d="M0 ${s * 0.15} Q${s * 0.35} ${-s * 0.05} ${s * 0.45} ${s * 0.2} Q${s * 0.45} ${s * 0.42} ${s * 0.15} ${s * 0.48} Q${s * 0.5} ${s * 0.55} ${s * 0.45} ${s * 0.8} Q${s * 0.35} ${s * 1.02} 0 ${s * 0.9}"/>`;
+  const one = `<path d="M${s * 0.7} ${s * 0.2} L${s * 0.9} 0 L${s * 0.85} ${s}"/>`;
+  // SVG's y runs down: a negative skewX leans the figures' tops to the right.
+  const skew = (-Math.atan(lean) * 180) / Math.PI;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><g fill="none" stroke="black" stroke-width="${stroke}" stroke-linecap="round" transform="translate(${left + lean * s},${foot - s}) skewX(${skew})">
+    ${three}${one}<g transform="translate(${s},0)">${three}${one}</g></g></svg>`;
+  const raw = await sharp(Buffer.from(gray), { raw: { width: W, height: H, channels: 1 } })
+    .composite([{ input: Buffer.from(svg) }])
+    .greyscale()
+    .raw()
+    .toBuffer();
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
+/** A number line "Số: … /UBND-VP", its number written in by `pen` (or printed), the number read at `conf`. */
+async function numberLine(pen: ((gray: Uint8Array, left: number) => Promise<Uint8Array>) | 'printed', conf: number): Promise<{ words: OcrWord[]; found: number[] }> {
+  let gray = await printedLine(pen === 'printed' ? 'Số: 3131 /UBND-VP' : 'Số:                  /UBND-VP');
+  if (pen !== 'printed') gray = await pen(gray, wordColumns(gray)[0]![1] + 30);
+  const texts = ['Số:', '3131', '/UBND-VP'];
+  const runs = wordColumns(gray);
+  expect(runs.length).toBe(texts.length);
+  const words = runs.map(([x0, x1], i): OcrWord => ({ text: texts[i]!, conf: i === 1 ? conf : 93, bbox: [x0, 30, x1, 140] }));
+  return { words, found: handwrittenNumbers(words, words.map((w) => inkShape(gray, W, H, w.bbox))) };
+}
+
+describe('handwritten document numbers told by their lean', () => {
+  it('measures upright print as upright and a right-leaning pen as leaning', async () => {
+    const gray = await printedLine('Số:                  /UBND-VP');
+    const runs = wordColumns(gray);
+    expect(Math.abs(inkShape(gray, W, H, [runs[1]![0], 30, runs[1]![1], 140])!.slant)).toBeLessThanOrEqual(0.1);
+    const pen = await leaningPen(gray, runs[0]![1] + 30, 4, 42, 0.35);
+    const figures = wordColumns(pen)[1]!;
+    expect(inkShape(pen, W, H, [figures[0], 30, figures[1], 140])!.slant).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it('finds a leaning pen number read unconfidently, with strokes near the print’s', async () => {
+    const { found, words } = await numberLine((g, x) => leaningPen(g, x, 4, 42, 0.35), 30);
+    expect(found.map((i) => words[i]!.text)).toEqual(['3131']);
+  });
+
+  it('keeps a printed number, confident or not, and an upright pen number read confidently', async () => {
+    expect((await numberLine('printed', 93)).found).toEqual([]);
+    expect((await numberLine('printed', 30)).found).toEqual([]);
+    expect((await numberLine((g, x) => leaningPen(g, x, 4, 42, 0), 93)).found).toEqual([]);
+  });
+});

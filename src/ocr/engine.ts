@@ -16,6 +16,7 @@ import { syllableShare } from './plausible.js';
 import { extractLines, handwrittenNumbers, inkShape, mapBox, type EngineBlock, type InkShape } from './extract.js';
 import { blocksToText, orderReading, type LayoutLine, type LayoutOptions } from './layout.js';
 import { findMissedInk, findPageNumberInk } from './missed.js';
+import { clipToDisc, dropSealLettering, evidentWords, sealIsDark } from './seal-lines.js';
 
 const require = createRequire(import.meta.url);
 
@@ -272,11 +273,20 @@ export async function createEngine(options: OcrEngineOptions = {}): Promise<OcrE
     // After the column re-reads, which would bring the ring back.
     if (seal) {
       const all = blocks.flatMap((b) => b.lines);
-      const reread = await rereadSealLines(worker, image, prepared, all, seal, psm);
+      const seals = prepared.seals ?? [];
+      // A 1-bit or black seal keeps its lettering through a crop of the darkest ink.
+      const dark = seals.filter((s) => sealIsDark(image.data, image.width, image.height, s, PRINT_DARK));
+      const reread = await rereadSealLines(worker, image, prepared, all, columnBounds(blocks), seal, dark.includes(seal), psm);
       let k = 0;
       blocks = blocks.map((b) => {
         const lines = b.lines.map(() => reread[k++]!);
         return { ...b, bbox: unionBox([b.bbox, ...lines.map((l) => l.bbox)]), lines };
+      });
+      // The seals' own lettering, read by the page pass, the missed-ink re-read or the seal re-read.
+      blocks = blocks.flatMap((b) => {
+        const lines = dropSealLettering(b.lines, seals, dark);
+        if (lines.length === b.lines.length && lines.every((l, i) => l === b.lines[i])) return [b];
+        return lines.length ? [{ ...b, bbox: unionBox(lines.map((l) => l.bbox)), lines }] : [];
       });
     }
     return blocks.map((b) => ({
@@ -711,6 +721,25 @@ function troubledColumns(blocks: OcrBlock[], engineLines: OcrLine[]): Set<number
   return out;
 }
 
+/**
+ * Per line of `blocks` (in order), the x-range of its text column: a line of a left or
+ * right block stops at the middle of the gutter to the side-by-side block beside it.
+ */
+function columnBounds(blocks: readonly OcrBlock[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const b of blocks) {
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (const c of blocks) {
+      if (c === b || c.column === 'full' || c.column === b.column || Math.min(b.bbox[3], c.bbox[3]) <= Math.max(b.bbox[1], c.bbox[1])) continue;
+      if (c.bbox[2] <= b.bbox[0]) lo = Math.max(lo, (c.bbox[2] + b.bbox[0]) / 2);
+      if (c.bbox[0] >= b.bbox[2]) hi = Math.min(hi, (b.bbox[2] + c.bbox[0]) / 2);
+    }
+    for (let k = 0; k < b.lines.length; k++) out.push([Math.round(lo === -Infinity ? 0 : lo), Math.round(hi === Infinity ? 1e9 : hi)]);
+  }
+  return out;
+}
+
 function medianHeight(blocks: OcrBlock[]): number {
   const h = blocks.flatMap((b) => b.lines.map((l) => l.bbox[3] - l.bbox[1])).sort((a, b) => a - b);
   return h[h.length >> 1] ?? 40;
@@ -775,10 +804,23 @@ const sureLetters = (words: readonly OcrWord[]): number => words.reduce((n, w) =
 /**
  * A seal's ring crossing a short line (the signer's title or name) costs it a word or two:
  * each short line over or just beside the seal is read again (PSM 7) from a crop widened by
- * three line heights each way, up to its neighbours on the row, keeping only the darkest
- * ink, and the new reading replaces it when it has more letters, weighted by confidence.
+ * three line heights each way, keeping only the darkest ink, and the new reading replaces it
+ * when it has more letters, weighted by confidence. The crop stays in the line's column
+ * (`bounds`, see columnBounds) and short of any line whose rows it meets; on a `dark` seal
+ * (1-bit, black) it is not widened towards the seal's middle, whose lettering the dark crop
+ * keeps (a real 1-bit letter: "⁄Z*" read before "PHÓ GIÁM ĐỐC"). Words read beyond the
+ * first reading's box stay only when syllable-shaped (see evidentWords).
  */
-async function rereadSealLines<L extends OcrLine>(worker: Worker, image: GrayPixels, prepared: PreparedImage, lines: L[], seal: SealRing, psm: OcrPsm): Promise<L[]> {
+async function rereadSealLines<L extends OcrLine>(
+  worker: Worker,
+  image: GrayPixels,
+  prepared: PreparedImage,
+  lines: L[],
+  bounds: ReadonlyArray<[number, number]>,
+  seal: SealRing,
+  dark: boolean,
+  psm: OcrPsm,
+): Promise<L[]> {
   const [sx0, sy0, sx1, sy1] = seal.bbox;
   const out = [...lines];
   const todo = lines
@@ -794,20 +836,24 @@ async function rereadSealLines<L extends OcrLine>(worker: Worker, image: GrayPix
   try {
     for (const { line, i } of todo) {
       const h = line.bbox[3] - line.bbox[1];
-      const yMid = (line.bbox[1] + line.bbox[3]) / 2;
-      let x0 = Math.max(0, Math.round(line.bbox[0] - 3 * h));
-      let x1 = Math.min(prepared.width, Math.round(line.bbox[2] + 3 * h));
-      // Not into a neighbour on the same row (the other column).
+      const y0 = Math.max(0, Math.round(line.bbox[1] - 0.25 * h));
+      const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.25 * h));
+      // Never beyond the line's text column (the gutter's middle) …
+      let x0 = Math.max(0, bounds[i]![0], Math.round(line.bbox[0] - 3 * h));
+      let x1 = Math.min(prepared.width, bounds[i]![1], Math.round(line.bbox[2] + 3 * h));
+      // … nor into a neighbour whose rows meet the crop's, on either side.
       for (const other of lines) {
-        if (other === line || other.bbox[1] > yMid || other.bbox[3] < yMid) continue;
+        if (other === line || Math.min(y1, other.bbox[3]) - Math.max(y0, other.bbox[1]) < 0.25 * h) continue;
         if (other.bbox[2] <= line.bbox[0]) x0 = Math.max(x0, other.bbox[2] + Math.round(0.5 * h));
         if (other.bbox[0] >= line.bbox[2]) x1 = Math.min(x1, other.bbox[0] - Math.round(0.5 * h));
       }
-      const y0 = Math.max(0, Math.round(line.bbox[1] - 0.25 * h));
-      const y1 = Math.min(prepared.height, Math.round(line.bbox[3] + 0.25 * h));
+      // A dark seal's lettering stays in the dark crop: no widening into its middle.
+      if (dark) [x0, x1] = clipToDisc(line.bbox, [x0, x1], [y0, y1], seal, 0.25 * h);
       if (x1 - x0 < 8 || y1 - y0 < 8) continue;
       const engineBlocks = await recognizeCounted(worker, darkCrop(image, [x0, y0, x1, y1]), (x1 - x0) * (y1 - y0), 'seal');
-      const words = extractLines(engineBlocks, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height).flatMap((l) => l.words);
+      const read = extractLines(engineBlocks, [1, 0, 0, 1, x0, y0], prepared.width, prepared.height).flatMap((l) => l.words);
+      // Beyond the first reading's box only syllables read fairly stay: seal lettering and strokes are read there too.
+      const words = evidentWords(read, line.bbox, 0.5 * h, SURE);
       if (words.length === 0 || sureLetters(words) <= sureLetters(line.words)) continue;
       out[i] = { ...line, words, text: words.map((w) => w.text).join(' '), conf: words.reduce((n, w) => n + w.conf, 0) / words.length, bbox: unionBox(words.map((w) => w.bbox)) };
     }
