@@ -9,12 +9,17 @@
  * pipeline once into .cache/quality/dev/<pipeline fingerprint>/ (skipped when that cache is whole:
  * any change to src/ outside the estimator, to the dictionaries or to the packages makes a new
  * one), then fits and writes the model. `--dev DIR[,DIR…]` fits on cache folders made by
- * scripts/quality-sim-cache.ts instead. The committed model was fitted on dev and dev2 (long
- * chaptered documents, dev material: `npm run sim -- --split dev2 --out /tmp/dev2`):
+ * scripts/quality-sim-cache.ts instead (dev, dev2: long chaptered documents, dev3: dev-like
+ * documents of another seed; all dev material), in one step:
  *
- *   npx tsx scripts/quality-sim-cache.ts --sim .cache/sim/dev --out /tmp/q/dev --jobs 2
- *   npx tsx scripts/quality-sim-cache.ts --sim /tmp/dev2 --out /tmp/q/dev2 --jobs 2
- *   npm run calibrate:quality -- --dev /tmp/q/dev,/tmp/q/dev2
+ *   npx tsx scripts/quality-sim-cache.ts --sim .cache/sim/dev --out /tmp/q/dev [--shard k/2]
+ *   npx tsx scripts/quality-sim-cache.ts --sim /work/sim-extra/dev2 --out /tmp/q/dev2
+ *   npx tsx scripts/quality-sim-cache.ts --sim /work/sim-extra/dev3 --out /tmp/q/dev3
+ *   npm run calibrate:quality -- --dev /tmp/q/dev,/tmp/q/dev2,/tmp/q/dev3
+ *
+ * `--test DIR[,DIR…]` then estimates held-out dev caches with the fitted model (fit on dev+dev2,
+ * test on dev3); `--out FILE` writes the model elsewhere than dictionaries/quality-model.json.
+ * The committed model was fitted on this round's dev pages only (126; dev2/dev3 not cached in time).
  *
  * QUALITY_CUTS=1 prints the cross-validated catch and false-alarm rates of each review cut;
  * QUALITY_NESTED=1 the nested cross-validated Spearman of forward term selection (why the primary
