@@ -9,12 +9,17 @@
  * pipeline once into .cache/quality/dev/<pipeline fingerprint>/ (skipped when that cache is whole:
  * any change to src/ outside the estimator, to the dictionaries or to the packages makes a new
  * one), then fits and writes the model. `--dev DIR[,DIR…]` fits on cache folders made by
- * scripts/quality-sim-cache.ts instead. The committed model was fitted on dev and dev2 (long
- * chaptered documents, dev material: `npm run sim -- --split dev2 --out /tmp/dev2`):
+ * scripts/quality-sim-cache.ts instead (dev, dev2: long chaptered documents, dev3: dev-like
+ * documents of another seed; all dev material), in one step:
  *
- *   npx tsx scripts/quality-sim-cache.ts --sim .cache/sim/dev --out /tmp/q/dev --jobs 2
- *   npx tsx scripts/quality-sim-cache.ts --sim /tmp/dev2 --out /tmp/q/dev2 --jobs 2
- *   npm run calibrate:quality -- --dev /tmp/q/dev,/tmp/q/dev2
+ *   npx tsx scripts/quality-sim-cache.ts --sim .cache/sim/dev --out /tmp/q/dev [--shard k/2]
+ *   npx tsx scripts/quality-sim-cache.ts --sim /work/sim-extra/dev2 --out /tmp/q/dev2
+ *   npx tsx scripts/quality-sim-cache.ts --sim /work/sim-extra/dev3 --out /tmp/q/dev3
+ *   npm run calibrate:quality -- --dev /tmp/q/dev,/tmp/q/dev2,/tmp/q/dev3
+ *
+ * `--test DIR[,DIR…]` then estimates held-out dev caches with the fitted model (fit on dev+dev2,
+ * test on dev3); `--out FILE` writes the model elsewhere than dictionaries/quality-model.json.
+ * The committed model was fitted on this round's dev pages only (126; dev2/dev3 not cached in time).
  *
  * QUALITY_CUTS=1 prints the cross-validated catch and false-alarm rates of each review cut;
  * QUALITY_NESTED=1 the nested cross-validated Spearman of forward term selection (why the primary
@@ -31,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { extractFeatures, type QualityFeatures } from '../src/quality/features.js';
 import { estimate } from '../src/quality/estimate.js';
 import { MODEL_PATH, cerToTarget, linearOutput, outputToCer, termVector, type LinearModel, type QualityModelFile } from '../src/quality/model.js';
+import { evaluatePages, metricsLine } from './eval-quality.js';
 import { cachedInput, pipelineFingerprint, readCache, type CachedPage } from './quality-sim-cache.js';
 import { CACHE as SIM_CACHE, REPO, ensureDocument, plan } from './sim/generate.js';
 
@@ -325,6 +331,7 @@ const CANDIDATE_TERMS = [
   'confP10',
   'confP25',
   'midConfShare',
+  'unsureShare',
   'lowConfShare',
   'validSyllableShare',
   'dictionaryShare',
@@ -359,13 +366,24 @@ const CANDIDATE_TERMS = [
   'signerGap*charsLog',
   // A page after the first whose page number the OCR dropped (one character lost, weighing most on short pages).
   'pageNumberLoss',
+  // How much of the text is in doubt, counted in characters, and what the restorer left unmended.
+  'confCharMean',
+  'lowConfCharRate',
+  'confLossSq',
+  'suspectShare',
+  'doubtLineCharRate',
+  'restoredLmLogProb',
+  'restoredUnknownShare',
   // On 1-bit scans confidence ranks pages differently (broken strokes read with confidence).
   'confMean*imgBilevel',
   'midConfShare*imgBilevel',
 ];
 const MAX_TERMS = 12;
-/** Share of dev pages with CER < 1 % the flag may raise (the issue's target is 10 %). */
-const FALSE_ALARM_BUDGET = 0.08;
+/**
+ * Share of dev pages with CER < 1 % the flag may raise on cross-validation (the issue allows 10 %;
+ * the rest is the margin for unseen documents). QUALITY_FA_BUDGET overrides it.
+ */
+const FALSE_ALARM_BUDGET = Number(process.env.QUALITY_FA_BUDGET ?? 0.06);
 
 function cvSpearman(rows: readonly Row[], spec: FitSpec): number {
   const cv = crossPredict(rows, spec);
@@ -439,7 +457,10 @@ export function nestedSpearman(rows: readonly Row[], folds = 5): { spearman: num
  * - garbageRate: symbols no Vietnamese text holds (misread marks, specks read as text);
  * - fragmentLineShare, signerGap: a signature block read in pieces or not at all;
  * - markCount: stamps, seals and handwriting over the print;
- * - pageNumberLoss: a later page's page number not read (one character, weighing most on short pages).
+ * - pageNumberLoss: a later page's page number not read (one character, weighing most on short pages);
+ * - unsureShare: words read below 90 % confidence (tesseract reads clean print at 90–96): every
+ *   word it hesitated on, which orders the many pages under 1 % better than the mean (dev, 126
+ *   pages: cv Spearman 0.796 → 0.812 with it and the stronger ridge).
  */
 export const PRIMARY_TERMS = [
   'confMean',
@@ -451,13 +472,14 @@ export const PRIMARY_TERMS = [
   'signerGap',
   'markCount',
   'pageNumberLoss',
+  'unsureShare',
 ];
 /**
  * The primary model's fit: ln(CER + 0.005) by least squares, so pages under 1 % are ordered as
  * finely as bad ones, and a strong ridge: on dev, choosing the target, loss and ridge on the same
  * cross-validation lost 0.04 of nested Spearman against this fixed choice.
  */
-const PRIMARY_SPEC = { target: 'log', lambda: 1 } as const;
+const PRIMARY_SPEC = { target: 'log', lambda: 3 } as const;
 
 /** The models, most informed first (a page uses the first whose features it has), threshold, rules and interval. */
 export function fitModels(rows: readonly Row[], log: (m: string) => void = () => {}): { file: QualityModelFile; cv: FlagMetrics } {
@@ -491,8 +513,7 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
   // Rules and threshold together, by the issue's targets on dev: the rules that flag no good dev
   // page are always on (they name a kind of failure today's pages may rarely show); of the others,
   // the set and the cut on the expected CER that catch most pages with CER > 5 % while flagging
-  // ≤ 8 % of pages with CER < 1 % (the issue allows 10 %; the margin is for unseen documents;
-  // ties: fewer false alarms, then fewer rules).
+  // at most FALSE_ALARM_BUDGET of pages with CER < 1 %.
   const probe: QualityModelFile = { version: 1, threshold: 0, models: [], interval };
   const names = ['zeroConf', 'interleaved', 'mixed', 'jumbled', 'gaps'] as const;
   const byRule = new Map(
@@ -506,27 +527,40 @@ export function fitModels(rows: readonly Row[], log: (m: string) => void = () =>
     log(`  rule ${rule}: flags ${Math.round(m.falseAlarms * m.good)} of ${m.good} good dev pages, ${Math.round(m.caught * m.bad)} of ${m.bad} bad ones`);
     (m.falseAlarms === 0 ? free : costly).push(rule);
   }
-  let best: { rules: string[]; cut: number; m: FlagMetrics } | undefined;
+  // For each rule set, the lowest cut whose cross-validated false alarms stay within the budget:
+  // catching is what failed on unseen pages (test: 85 % caught at 3 % false alarms, against a 10 %
+  // allowance), so the budget is spent on catching. Between rule sets: more caught, then fewer
+  // false alarms, then fewer rules.
+  let best: { rules: string[]; cut: number; m: FlagMetrics; flags: boolean[] } | undefined;
+  const cuts = Array.from({ length: 200 }, (_, i) => 0.002 + i * 0.0005);
   for (let subset = 0; subset < 1 << costly.length; subset++) {
     const on = [...free, ...costly.filter((_, i) => subset & (1 << i))];
     const ruled = rows.map((_, i) => on.some((rule) => byRule.get(rule as (typeof names)[number])![i]!));
-    for (const cut of Array.from({ length: 100 }, (_, i) => 0.002 + i * 0.001)) {
-      const m = flagMetrics(cers, cvCer, cvCer.map((c, i) => c > cut || ruled[i]!));
-      if (process.env.QUALITY_CUTS && subset === 0 && Math.round(cut * 1000) % 2 === 0) log(`    cut ${(100 * cut).toFixed(1)} %: caught ${(100 * m.caught).toFixed(0)} % false alarms ${(100 * m.falseAlarms).toFixed(1)} %`);
+    for (const cut of cuts) {
+      const flags = cvCer.map((c, i) => c > cut || ruled[i]!);
+      const m = flagMetrics(cers, cvCer, flags);
+      if (process.env.QUALITY_CUTS && subset === 0 && Math.round(cut * 10000) % 10 === 0) log(`    cut ${(100 * cut).toFixed(1)} %: caught ${(100 * m.caught).toFixed(0)} % false alarms ${(100 * m.falseAlarms).toFixed(1)} %`);
       if (m.falseAlarms > FALSE_ALARM_BUDGET) continue;
-      // Among equal catches, the lowest cut that keeps false alarms within half the budget: the
-      // catch then has a margin on unseen pages (the highest such cut sat on the edge: 0.2 % of
-      // expected CER above it, dev's catch fell from 100 % to 88 %). Above half the budget, fewer alarms.
-      const safe = (x: FlagMetrics): boolean => x.falseAlarms <= FALSE_ALARM_BUDGET / 2;
       const better =
         !best ||
         m.caught > best.m.caught ||
-        (m.caught === best.m.caught &&
-          ((safe(m) && !safe(best.m)) ||
-            (safe(m) && safe(best.m) && (on.length < best.rules.length || (on.length === best.rules.length && cut < best.cut))) ||
-            (!safe(m) && !safe(best.m) && (m.falseAlarms < best.m.falseAlarms || (m.falseAlarms === best.m.falseAlarms && on.length <= best.rules.length)))));
-      if (better) best = { rules: on, cut, m };
+        (m.caught === best.m.caught && (m.falseAlarms < best.m.falseAlarms || (m.falseAlarms === best.m.falseAlarms && on.length < best.rules.length)));
+      if (better) best = { rules: on, cut, m, flags };
+      break;
     }
+  }
+  if (best) {
+    // Fold by fold: how much the catch and the false alarms of this cut vary between held-out parts.
+    const spread = Array.from({ length: 5 }, (_, f) => {
+      const idx = rows.flatMap((r, i) => (r.fold === f ? [i] : []));
+      const m = flagMetrics(
+        idx.map((i) => cers[i]!),
+        idx.map((i) => cvCer[i]!),
+        idx.map((i) => best!.flags[i]!),
+      );
+      return `fold ${f}: ρ ${m.spearman.toFixed(2)}, caught ${Math.round(m.caught * m.bad)}/${m.bad}, false alarms ${Math.round(m.falseAlarms * m.good)}/${m.good}`;
+    });
+    log(`  per fold at this cut: ${spread.join('; ')}`);
   }
   const rules: NonNullable<QualityModelFile['rules']> = {};
   for (const rule of best?.rules ?? free) rules[rule as (typeof names)[number]] = true;
@@ -567,6 +601,18 @@ async function ensureDevCache(dir: string, jobs: number, log: (m: string) => voi
   await Promise.all(runs);
 }
 
+/** Cached pages of dev-split folders; a folder that is missing, empty or holds other splits is an error. */
+function readDevCaches(dirs: readonly string[]): CachedPage[] {
+  return dirs.flatMap((d) => {
+    // Each folder on its own: a mistyped one must not leave the fit quietly to the others.
+    const cached = existsSync(d) ? readCache(d) : [];
+    if (cached.length === 0) throw new Error(`${d}: no cached pages (make them with scripts/quality-sim-cache.ts --sim DIR --out ${d})`);
+    // dev2 and dev3 (scripts/sim --split dev2|dev3) are dev material too: dev text, fonts and scan models, other seeds.
+    if (cached.some((p) => !['dev', 'dev2', 'dev3'].includes(p.split))) throw new Error(`${d}: holds pages outside the dev splits; calibrate on dev only`);
+    return cached;
+  });
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const args = process.argv.slice(2);
@@ -574,6 +620,10 @@ async function main(): Promise<void> {
   const jobsAt = args.indexOf('--jobs');
   const jobs = jobsAt >= 0 ? Math.max(1, Number(args[jobsAt + 1])) : 2;
   const given = at >= 0 ? args[at + 1] : undefined;
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] && !args[i + 1]!.startsWith('--') ? args[i + 1] : undefined;
+  };
   if (at < 0) {
     throw new Error('usage: npm run calibrate:quality -- --dev [cache folder of dev pages] [--jobs N] [--dry-run]');
   }
@@ -584,15 +634,7 @@ async function main(): Promise<void> {
     dirs = [join(DEV_CACHE, pipelineFingerprint())];
     await ensureDevCache(dirs[0]!, jobs, log);
   }
-  const dir = dirs.join(', ');
-  const pages = dirs.flatMap((d) => {
-    // Each folder on its own: a mistyped one must not leave the fit quietly to the others.
-    const cached = existsSync(d) ? readCache(d) : [];
-    if (cached.length === 0) throw new Error(`${d}: no cached pages (make them with scripts/quality-sim-cache.ts --sim DIR --out ${d})`);
-    return cached;
-  });
-  // dev2 (scripts/sim --split dev2) is dev material too: dev text, fonts and scan models, another seed.
-  if (pages.some((p) => p.split !== 'dev' && p.split !== 'dev2' && p.split !== 'dev3')) throw new Error(`${dir}: holds pages outside the dev splits; calibrate on dev only`);
+  const pages = readDevCaches(dirs);
   const rows = toRows(pages);
   log(`${rows.length} dev pages of ${new Set(pages.map((p) => p.id)).size} documents`);
   if (process.env.QUALITY_NESTED) {
@@ -619,10 +661,18 @@ async function main(): Promise<void> {
       goodPages: cv.good,
     },
   };
+  const held = option('--test');
+  if (held) {
+    // Held-out dev material (another seed's documents), estimated as the pipeline does.
+    const heldPages = readDevCaches(held.split(','));
+    const { metrics, documents } = evaluatePages(heldPages, file);
+    log(metricsLine(`held out (${held})`, metrics, documents));
+  }
   if (args.includes('--dry-run')) return;
-  writeFileSync(`${MODEL_PATH}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
-  renameSync(`${MODEL_PATH}.tmp`, MODEL_PATH);
-  log(`wrote ${MODEL_PATH} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const out = option('--out') ?? MODEL_PATH;
+  writeFileSync(`${out}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+  renameSync(`${out}.tmp`, out);
+  log(`wrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -69,6 +69,11 @@ export interface QualityFeatures {
   lowConfShare?: number;
   /** Share of words below 85 % confidence. */
   midConfShare?: number;
+  /**
+   * Share of words below 90 % confidence: tesseract reads clean print at 90–96, so this counts every
+   * word it hesitated on (on dev it ranks pages by CER better than the mean or a lower cut).
+   */
+  unsureShare?: number;
   /** Mean word confidence weighted by word length in characters, 0–1. */
   confCharMean?: number;
   /** Share of letter tokens that are well-formed Vietnamese syllables. */
@@ -169,6 +174,27 @@ export interface QualityFeatures {
   pageNumberMissing: number;
   /** pageNumberMissing per character of text (chars + 100, so a near-empty page does not dominate): the CER the lost number costs. */
   pageNumberLoss: number;
+  /**
+   * Characters of words read below 70 % confidence, per character of the page: how much of the
+   * text is in doubt (a mean confidence hides a short page's few bad words; this counts them).
+   */
+  lowConfCharRate?: number;
+  /** Expected character loss from confidences: Σ length × (1 − confidence)² / Σ length (squared: sure words weigh nothing). */
+  confLossSq?: number;
+  /**
+   * Share of OCR words both unsure (below 85 %) and not a Vietnamese syllable or code: words most
+   * likely still wrong after correction.
+   */
+  suspectShare?: number;
+  /**
+   * Characters on lines read below 70 % mean confidence, per character of the page: a seal,
+   * signature or speck band read as a line of junk, or a line of print read badly throughout.
+   */
+  doubtLineCharRate?: number;
+  /** Mean log10 P per symbol of the restored text under the LM (misreads the restorer left, words out of order). */
+  restoredLmLogProb?: number;
+  /** Share of restored tokens the LM does not know. */
+  restoredUnknownShare?: number;
 }
 
 /** Letters of Vietnamese (and plain Latin, used for codes and loan words). */
@@ -596,6 +622,7 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     features.confP25 = quantile(sorted, 0.25);
     features.lowConfShare = confs.filter((c) => c < 0.6).length / confs.length;
     features.midConfShare = confs.filter((c) => c < 0.85).length / confs.length;
+    features.unsureShare = confs.filter((c) => c < 0.9).length / confs.length;
     let weighted = 0;
     let length = 0;
     scored.forEach((w, i) => {
@@ -608,6 +635,34 @@ export function extractFeatures(page: PageInput): QualityFeatures {
     features.zeroConfShare = confs.filter((c) => c < 0.05).length / confs.length;
     const mean = features.confMean;
     features.confStd = Math.sqrt(confs.reduce((s, c) => s + (c - mean) ** 2, 0) / confs.length);
+    let doubtful = 0;
+    let lossSq = 0;
+    let suspect = 0;
+    scored.forEach((w, i) => {
+      const n = [...w.text.trim()].length;
+      if (confs[i]! < 0.7) doubtful += n;
+      lossSq += n * (1 - confs[i]!) ** 2;
+      const token = w.text.normalize('NFC').replace(EDGE_PUNCT, '');
+      if (confs[i]! < 0.85 && /\p{L}/u.test(token) && !isValidSyllable(token)) suspect++;
+    });
+    features.lowConfCharRate = doubtful / Math.max(1, length);
+    features.confLossSq = lossSq / Math.max(1, length);
+    features.suspectShare = suspect / confs.length;
+    // Words in the lines' order (as pageInputOf and the cache list them): each line's mean confidence.
+    const perLine = page.lines?.map((l) => l.words.length) ?? [];
+    if (perLine.length > 0 && perLine.reduce((a, b) => a + b, 0) === (page.words ?? []).length) {
+      const all = page.words ?? [];
+      let at = 0;
+      let doubtfulLines = 0;
+      for (const n of perLine) {
+        const ws = all.slice(at, at + n).filter((w) => w.text.trim() !== '');
+        at += n;
+        if (ws.length === 0) continue;
+        const mean = ws.reduce((acc, w) => acc + Math.min(100, Math.max(0, w.conf)), 0) / ws.length / 100;
+        if (mean < 0.7) doubtfulLines += ws.reduce((acc, w) => acc + [...w.text.trim()].length, 0);
+      }
+      features.doubtLineCharRate = doubtfulLines / Math.max(1, length);
+    }
     const x = xHeightOf(scored);
     if (x !== undefined && x > 0) {
       features.xHeightPx = x;
@@ -661,6 +716,11 @@ export function extractFeatures(page: PageInput): QualityFeatures {
       }
     }
     features.restoredInvalidShare = letters === 0 ? 0 : invalid / letters;
+    const lmr = lmFeatures(restored.map((t) => t.text).join(' '));
+    if (lmr) {
+      features.restoredLmLogProb = lmr.logProb;
+      features.restoredUnknownShare = lmr.unknown;
+    }
   }
 
   if (page.width && page.height && page.dpi) {
