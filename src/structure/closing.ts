@@ -257,7 +257,7 @@ function deputyTitle(authorityLines: readonly string[], title: string | null): s
 const HEAD_TITLES = [
   'CHỦ TỊCH', 'GIÁM ĐỐC', 'TRƯỞNG BAN', 'TRƯỞNG PHÒNG', 'CHÁNH VĂN PHÒNG', 'CHÁNH THANH TRA', 'BỘ TRƯỞNG', 'THỦ TƯỚNG',
   'TỔNG GIÁM ĐỐC', 'CỤC TRƯỞNG', 'TỔNG CỤC TRƯỞNG', 'VỤ TRƯỞNG', 'VIỆN TRƯỞNG', 'HIỆU TRƯỞNG', 'CHI CỤC TRƯỞNG',
-  'BÍ THƯ', 'CHỦ NHIỆM', 'TRƯỞNG ĐOÀN', 'CHÁNH ÁN', 'TỔNG THƯ KÝ', 'TRƯỞNG KHOA', 'TRƯỞNG PHÒNG',
+  'BÍ THƯ', 'CHỦ NHIỆM', 'TRƯỞNG ĐOÀN', 'CHÁNH ÁN', 'TỔNG THƯ KÝ', 'TRƯỞNG KHOA',
 ];
 const SIGN_TITLES = [...new Set([...HEAD_TITLES, ...HEAD_TITLES.map((t) => `PHÓ ${t}`), 'THỨ TRƯỞNG', 'ỦY VIÊN'])];
 const COLLECTIVES = ['ỦY BAN NHÂN DÂN', 'HỘI ĐỒNG NHÂN DÂN', 'THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN', 'CHÍNH PHỦ', 'BAN CHẤP HÀNH', 'BAN THƯỜNG VỤ', 'ĐẢNG ỦY', 'HỘI ĐỒNG', 'BAN CHỈ ĐẠO', 'BAN TỔ CHỨC', 'BAN QUẢN LÝ'];
