@@ -53,9 +53,17 @@ function wordColumns(gray: Uint8Array): Array<[number, number]> {
 async function pen(gray: Uint8Array, left: number, stroke: number, size: number, rise: number): Promise<Uint8Array> {
   const s = size;
   const foot = baselineOf(gray) - rise;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><g fill="none" stroke="black" stroke-width="${stroke}" stroke-linecap="round" transform="translate(${left},${foot - s})">
-    <path d="M0 ${s * 0.15} Q${s * 0.35} ${-s * 0.05} ${s * 0.45} ${s * 0.2} Q${s * 0.45} ${s * 0.42} ${s * 0.15} ${s * 0.48} Q${s * 0.5} ${s * 0.55} ${s * 0.45} ${s * 0.8} Q${s * 0.35} ${s * 1.02} 0 ${s * 0.9}"/>
-    <path d="M${s * 0.7} ${s * 0.2} L${s * 0.9} 0 L${s * 0.85} ${s}"/></g></svg>`;
+  return overlay(gray, `<g fill="none" stroke="black" stroke-width="${stroke}" stroke-linecap="round" transform="translate(${left},${foot - s})">${figure3(s)}${figure1(s)}</g>`);
+}
+
+/** Pen strokes of a "3" and a "1", `s` px tall, drawn from the origin. */
+const figure3 = (s: number): string =>
+  `<path d="M0 ${s * 0.15} Q${s * 0.35} ${-s * 0.05} ${s * 0.45} ${s * 0.2} Q${s * 0.45} ${s * 0.42} ${s * 0.15} ${s * 0.48} Q${s * 0.5} ${s * 0.55} ${s * 0.45} ${s * 0.8} Q${s * 0.35} ${s * 1.02} 0 ${s * 0.9}"/>`;
+const figure1 = (s: number): string => `<path d="M${s * 0.7} ${s * 0.2} L${s * 0.9} 0 L${s * 0.85} ${s}"/>`;
+
+/** `gray` with SVG `content` drawn over it. */
+async function overlay(gray: Uint8Array, content: string): Promise<Uint8Array> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${content}</svg>`;
   const raw = await sharp(Buffer.from(gray), { raw: { width: W, height: H, channels: 1 } })
     .composite([{ input: Buffer.from(svg) }])
     .greyscale()
@@ -131,18 +139,10 @@ describe('handwrittenNumbers with the ink measured', () => {
 async function leaningPen(gray: Uint8Array, left: number, stroke: number, size: number, lean: number): Promise<Uint8Array> {
   const s = size;
   const foot = baselineOf(gray);
-  const three = `<path d="M0 ${s * 0.15} Q${s * 0.35} ${-s * 0.05} ${s * 0.45} ${s * 0.2} Q${s * 0.45} ${s * 0.42} ${s * 0.15} ${s * 0.48} Q${s * 0.5} ${s * 0.55} ${s * 0.45} ${s * 0.8} Q${s * 0.35} ${s * 1.02} 0 ${s * 0.9}"/>`;
-  const one = `<path d="M${s * 0.7} ${s * 0.2} L${s * 0.9} 0 L${s * 0.85} ${s}"/>`;
+  const figures = `${figure3(s)}${figure1(s)}`;
   // SVG's y runs down: a negative skewX leans the figures' tops to the right.
   const skew = (-Math.atan(lean) * 180) / Math.PI;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><g fill="none" stroke="black" stroke-width="${stroke}" stroke-linecap="round" transform="translate(${left + lean * s},${foot - s}) skewX(${skew})">
-    ${three}${one}<g transform="translate(${s},0)">${three}${one}</g></g></svg>`;
-  const raw = await sharp(Buffer.from(gray), { raw: { width: W, height: H, channels: 1 } })
-    .composite([{ input: Buffer.from(svg) }])
-    .greyscale()
-    .raw()
-    .toBuffer();
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  return overlay(gray, `<g fill="none" stroke="black" stroke-width="${stroke}" stroke-linecap="round" transform="translate(${left + lean * s},${foot - s}) skewX(${skew})">${figures}<g transform="translate(${s},0)">${figures}</g></g>`);
 }
 
 /** A number line "Số: … /UBND-VP", its number written in by `pen` (or printed), the number read at `conf`. */
